@@ -1,0 +1,40 @@
+// Runs every *.test.ts under the source folders with Node's own test runner
+// (tsx loads TypeScript on Node 20). Node 20 does not expand globs itself,
+// so the files are listed here.
+//
+//   npm test                      every test, lab tests included
+//   npm test -- core/config       only files whose path contains "core/config"
+//   POSTERN_SKIP_LAB=1 npm test   unit tests only (lab tests skip with a reason)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['core', 'native-helper', 'electron', 'renderer', 'e2e', 'bench', 'scripts'];
+const filters = process.argv.slice(2);
+
+function* walk(dir) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return; }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else if (/\.test\.tsx?$/.test(name)) yield path;
+  }
+}
+
+const files = roots.flatMap((root) => [...walk(root)])
+  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const run = spawnSync(process.execPath, [
+  '--import', 'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-concurrency=2',
+  ...files,
+], { stdio: 'inherit' });
+process.exit(run.status ?? 1);

@@ -72,6 +72,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Tests may also use the lab harness (e2e/lab) and core's test helpers.
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', '**/*.bench.ts'],
+    rules: {
+      'boundaries/dependencies': [2, { default: 'disallow', policies: [
+        ...dependencyPolicies,
+        { from: { element: { type: '*' } }, allow: to('e2e', 'core-testing') },
+      ] }],
+    },
+  },
   { files: ['renderer/**', 'native-helper/api/**', 'electron/api/**'], rules: { 'no-restricted-imports': ['error', browserOnly] } },
   { files: ['core/**', 'native-helper/**'], rules: { 'no-restricted-imports': ['error', noUiInCore] } },
   {

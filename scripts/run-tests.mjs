@@ -6,7 +6,8 @@
 //   npm test -- core/config       only files whose path contains "core/config"
 //   POSTERN_SKIP_LAB=1 npm test   unit tests only (lab tests skip with a reason)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const roots = ['core', 'native-helper', 'electron', 'renderer', 'e2e', 'bench', 'scripts'];
@@ -30,11 +31,15 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// One scratch folder per run, shared by all test files: the lab caches its
+// throwaway PKI here, so it is generated once per run and never committed.
+const labDir = process.env.POSTERN_LAB_DIR ?? mkdtempSync(join(tmpdir(), 'postern-lab-'));
 const run = spawnSync(process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-reporter=spec',
   '--test-concurrency=2',
   ...files,
-], { stdio: 'inherit' });
+], { stdio: 'inherit', env: { ...process.env, POSTERN_LAB_DIR: labDir } });
+if (!process.env.POSTERN_LAB_DIR) rmSync(labDir, { recursive: true, force: true });
 process.exit(run.status ?? 1);

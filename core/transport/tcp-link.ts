@@ -1,0 +1,55 @@
+import { connect, type Socket } from 'node:net';
+import { StreamDecoder, encodeStreamFrame } from '../framing/stream-framing';
+import type { Link, LinkSinks } from './link';
+import { httpConnect, type HttpProxySettings } from './http-proxy';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens a TCP connection to the server (directly or through an HTTP proxy) and frames
+ * OpenVPN packets with the u16 length prefix.
+ */
+export async function openTcpLink(
+  address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy?: HttpProxySettings,
+): Promise<Link> {
+  const socket = await connectSocket(proxy ? proxy.host : address, proxy ? proxy.port : port);
+  socket.setNoDelay(true);
+  let closed = false;
+  const decoder = new StreamDecoder({ onPacket: (p) => sinks.onPacket(p), onDrop: (r) => sinks.onDrop(r) });
+  try {
+    const early = proxy ? await httpConnect(socket, { host: address, port }, proxy) : Buffer.alloc(0);
+    if (early.length > 0) decoder.push(early);
+  } catch (error) {
+    socket.destroy();
+    throw error;
+  }
+  socket.on('data', (chunk: Buffer) => decoder.push(chunk));
+  socket.on('error', () => { /* 'close' follows and reports */ });
+  socket.on('close', () => {
+    if (!closed) sinks.onClosed('tcp.closed');
+    closed = true;
+  });
+  return {
+    kind: 'tcp',
+    remoteAddress: address,
+    remotePort: port,
+    family,
+    send(packet) {
+      if (!closed) socket.write(encodeStreamFrame(packet));
+    },
+    close() {
+      closed = true;
+      socket.destroy();
+    },
+  };
+}
+
+function connectSocket(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => { socket.destroy(); reject(Object.assign(new Error(`TCP connect to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })); }, CONNECT_TIMEOUT_MS);
+    socket.once('connect', () => { clearTimeout(timer); socket.off('error', onError); resolve(socket); });
+    const onError = (error: Error): void => { clearTimeout(timer); reject(error); };
+    socket.once('error', onError);
+  });
+}

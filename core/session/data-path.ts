@@ -1,0 +1,93 @@
+import { encodeCompressionFraming, decodeCompressionFraming, type CompressionFraming } from '../data/compression';
+import { readDataKeyId } from '../data/data-header';
+import { PING_PAYLOAD, isPing, isOccExit } from '../data/ping-occ';
+import type { TunnelConfig } from '../control/tunnel-config';
+import type { KeyState } from './key-state';
+import { selectEncryptionKey } from './key-selection';
+import type { SessionSettings } from './session-settings';
+
+export interface DataPathSinks {
+  sendRaw(packet: Buffer): void;
+  deliver(ipPacket: Buffer): void;
+  drop(reason: string): void;
+  onOccExit(): void;
+}
+
+/**
+ * The hot path: IP packet ⇄ compression framing ⇄ data-channel cipher. Synchronous,
+ * no promises or events per packet (style.md §3). Keys come from the session, newest first.
+ */
+export class DataPath {
+  #framing: CompressionFraming;
+  #allowDecompression: boolean;
+  #peerId: number | undefined;
+
+  constructor(settings: SessionSettings, private readonly sinks: DataPathSinks) {
+    this.#framing = settings.compression;
+    this.#allowDecompression = settings.allowDecompression;
+  }
+
+  /** Pushed compression and peer-id apply from the first data packet on. */
+  configure(config: TunnelConfig): void {
+    if (config.compression) {
+      this.#framing = config.compression.framing;
+      // A server that pushes real compression may send compressed packets; asymmetric:
+      // we decompress when allowed, and never compress ourselves (protocol.md §8).
+    }
+    this.#peerId = config.peerId;
+  }
+
+  /** Returns false when the packet was dropped. */
+  send(ipPacket: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+    return this.sendControlPayload(ipPacket, keys, nowMs);
+  }
+
+  sendPing(keys: readonly KeyState[], nowMs: number): void {
+    this.sendControlPayload(PING_PAYLOAD, keys, nowMs);
+  }
+
+  /** Sends any data-channel plaintext (an IP packet, a ping, an OCC message). */
+  sendControlPayload(plain: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+    const key = selectEncryptionKey(keys, nowMs);
+    if (!key?.cipher) {
+      this.sinks.drop('data.no_send_key');
+      return false;
+    }
+    const framed = encodeCompressionFraming(this.#framing, plain);
+    const packet = key.cipher.encrypt(framed, key.keyId, this.#peerId);
+    key.dataBytes += packet.length;
+    this.sinks.sendRaw(packet);
+    return true;
+  }
+
+  /** Returns the delivered IP packet's length, 0 for a ping, or undefined for a drop. */
+  receive(packet: Buffer, keys: readonly KeyState[], _nowMs: number): number | undefined {
+    const keyId = readDataKeyId(packet);
+    const key = keys.find((k) => k.keyId === keyId);
+    if (!key?.cipher) {
+      this.sinks.drop('data.unknown_key_id');
+      return undefined;
+    }
+    const plain = key.cipher.decrypt(packet);
+    if (!plain.ok) {
+      this.sinks.drop(plain.error);
+      return undefined;
+    }
+    key.peerSendsWithKey = true;
+    key.dataBytes += packet.length;
+    const unframed = decodeCompressionFraming(this.#framing, plain.value, { allowDecompression: this.#allowDecompression });
+    if (!unframed.ok) {
+      this.sinks.drop(unframed.error);
+      return undefined;
+    }
+    const ip = unframed.value;
+    if (isPing(ip)) return 0;
+    if (isOccExit(ip)) {
+      this.sinks.onOccExit();
+      return 0;
+    }
+    if (ip.length === 0) return 0;
+    this.sinks.deliver(ip);
+    return ip.length;
+  }
+}

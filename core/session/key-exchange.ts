@@ -1,0 +1,103 @@
+import { encodeKeyMethod2Client, parseKeyMethod2Server, type KeyMethod2ServerMessage } from '../keys/key-method-2';
+import { buildOptionsString } from '../keys/options-string';
+import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
+import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
+import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
+import { err, ok, type Result } from '../wire/result';
+import type { KeyState } from './key-state';
+import type { SessionSettings } from './session-settings';
+
+export type KeyExchangeError = { code: string; message: string };
+
+/** Our key-method 2 message for one key_id: randoms, options, credentials or token, peer-info (protocol.md §5). */
+export function encodeClientKeyMethod(key: KeyState, settings: SessionSettings): Result<Buffer, KeyExchangeError> {
+  const token = settings.authToken;
+  const username = token ? token.username ?? settings.credentials?.username : settings.credentials?.username;
+  const password = token ? token.token : settings.credentials?.password;
+  const encoded = encodeKeyMethod2Client({
+    preMaster: key.preMaster,
+    random1: key.random1,
+    random2: key.random2,
+    optionsString: optionsStringFor(settings),
+    username,
+    password,
+    peerInfo: peerInfoFor(settings),
+  });
+  if (encoded.ok) return encoded;
+  return err({ code: 'auth.credentials_too_long', message: `The ${encoded.error.field} is too long for OpenVPN (${encoded.error.code}).` });
+}
+
+export function parseServerKeyMethod(bytes: Buffer): Result<KeyMethod2ServerMessage, KeyExchangeError> {
+  const parsed = parseKeyMethod2Server(bytes);
+  return parsed.ok ? parsed : err({ code: parsed.error.code, message: 'The server sent a malformed key-method 2 message.' });
+}
+
+function optionsStringFor(settings: SessionSettings): string {
+  const wrap = settings.wrap;
+  return buildOptionsString({
+    transport: settings.transport,
+    compression: settings.compression,
+    keyDirection: wrap.kind === 'tls-auth' ? wrap.direction : undefined,
+    tlsAuth: wrap.kind === 'tls-auth',
+    cipher: settings.cipher,
+    auth: settings.auth,
+  });
+}
+
+function peerInfoFor(settings: SessionSettings): string {
+  return buildPeerInfo({
+    version: settings.peerInfo.version,
+    platform: 'linux',
+    ciphers: settings.dataCiphers,
+    ivProto: DEFAULT_IV_PROTO,
+    compression: settings.allowDecompression ? { lz4: true, lzo: true } : 'stubs',
+    guiVersion: settings.peerInfo.guiVersion,
+    sso: settings.peerInfo.sso,
+    extra: settings.peerInfo.extra,
+  });
+}
+
+/**
+ * The data cipher after the push: a pushed `cipher` must be one of ours; without one,
+ * the server's OCC `cipher`, then data-ciphers-fallback (protocol.md §13).
+ */
+export function chooseDataCipher(pushed: string | undefined, settings: SessionSettings, serverOptions: string | undefined): Result<string, KeyExchangeError> {
+  const allowed = settings.dataCiphers.map((c) => c.toUpperCase());
+  if (pushed !== undefined) {
+    const name = pushed.toUpperCase();
+    if (allowed.includes(name) && SUPPORTED_DATA_CIPHERS.includes(name)) return ok(name);
+    return err({ code: 'ncp.cipher_not_allowed', message: `The server chose the data cipher ${pushed}, which is not in this profile's data-ciphers (${allowed.join(':')}).` });
+  }
+  const occCipher = /(?:^|,)cipher ([^,]+)/.exec(serverOptions ?? '')?.[1]?.toUpperCase();
+  if (occCipher && allowed.includes(occCipher) && SUPPORTED_DATA_CIPHERS.includes(occCipher)) return ok(occCipher);
+  const fallback = settings.dataCiphersFallback?.toUpperCase();
+  if (fallback && SUPPORTED_DATA_CIPHERS.includes(fallback)) return ok(fallback);
+  return err({ code: 'ncp.no_cipher', message: 'The server did not choose a data cipher and the profile has no data-ciphers-fallback.' });
+}
+
+/** Data-channel keys of one key_id: TLS-EKM or the legacy PRF, as the server pushed (protocol.md §6). */
+export function deriveDataCipher(
+  key: KeyState,
+  sessionIds: { ownSessionId: Buffer; remoteSessionId: Buffer | undefined },
+  cipher: string,
+  derivation: 'tls-ekm' | 'prf',
+  auth: string,
+): Result<DataCipher, KeyExchangeError> {
+  const tls = key.tls;
+  const server = key.server;
+  if (!tls || !server || !sessionIds.remoteSessionId) return err({ code: 'keys.not_ready', message: 'Key exchange incomplete.' });
+  const key2 = derivation === 'tls-ekm'
+    ? deriveKeysEkm((length, label) => tls.exportKeyingMaterial(length, label))
+    : deriveKeysPrf({
+      clientPreMaster: key.preMaster,
+      clientRandom1: key.random1,
+      serverRandom1: server.random1,
+      clientRandom2: key.random2,
+      serverRandom2: server.random2,
+      clientSessionId: sessionIds.ownSessionId,
+      serverSessionId: sessionIds.remoteSessionId,
+    });
+  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client') });
+  if (created.ok) return created;
+  return err({ code: created.error.code, message: `Data cipher unavailable: ${cipher}.` });
+}

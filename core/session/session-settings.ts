@@ -1,0 +1,58 @@
+import type { TlsClientSettings } from '../tls/tls-channel';
+import type { Secret } from '../wire/secret';
+import type { PullFilter } from '../control/pull-filter';
+import type { CompressionFraming } from '../data/compression';
+
+/** How control packets are protected (protocol.md §2.2–§2.5). Keys are already parsed. */
+export type ControlWrapSettings =
+  | { kind: 'none' }
+  | { kind: 'tls-auth'; staticKey: Buffer; direction: 0 | 1 | undefined; digest: string }
+  | { kind: 'tls-crypt'; staticKey: Buffer }
+  | { kind: 'tls-crypt-v2'; clientKey: { key2: Buffer; wkc: Buffer } };
+
+export interface Credentials {
+  username: string;
+  password: Secret;
+}
+
+/**
+ * Everything one connection attempt needs, already resolved from the profile:
+ * no file names, no parsing left to do. Built by `settingsFromProfile`.
+ */
+export interface SessionSettings {
+  transport: 'udp' | 'tcp';
+  tls: TlsClientSettings;
+  wrap: ControlWrapSettings;
+  /** data-ciphers in preference order (canonical names). */
+  dataCiphers: string[];
+  dataCiphersFallback?: string;
+  /** `cipher` from the profile; announced in the options string when allowed. */
+  cipher?: string;
+  /** `auth` digest for CBC data channels and tls-auth (default SHA1). */
+  auth: string;
+  /** Framing from the profile before anything is pushed. */
+  compression: CompressionFraming;
+  /** allow-compression asym/yes: decompress what the server sends. */
+  allowDecompression: boolean;
+  credentials?: Credentials;
+  /** A pushed auth-token and its user, reused on renegotiation and reconnects. */
+  authToken?: { token: Secret; username?: string };
+  peerInfo: {
+    version: string;
+    guiVersion: string;
+    sso?: string;
+    extra: Record<string, string>;
+  };
+  routeNopull: boolean;
+  pullFilters: PullFilter[];
+  timers: {
+    handWindowSeconds: number;
+    renegotiateSeconds: number;
+    renegotiateBytes?: number;
+    /** Until a value is pushed (default 120 s). */
+    pingRestartSeconds: number;
+    pingSeconds?: number;
+    tlsTimeoutSeconds: number;
+  };
+  explicitExitNotify?: number;
+}

@@ -1,0 +1,447 @@
+import { performance } from 'node:perf_hooks';
+import {
+  P_CONTROL_HARD_RESET_CLIENT_V2, P_CONTROL_HARD_RESET_CLIENT_V3, P_CONTROL_SOFT_RESET_V1, P_CONTROL_V1,
+  P_CONTROL_WKC_V1, P_DATA_V1, P_DATA_V2, P_OPCODE_SHIFT, P_KEY_ID_MASK,
+} from '../packet/constants';
+import { TlsChannel } from '../tls/tls-channel';
+import type { TlsError } from '../tls/tls-error';
+import { encodeExit, encodePushRequest } from '../control/encode-control-message';
+import { classifyControlMessage, type ControlMessage } from '../control/classify-control-message';
+import { PushAccumulator } from '../control/push-reply';
+import { buildTunnelConfig } from '../control/tunnel-config';
+import type { TunnelConfig } from '../control/tunnel-config';
+import { encodeOccExit } from '../data/ping-occ';
+import { ControlLink } from './control-link';
+import { KeyState, nextKeyId } from './key-state';
+import { Keepalive } from './keepalive';
+import { DataPath } from './data-path';
+import { createControlWrap } from './control-wrap-factory';
+import { encodeClientKeyMethod, parseServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
+import type { SessionSettings } from './session-settings';
+import type { Counters, PhaseChange, SessionEnd, SessionLog, SessionPhase } from './events';
+import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
+
+/** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
+export interface SessionEvents {
+  onPhase(change: PhaseChange): void;
+  onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
+  onPacket(ipPacket: Buffer): void;
+  onLog(log: SessionLog): void;
+  onEnd(end: SessionEnd): void;
+  /** A pushed auth-token (or its renewal): the owner keeps it for reconnects. */
+  onAuthToken?(token: NonNullable<TunnelConfig['authToken']>, username: string | undefined): void;
+  /** AUTH_PENDING / INFO_PRE / INFO, for the auth flows. */
+  onControlMessage?(message: ControlMessage): void;
+}
+
+/** PUSH_REQUEST is repeated every 5 s until a reply arrives (ovpn:push.c). */
+const PUSH_REQUEST_INTERVAL_MS = 5_000;
+/** Room for op, session ids, ACKs, message id and the largest wrap inside tls-mtu 1250 (protocol.md §3). */
+const MAX_CONTROL_PAYLOAD_BYTES = 1000;
+
+/**
+ * One connection attempt over one link: control channel, TLS, key exchange, push,
+ * data channel, keepalive and renegotiation. Transport I/O and retries live above it.
+ *
+ * Phases: connecting → tls_handshake → authenticating → [auth_pending] → pulling_config
+ * → connected, and finally `onEnd` once (after which the session refuses use).
+ */
+export class Session {
+  readonly counters: Counters = { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, tunBytesIn: 0, tunBytesOut: 0, drops: {} };
+  #phase: SessionPhase = 'connecting';
+  #phaseSinceMs: number;
+  readonly #startMs: number;
+  readonly #control: ControlLink;
+  readonly #keys: KeyState[] = []; // newest first
+  readonly #keepalive: Keepalive;
+  readonly #data: DataPath;
+  readonly #push = new PushAccumulator();
+  #config: TunnelConfig | undefined;
+  #cipherName: string | undefined;
+  #pushRequestAtMs: number | undefined;
+  #handshakeDeadlineMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #ended = false;
+
+  constructor(
+    private readonly settings: SessionSettings,
+    private readonly send: (packet: Buffer) => void,
+    private readonly events: SessionEvents,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.#startMs = this.now();
+    this.#phaseSinceMs = this.#startMs;
+    this.#handshakeDeadlineMs = this.#startMs + settings.timers.handWindowSeconds * 1000;
+    this.#keepalive = new Keepalive(this.#startMs, settings.timers.pingRestartSeconds, settings.timers.pingSeconds);
+    this.#control = new ControlLink(createControlWrap(settings.wrap), {
+      send: (packet) => this.#sendRaw(packet),
+      drop: (reason) => this.#countDrop(reason),
+    });
+    this.#data = new DataPath(settings, {
+      sendRaw: (packet) => this.#sendRaw(packet),
+      deliver: (ip) => this.events.onPacket(ip),
+      drop: (reason) => this.#countDrop(reason),
+      onOccExit: () => this.#end({ code: 'server.exit', message: 'The server is shutting down or restarting.', fatal: false }),
+    });
+  }
+
+  get phase(): SessionPhase {
+    return this.#phase;
+  }
+
+  get tunnelConfig(): TunnelConfig | undefined {
+    return this.#config;
+  }
+
+  /** Sends the hard reset that opens the session (protocol.md §3 step 1). */
+  start(): void {
+    this.#setPhase('connecting');
+    const opcode = this.settings.wrap.kind === 'tls-crypt-v2' ? P_CONTROL_HARD_RESET_CLIENT_V3 : P_CONTROL_HARD_RESET_CLIENT_V2;
+    this.#openKey(0, opcode);
+    this.#pump();
+  }
+
+  /** Outbound IP packet from the TUN side. Dropped (and counted) until the tunnel is up. */
+  sendPacket(ipPacket: Buffer): void {
+    if (this.#ended) return;
+    const nowMs = this.now();
+    if (this.#data.send(ipPacket, this.#keys, nowMs)) {
+      this.counters.tunBytesOut += ipPacket.length;
+      this.#keepalive.onDataSent(nowMs);
+    }
+  }
+
+  /** One OpenVPN packet from the link (a datagram, or a de-framed TCP record). */
+  receive(packet: Buffer): void {
+    if (this.#ended || packet.length === 0) return;
+    this.counters.packetsIn++;
+    this.counters.bytesIn += packet.length;
+    const opcode = (packet[0] as number) >> P_OPCODE_SHIFT;
+    const keyId = (packet[0] as number) & P_KEY_ID_MASK;
+    const nowMs = this.now();
+    if (opcode === P_DATA_V1 || opcode === P_DATA_V2) {
+      const delivered = this.#data.receive(packet, this.#keys, nowMs);
+      if (delivered !== undefined) {
+        this.#keepalive.onPacketReceived(nowMs);
+        this.counters.tunBytesIn += delivered;
+      }
+      return;
+    }
+    const delivery = this.#control.receive(packet, keyId);
+    if (!delivery) return;
+    this.#keepalive.onPacketReceived(nowMs);
+    if (delivery.opcode === P_CONTROL_SOFT_RESET_V1) this.#onSoftReset(delivery.keyId);
+    const key = this.#keys.find((k) => k.keyId === delivery.keyId);
+    for (const message of delivery.messages) {
+      if (!key) break;
+      if (message.opcode === P_CONTROL_V1 || message.opcode === P_CONTROL_WKC_V1) key.tls?.receiveCiphertext(message.payload);
+      else this.#onPeerReset(key, message.payload);
+    }
+    this.#pump();
+  }
+
+  /** Ends the session on the user's request, telling the server first (explicit-exit-notify). */
+  close(code = 'user.disconnect', message = 'Disconnected.'): void {
+    if (this.#ended) return;
+    this.#notifyExit();
+    this.#end({ code, message, fatal: true });
+  }
+
+  #openKey(keyId: number, resetOpcode: number): KeyState {
+    const key = new KeyState(keyId, this.now());
+    this.#keys.unshift(key);
+    // Keep the new key, the current one (lame duck) and nothing older (ovpn:ssl.c key_state_soft_reset).
+    for (const old of this.#keys.splice(3)) this.#retireKey(old);
+    if (!this.#control.hasKey(keyId)) {
+      this.#control.openKey(keyId);
+      this.#control.queue(keyId, resetOpcode, Buffer.alloc(0));
+    }
+    return key;
+  }
+
+  #retireKey(key: KeyState): void {
+    key.destroy();
+    this.#control.closeKey(key.keyId);
+  }
+
+  /** The server's reset on this key arrived: start TLS (we are always the TLS client). */
+  #onPeerReset(key: KeyState, payload: Buffer): void {
+    if (key.phase !== 'reset') return;
+    const early = parseEarlyNegotiationTlvs(payload);
+    const resendWkc = this.settings.wrap.kind === 'tls-crypt-v2' && key.keyId === 0 && early.ok && early.value.resendWkc;
+    key.phase = 'tls';
+    if (key.keyId === 0) this.#setPhase('tls_handshake');
+    key.tls = new TlsChannel(this.settings.tls, {
+      sendCiphertext: (bytes) => this.#queueCiphertext(key, bytes, resendWkc),
+      onSecure: () => this.#onTlsSecure(key),
+      onPlaintext: (bytes) => this.#onPlaintext(key, bytes),
+      onError: (error) => this.#onTlsError(key, error),
+    });
+  }
+
+  #queueCiphertext(key: KeyState, bytes: Buffer, resendWkc: boolean): void {
+    for (let offset = 0; offset < bytes.length; offset += MAX_CONTROL_PAYLOAD_BYTES) {
+      const chunk = bytes.subarray(offset, offset + MAX_CONTROL_PAYLOAD_BYTES);
+      // tls-crypt-v2 early negotiation: message id 1 must repeat the WKc (protocol.md §2.5).
+      const opcode = resendWkc && !key.sentFirstCiphertext ? P_CONTROL_WKC_V1 : P_CONTROL_V1;
+      key.sentFirstCiphertext = true;
+      this.#control.queue(key.keyId, opcode, Buffer.from(chunk));
+    }
+    queueMicrotask(() => this.#pump());
+  }
+
+  #onTlsSecure(key: KeyState): void {
+    if (key.keyId === 0) this.#setPhase('authenticating');
+    const message = encodeClientKeyMethod(key, this.settings);
+    if (!message.ok) {
+      this.#end({ code: message.error.code, message: message.error.message, fatal: true });
+      return;
+    }
+    key.phase = 'key_exchange';
+    key.tls?.writeMessage(message.value);
+  }
+
+  #onPlaintext(key: KeyState, bytes: Buffer): void {
+    let text = bytes;
+    if (key.phase === 'key_exchange') {
+      key.pendingPlaintext = Buffer.concat([key.pendingPlaintext, bytes]);
+      const server = parseServerKeyMethod(key.pendingPlaintext);
+      if (!server.ok) return; // wait for the rest of the record
+      key.server = server.value;
+      key.pendingPlaintext = Buffer.alloc(0);
+      key.phase = 'established';
+      text = server.value.rest;
+      this.#onKeyExchanged(key);
+    }
+    const { messages, drops } = key.splitter.push(text);
+    for (const drop of drops) this.#countDrop(drop);
+    for (const message of messages) this.#onControlMessage(classifyControlMessage(message));
+  }
+
+  #onKeyExchanged(key: KeyState): void {
+    const nowMs = this.now();
+    if (key.keyId === 0) {
+      // Key id 0 waits for the push: the cipher and the key derivation are pushed.
+      this.#setPhase('pulling_config');
+      this.#pushRequestAtMs = nowMs;
+      return;
+    }
+    this.#installKeys(key, nowMs);
+    this.#log('info', `Renegotiated data-channel keys (key id ${key.keyId}).`);
+  }
+
+  #installKeys(key: KeyState, nowMs: number): boolean {
+    if (!this.#cipherName || !this.#config) return false;
+    const cipher = deriveDataCipher(key, this.#control, this.#cipherName, this.#config.keyDerivation, this.settings.auth);
+    if (!cipher.ok) {
+      this.#end({ code: cipher.error.code, message: cipher.error.message, fatal: true });
+      return false;
+    }
+    key.cipher = cipher.value;
+    key.establishedAtMs = nowMs;
+    const deferredMs = Math.min(this.settings.timers.handWindowSeconds, this.settings.timers.renegotiateSeconds / 2) * 1000;
+    key.encryptNotBeforeMs = key.keyId === 0 ? 0 : nowMs + deferredMs;
+    return true;
+  }
+
+  #onControlMessage(message: ControlMessage): void {
+    switch (message.kind) {
+      case 'push_reply':
+        this.#onPushReply(message.text);
+        return;
+      case 'auth_failed':
+        this.#end({ code: `auth.failed_${message.failure.kind}`, message: authFailureText(message.failure), fatal: message.failure.kind !== 'temp',
+          backoffSeconds: message.failure.kind === 'temp' ? message.failure.backoffSeconds : undefined,
+          advance: message.failure.kind === 'temp' ? message.failure.advance : undefined });
+        break;
+      case 'auth_pending':
+        this.#setPhase('auth_pending');
+        if (message.timeoutSeconds !== undefined) this.#handshakeDeadlineMs = Math.max(this.#handshakeDeadlineMs, this.now() + message.timeoutSeconds * 1000);
+        break;
+      case 'restart':
+        this.#end({ code: 'server.restart', message: message.message || 'The server asked us to reconnect.', fatal: false, advance: message.flags.advanceRemote ? 'remote' : 'no' });
+        break;
+      case 'halt':
+        this.#end({ code: 'server.halt', message: message.message || 'The server told us to stop.', fatal: true });
+        break;
+      case 'exit':
+        this.#end({ code: 'server.exit', message: 'The server is shutting down or restarting.', fatal: false });
+        break;
+      case 'info':
+      case 'info_pre':
+      case 'unknown':
+        break;
+    }
+    this.events.onControlMessage?.(message);
+  }
+
+  #onPushReply(text: string): void {
+    const accumulated = this.#push.push(text);
+    if (!accumulated.ok) {
+      this.#countDrop(accumulated.error.code);
+      return;
+    }
+    if (!accumulated.value.done) return;
+    const built = buildTunnelConfig(accumulated.value.options, { routeNopull: this.settings.routeNopull, pullFilters: this.settings.pullFilters });
+    if (!built.ok) {
+      this.#end({ code: built.error.code, message: `pull-filter rejected the pushed option "${built.error.option}".`, fatal: true });
+      return;
+    }
+    const config = built.value;
+    if (config.authToken) this.events.onAuthToken?.(config.authToken, config.authTokenUser);
+    if (this.#config) return; // a later PUSH_REPLY only renews the auth-token (protocol.md §9)
+    const cipher = chooseDataCipher(config.cipher, this.settings, this.#keys.find((k) => k.keyId === 0)?.server?.optionsString);
+    if (!cipher.ok) {
+      this.#end({ code: cipher.error.code, message: cipher.error.message, fatal: true });
+      return;
+    }
+    this.#config = config;
+    this.#cipherName = cipher.value;
+    this.#pushRequestAtMs = undefined;
+    this.#keepalive.configure(config.pingSeconds, config.pingRestartSeconds);
+    this.#data.configure(config);
+    const key0 = this.#keys.find((k) => k.keyId === 0);
+    if (!key0 || !this.#installKeys(key0, this.now())) return;
+    this.#setPhase('connected');
+    this.events.onConnected(config, { cipher: cipher.value, keyDerivation: config.keyDerivation, tlsVersion: key0.tls?.protocolVersion ?? null });
+  }
+
+  /** The server started a renegotiation on a new key id: answer with our own soft reset. */
+  #onSoftReset(keyId: number): void {
+    if (this.#keys.some((k) => k.keyId === keyId)) return;
+    if (!this.#config) {
+      this.#countDrop('control.soft_reset_before_keys');
+      return;
+    }
+    this.#log('info', `The server started a key renegotiation (key id ${keyId}).`);
+    this.#control.queue(keyId, P_CONTROL_SOFT_RESET_V1, Buffer.alloc(0));
+    this.#openKey(keyId, P_CONTROL_SOFT_RESET_V1);
+  }
+
+  /** Client-initiated renegotiation: reneg-sec, reneg-bytes, or packet-ids running out. */
+  #renegotiate(): void {
+    const current = this.#keys[0];
+    if (!current || current.phase !== 'established') return;
+    const keyId = nextKeyId(current.keyId);
+    this.#log('info', `Starting a key renegotiation (key id ${keyId}).`);
+    this.#openKey(keyId, P_CONTROL_SOFT_RESET_V1);
+  }
+
+  #onTlsError(key: KeyState, error: TlsError): void {
+    this.#end({ code: error.code, message: error.message, fatal: error.fatal });
+    void key;
+  }
+
+  /** Runs timers and sends whatever became due; then re-arms the single timer. */
+  #pump(): void {
+    if (this.#ended) return;
+    const nowMs = this.now();
+    if (this.#checkTimers(nowMs)) return;
+    this.#control.flush(nowMs);
+    this.#arm(nowMs);
+  }
+
+  /** Returns true when the session ended. */
+  #checkTimers(nowMs: number): boolean {
+    if (this.#phase !== 'connected' && nowMs >= this.#handshakeDeadlineMs) {
+      this.#end({ code: 'session.handshake_timeout', message: `No connection within ${Math.round((nowMs - this.#startMs) / 1000)} s (hand-window).`, fatal: false });
+      return true;
+    }
+    if (this.#keepalive.isPeerGone(nowMs)) {
+      this.#end({ code: 'session.ping_restart', message: 'The server stopped answering (ping-restart).', fatal: false });
+      return true;
+    }
+    if (this.#pushRequestAtMs !== undefined && nowMs >= this.#pushRequestAtMs && this.#control.allAcked(0)) {
+      this.#keys.find((k) => k.keyId === 0)?.tls?.writeMessage(encodePushRequest());
+      this.#pushRequestAtMs = nowMs + PUSH_REQUEST_INTERVAL_MS;
+    }
+    if (this.#phase === 'connected') {
+      if (this.#keepalive.isPingDue(nowMs)) {
+        this.#data.sendPing(this.#keys, nowMs);
+        this.#keepalive.onDataSent(nowMs);
+      }
+      if (this.#isRenegotiationDue(nowMs)) this.#renegotiate();
+    }
+    return false;
+  }
+
+  #isRenegotiationDue(nowMs: number): boolean {
+    const current = this.#keys[0];
+    if (!current?.cipher || current.establishedAtMs === undefined) return false;
+    const { renegotiateSeconds, renegotiateBytes } = this.settings.timers;
+    if (renegotiateSeconds > 0 && nowMs - current.establishedAtMs >= renegotiateSeconds * 1000) return true;
+    if (renegotiateBytes !== undefined && current.dataBytes >= renegotiateBytes) return true;
+    return current.cipher.shouldRenegotiate();
+  }
+
+  #arm(nowMs: number): void {
+    const current = this.#keys[0];
+    const renegAt = current?.establishedAtMs !== undefined && this.settings.timers.renegotiateSeconds > 0
+      ? current.establishedAtMs + this.settings.timers.renegotiateSeconds * 1000 : Infinity;
+    const deadlines = [
+      this.#control.nextDeadlineMs() ?? Infinity,
+      this.#keepalive.nextDeadlineMs(),
+      this.#pushRequestAtMs ?? Infinity,
+      this.#phase === 'connected' ? Infinity : this.#handshakeDeadlineMs,
+      renegAt,
+    ];
+    const next = Math.min(...deadlines);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (next === Infinity) return;
+    this.#timer = setTimeout(() => this.#pump(), Math.max(1, Math.ceil(next - nowMs)));
+  }
+
+  /** explicit-exit-notify: EXIT on the control channel when the server accepts it, else OCC_EXIT. */
+  #notifyExit(): void {
+    if (!this.#config) return;
+    if (this.#config.protocolFlags.has('cc-exit')) {
+      this.#keys.find((k) => k.phase === 'established')?.tls?.writeMessage(encodeExit());
+      this.#control.flush(this.now());
+    } else if (this.settings.transport === 'udp' && this.settings.explicitExitNotify) {
+      this.#data.sendControlPayload(encodeOccExit(), this.#keys, this.now());
+    }
+  }
+
+  #sendRaw(packet: Buffer): void {
+    this.counters.packetsOut++;
+    this.counters.bytesOut += packet.length;
+    this.send(packet);
+  }
+
+  #countDrop(reason: string): void {
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
+  }
+
+  #setPhase(phase: SessionPhase, detail?: string): void {
+    if (phase === this.#phase && phase !== 'connecting') return;
+    const nowMs = this.now();
+    const change: PhaseChange = { phase, sinceStartMs: nowMs - this.#startMs, previousPhaseMs: nowMs - this.#phaseSinceMs, detail };
+    this.#phase = phase;
+    this.#phaseSinceMs = nowMs;
+    this.events.onPhase(change);
+  }
+
+  #log(level: SessionLog['level'], message: string): void {
+    this.events.onLog({ level, message });
+  }
+
+  #end(end: SessionEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    // Flush what is queued (an EXIT, final ACKs) before the keys go away.
+    this.#control.flush(this.now());
+    for (const key of this.#keys) key.destroy();
+    this.events.onEnd(end);
+  }
+}
+
+function authFailureText(failure: Extract<ControlMessage, { kind: 'auth_failed' }>['failure']): string {
+  switch (failure.kind) {
+    case 'plain': return failure.reason ? `The server refused the credentials: ${failure.reason}` : 'The server refused the credentials.';
+    case 'session': return `The session expired: ${failure.reason}`;
+    case 'temp': return `The server cannot authenticate right now: ${failure.message}`;
+    case 'crv1': return failure.challenge;
+  }
+}

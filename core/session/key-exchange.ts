@@ -49,7 +49,7 @@ function peerInfoFor(settings: SessionSettings): string {
     version: settings.peerInfo.version,
     platform: 'linux',
     ciphers: settings.dataCiphers,
-    ivProto: DEFAULT_IV_PROTO,
+    ivProto: settings.peerInfo.ivProto ?? DEFAULT_IV_PROTO,
     compression: settings.allowDecompression ? { lz4: true, lzo: true } : 'stubs',
     guiVersion: settings.peerInfo.guiVersion,
     sso: settings.peerInfo.sso,

@@ -42,6 +42,8 @@ export interface SessionSettings {
     guiVersion: string;
     sso?: string;
     extra: Record<string, string>;
+    /** IV_PROTO override (tests: without TLS_KEY_EXPORT the server falls back to the legacy PRF). */
+    ivProto?: number;
   };
   routeNopull: boolean;
   pullFilters: PullFilter[];

@@ -147,6 +147,16 @@ export class Session {
     this.#end({ code, message, fatal: true });
   }
 
+  /** Ends the attempt without telling the server (the link broke, or it never answered). */
+  abort(end: SessionEnd): void {
+    this.#end(end);
+  }
+
+  /** True once any valid packet came from the server (for server-poll-timeout). */
+  get heardFromServer(): boolean {
+    return this.#control.remoteSessionId !== undefined;
+  }
+
   #openKey(keyId: number, resetOpcode: number): KeyState {
     const key = new KeyState(keyId, this.now());
     this.#keys.unshift(key);

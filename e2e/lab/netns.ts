@@ -24,7 +24,7 @@ export interface LabNetwork {
 export async function createLabNetwork(): Promise<LabNetwork> {
   const id = `${LAB_PREFIX}${process.pid % 100000}${randomInt(36 ** 3).toString(36)}`;
   const used = (await run('ip', ['-4', 'addr', 'show'])).stdout + (await run('ip', ['-4', 'route', 'show'])).stdout;
-  let a = 0; let b = 0;
+  let a: number; let b: number;
   do { a = randomInt(200, 255); b = randomInt(0, 256); } while (used.includes(`10.${a}.${b}.`));
   const net: LabNetwork = {
     id, serverNs: `${id}-s`, clientNs: `${id}-c`,

@@ -1,0 +1,189 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Session, type SessionEvents } from '../session/session';
+import type { SessionSettings } from '../session/session-settings';
+import type { PhaseChange, SessionEnd, SessionLog, Counters } from '../session/events';
+import type { TunnelConfig } from '../control/tunnel-config';
+import type { Secret } from '../wire/secret';
+import { RemoteList, type ResolvedRemote } from './remote-list';
+import type { Link, LinkSinks, RemoteEndpoint } from './link';
+import { openUdpLink } from './udp-link';
+import { openTcpLink } from './tcp-link';
+import type { HttpProxySettings } from './http-proxy';
+
+export interface VpnClientOptions {
+  remotes: RemoteEndpoint[];
+  remoteRandom: boolean;
+  /** Session settings; `transport` is set per remote. */
+  session: Omit<SessionSettings, 'transport'>;
+  connectRetrySeconds: number;
+  connectRetryMaxSeconds: number;
+  /** Give up on a remote that sent nothing back within this time. */
+  serverPollTimeoutSeconds: number;
+  httpProxy?: HttpProxySettings;
+  /** Stop after this many failed attempts in a row (connect-retry-max); undefined = forever. */
+  maxAttempts?: number;
+}
+
+export interface ConnectedInfo {
+  config: TunnelConfig;
+  cipher: string;
+  keyDerivation: 'tls-ekm' | 'prf';
+  tlsVersion: string | null;
+  remote: { host: string; address: string; port: number; proto: 'udp' | 'tcp'; family: 4 | 6 };
+}
+
+export interface VpnClientEvents {
+  onPhase(change: PhaseChange): void;
+  onConnected(info: ConnectedInfo): void;
+  onPacket(ipPacket: Buffer): void;
+  onLog(log: SessionLog): void;
+  /** The client stopped for good: by request, or a fatal error. */
+  onStopped(end: SessionEnd): void;
+  onControlMessage?: SessionEvents['onControlMessage'];
+}
+
+/**
+ * Runs sessions until told to stop: picks the remote, opens the link, reconnects with
+ * back-off after non-fatal failures, keeps the pushed auth-token for the next attempt.
+ * The only owner of sockets in core.
+ */
+export class VpnClient {
+  readonly #remotes: RemoteList;
+  #session: Session | undefined;
+  #link: Link | undefined;
+  #authToken: { token: Secret; username?: string } | undefined;
+  #stopping = false;
+  #failures = 0;
+  #startMs = performance.now();
+  #lastEnd: SessionEnd | undefined;
+  #done: Promise<void> | undefined;
+
+  constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
+    this.#remotes = new RemoteList(options.remotes, options.remoteRandom);
+  }
+
+  get counters(): Counters | undefined {
+    return this.#session?.counters;
+  }
+
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  /** Starts connecting; resolves when the client has stopped for good. */
+  start(): Promise<void> {
+    this.#startMs = performance.now();
+    this.#done ??= this.#run();
+    return this.#done;
+  }
+
+  sendPacket(ipPacket: Buffer): void {
+    this.#session?.sendPacket(ipPacket);
+  }
+
+  /** Disconnects (telling the server) and resolves once everything is closed. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#session?.close();
+    await this.#done;
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      const end = await this.#attempt();
+      this.#lastEnd = end;
+      if (this.#stopping || end.fatal) break;
+      this.#failures = end.code === 'session.connected_then_lost' ? 0 : this.#failures + 1;
+      if (this.options.maxAttempts !== undefined && this.#failures >= this.options.maxAttempts) {
+        this.#lastEnd = { code: 'connect.retries_exhausted', message: `Gave up after ${this.#failures} attempts: ${end.message}`, fatal: true };
+        break;
+      }
+      this.#remotes.advance(end.advance ?? 'addr');
+      this.#phase('reconnecting', `${end.code}: ${end.message}`);
+      await this.#sleep(this.#backoffMs(end));
+    }
+    this.#phase('disconnected');
+    this.events.onStopped(this.#stopping ? { code: 'user.disconnect', message: 'Disconnected.', fatal: true } : this.#lastEnd ?? { code: 'unknown', message: 'Stopped.', fatal: true });
+  }
+
+  /** One connection attempt; resolves with how it ended. */
+  async #attempt(): Promise<SessionEnd> {
+    this.#phase('resolving');
+    let remote: ResolvedRemote;
+    try {
+      remote = await this.#remotes.next();
+    } catch (error) {
+      return { code: 'connect.resolve_failed', message: `Cannot resolve ${this.#remotes.current?.host}: ${(error as Error).message}`, fatal: false, advance: 'remote' };
+    }
+    let session: Session | undefined;
+    let resolveEnd!: (end: SessionEnd) => void;
+    const ended = new Promise<SessionEnd>((resolve) => { resolveEnd = resolve; });
+    const sinks: LinkSinks = {
+      onPacket: (packet) => session?.receive(packet),
+      onClosed: (reason) => session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
+      onDrop: (reason) => { if (session) session.counters.drops[reason] = (session.counters.drops[reason] ?? 0) + 1; },
+    };
+    const { endpoint, address, family } = remote;
+    try {
+      this.#link = endpoint.proto === 'udp'
+        ? await openUdpLink(address, endpoint.port, family, sinks)
+        : await openTcpLink(address, endpoint.port, family, sinks, this.options.httpProxy);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      return { code: code?.startsWith('proxy.') ? code : 'connect.link_failed', message: `Cannot reach ${address}:${endpoint.port}/${endpoint.proto}: ${(error as Error).message}`, fatal: false };
+    }
+    if (this.#stopping) {
+      this.#link.close();
+      return { code: 'user.disconnect', message: 'Disconnected.', fatal: true };
+    }
+    const link = this.#link;
+    let connected = false;
+    session = new Session({ ...this.options.session, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
+      onPhase: (change) => this.#forwardPhase(change),
+      onConnected: (config, details) => {
+        connected = true;
+        this.events.onConnected({ config, ...details, remote: { host: endpoint.host, address, port: endpoint.port, proto: endpoint.proto, family } });
+      },
+      onPacket: (ip) => this.events.onPacket(ip),
+      onLog: (log) => this.events.onLog(log),
+      onEnd: (end) => resolveEnd(end),
+      onAuthToken: (token, username) => { this.#authToken = { token, username }; },
+      onControlMessage: (message) => this.events.onControlMessage?.(message),
+    });
+    this.#session = session;
+    const pollTimer = setTimeout(() => {
+      if (!session?.heardFromServer) session?.abort({ code: 'connect.server_poll_timeout', message: `No answer from ${address}:${endpoint.port}/${endpoint.proto} within ${this.options.serverPollTimeoutSeconds} s.`, fatal: false, advance: 'addr' });
+    }, this.options.serverPollTimeoutSeconds * 1000);
+    session.start();
+    const end = await ended;
+    clearTimeout(pollTimer);
+    link.close();
+    if (end.code.startsWith('auth.failed') && this.#authToken) {
+      // A rejected token is dropped; the next attempt uses the real credentials (protocol.md §10).
+      this.#authToken = undefined;
+      return { ...end, fatal: false };
+    }
+    return connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end;
+  }
+
+  #backoffMs(end: SessionEnd): number {
+    if (end.backoffSeconds !== undefined) return end.backoffSeconds * 1000;
+    if (end.code === 'session.connected_then_lost') return this.options.connectRetrySeconds * 1000;
+    // connect-retry, doubling after every 5 failures, capped (protocol.md §14).
+    const factor = 2 ** Math.floor(this.#failures / 5);
+    return Math.min(this.options.connectRetrySeconds * factor, this.options.connectRetryMaxSeconds) * 1000;
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    const step = 100;
+    for (let waited = 0; waited < ms && !this.#stopping; waited += step) await delay(Math.min(step, ms - waited));
+  }
+
+  #forwardPhase(change: PhaseChange): void {
+    this.events.onPhase({ ...change, sinceStartMs: performance.now() - this.#startMs });
+  }
+
+  #phase(phase: PhaseChange['phase'], detail?: string): void {
+    this.events.onPhase({ phase, sinceStartMs: performance.now() - this.#startMs, previousPhaseMs: 0, detail });
+  }
+}

@@ -24,7 +24,7 @@ export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptio
     'topology subnet', `server ${net.tunnelNet.network} 255.255.255.0`,
     'keepalive 10 60', 'disable-dco', 'duplicate-cn',
     'data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305',
-    'verb 4', `log ${logFile}`,
+    'verb 4', `log-append ${logFile}`,
   ];
   if (options.ipv6) lines.push(`server-ipv6 ${net.tunnelNet.network6}`);
   if (options.wrap === 'tls-auth') lines.push(`tls-auth ${pki.path('static.key')} 0`);

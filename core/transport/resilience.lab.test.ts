@@ -1,0 +1,106 @@
+// How the core behaves when things go wrong, against the real OpenVPN 2.6 server:
+// renegotiation, server restarts, bad certificates, hostile packets, packet loss.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { startLab } from '../../e2e/lab/lab';
+import { labSkipReason } from '../../e2e/lab/prerequisites';
+import { connectLabClient } from '../../e2e/lab/lab-client';
+import { UdpRelay } from '../../e2e/lab/udp-relay';
+import { pkcs12ToPem } from '../tls/pkcs12';
+
+const skip = labSkipReason();
+
+test('server reneg-sec 10: 40 s of pings at 4/s lose at most 2', { skip, timeout: 90_000 }, async (t) => {
+  const lab = await startLab({ serverConfig: ['reneg-sec 10'] });
+  t.after(() => lab.stop());
+  const client = await connectLabClient(lab);
+  t.after(() => client.stop());
+  const result = await client.ping({ count: 160, intervalMs: 250 });
+  const renegotiations = client.logs.filter((l) => l.message.includes('renegotiation')).length;
+  t.diagnostic(`answered ${result.answered}/${result.sent}, ${renegotiations} renegotiations`);
+  assert.ok(renegotiations >= 3, `only ${renegotiations} renegotiations`);
+  assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
+});
+
+test('a server restart mid-session: the core reconnects and pings again', { skip, timeout: 90_000 }, async (t) => {
+  const lab = await startLab({ serverConfig: ['explicit-exit-notify 1'] });
+  t.after(() => lab.stop());
+  const client = await connectLabClient(lab);
+  t.after(() => client.stop());
+  assert.ok((await client.ping()).answered >= 2);
+  await lab.restartServer();
+  await client.waitForConnections(2, 45_000);
+  const after = await client.ping();
+  t.diagnostic(`reconnected; phases: ${client.phases.map((p) => p.phase).join(' → ')}`);
+  assert.ok(after.answered >= 2, `answered ${after.answered} after the restart`);
+});
+
+for (const [name, overrides, code] of [
+  ['wrong CA', (ca: string) => ({ tls: { secureContext: { ca } } }), 'tls.certificate_untrusted'],
+  ['verify-x509-name mismatch', () => ({ tls: { peerCheck: { remoteCertTlsServer: true, verifyX509Name: { name: 'someone-else', type: 'name' as const } } } }), 'tls.verify_x509_name'],
+] as const) {
+  test(`${name}: fatal error ${code} within 5 s, no retry`, { skip, timeout: 30_000 }, async (t) => {
+    const lab = await startLab();
+    t.after(() => lab.stop());
+    const started = performance.now();
+    const error = await connectLabClient(lab, { ...overrides(lab.pki.wrongCaCert), tls: { secureContext: { ca: lab.pki.caCert, cert: lab.pki.clientCert, key: lab.pki.clientKey }, ...overrides(lab.pki.wrongCaCert).tls, ...(name === 'wrong CA' ? { secureContext: { ca: lab.pki.wrongCaCert, cert: lab.pki.clientCert, key: lab.pki.clientKey } } : {}) } })
+      .then(() => undefined, (e: Error & { end?: { code: string; fatal: boolean } }) => e);
+    const elapsedMs = performance.now() - started;
+    assert.ok(error?.end, 'the client must stop with an error');
+    assert.equal(error.end.code, code);
+    assert.equal(error.end.fatal, true);
+    assert.ok(elapsedMs < 5_000, `took ${elapsedMs} ms`);
+    t.diagnostic(`${code} after ${elapsedMs.toFixed(0)} ms`);
+  });
+}
+
+test('garbage datagrams and replayed data packets are dropped and counted; the session stays up', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const relay = await UdpRelay.start(lab.hostLink.serverIp, lab.port);
+  t.after(() => relay.close());
+  const client = await connectLabClient(lab, { endpoint: { host: '127.0.0.1', port: relay.port } });
+  t.after(() => client.stop());
+  assert.ok((await client.ping()).answered >= 2);
+  const dataPackets = relay.fromServer.filter((p) => (p[0] as number) >> 3 === 9 || (p[0] as number) >> 3 === 6);
+  for (let i = 0; i < 200; i++) relay.inject(randomBytes(1 + (i % 200)));
+  for (const packet of dataPackets) relay.inject(packet);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const drops = client.client.counters?.drops ?? {};
+  const total = Object.values(drops).reduce((a, b) => a + b, 0);
+  t.diagnostic(`drops: ${JSON.stringify(drops)}`);
+  assert.ok((drops['data.replay'] ?? 0) + (drops['data.replay_window'] ?? 0) >= dataPackets.length, 'replays counted');
+  assert.ok(total >= 200, `only ${total} drops counted`);
+  assert.ok((await client.ping()).answered >= 2, 'the session is still up');
+  assert.equal(client.connections.length, 1, 'no reconnect happened');
+});
+
+test('20% random loss both ways: the handshake completes and pings get through', { skip, timeout: 120_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  await lab.setLoss(20);
+  const client = await connectLabClient(lab, { connectTimeoutMs: 90_000 });
+  t.after(() => client.stop());
+  const result = await client.ping({ count: 10 });
+  t.diagnostic(`connected in ${client.connectMs.toFixed(0)} ms under 20% loss; answered ${result.answered}/10`);
+  assert.ok(result.answered >= 3);
+});
+
+test('client certificates: PKCS#12 (modern and legacy RC2-40) and an encrypted private key', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const { pki } = lab;
+  const legacy = pkcs12ToPem(pki.pkcs12Legacy, pki.pkcs12Password);
+  assert.ok(legacy.ok && legacy.value !== 'native', 'OpenSSL 3 refuses the legacy file, so it is converted');
+  const contexts = [
+    { pfx: pki.pkcs12, passphrase: pki.pkcs12Password, ca: pki.caCert },
+    { cert: legacy.value.cert, key: legacy.value.key, ca: pki.caCert },
+    { cert: pki.clientCert, key: pki.clientKeyEncrypted, passphrase: pki.encryptedKeyPassphrase, ca: pki.caCert },
+  ];
+  for (const secureContext of contexts) {
+    const client = await connectLabClient(lab, { tls: { secureContext } });
+    assert.ok((await client.ping()).answered >= 2);
+    await client.stop();
+  }
+});

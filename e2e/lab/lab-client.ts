@@ -57,12 +57,14 @@ export interface LabClient {
 
 export interface StartOptions extends SettingsOverrides {
   remote?: 'hostLink' | 'hostLink6';
+  /** Connect somewhere else (a relay in front of the lab server). */
+  endpoint?: { host: string; port: number };
   connectTimeoutMs?: number;
 }
 
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
-  const { remote, connectTimeoutMs, ...overrides } = options;
+  const { remote, endpoint, connectTimeoutMs, ...overrides } = options;
   const phases: PhaseChange[] = [];
   const logs: SessionLog[] = [];
   const received: Buffer[] = [];
@@ -72,7 +74,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
   const startedAt = performance.now();
   const host = remote === 'hostLink6' ? lab.hostLink.serverIp6 : lab.hostLink.serverIp;
   const client = new VpnClient({
-    remotes: [{ host, port: lab.port, proto: lab.proto }],
+    remotes: [{ host: endpoint?.host ?? host, port: endpoint?.port ?? lab.port, proto: lab.proto }],
     remoteRandom: false,
     session: labSessionSettings(lab, overrides),
     connectRetrySeconds: 1,

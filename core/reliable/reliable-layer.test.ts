@@ -79,3 +79,14 @@ test('piggybacked ACKs are at most 4; bare ACK packets at most 8', () => {
   assert.equal(first?.acks.length, 4);
   assert.equal(layer.takeBareAcks().length, 6);
 });
+
+test('a retransmission repeats the ACK its first transmission carried', () => {
+  const layer = new ReliableLayer();
+  layer.onPacket({ acks: [], messageId: 0, opcode: 8, payload: Buffer.alloc(0) }); // the server's reset
+  layer.queue(Buffer.from('client hello'), P_CONTROL_V1);
+  const [first] = layer.takeOutgoing(0);
+  assert.deepEqual(first?.acks, [0]);
+  const [again] = layer.takeOutgoing(2_000);
+  assert.equal(again?.isRetransmit, true);
+  assert.deepEqual(again?.acks, [0], 'the lost ACK of the server reset rides again');
+});

@@ -3,6 +3,9 @@ import {
 } from './constants';
 
 /** A message as it goes out: the session turns it into a control packet with these ACKs. */
+/** How many recently sent ACK ids we remember for re-sending. */
+const RECENT_ACKS = 8;
+
 export interface OutgoingMessage {
   messageId: number;
   opcode: number;
@@ -37,6 +40,8 @@ export class ReliableLayer {
   #nextReceiveId = 0;
   readonly #received = new Map<number, DeliveredMessage>();
   #pendingAcks: number[] = [];
+  /** Ids we ACKed lately, re-sent in spare ACK slots (ovpn:reliable.c copy_acks_to_mru). */
+  #recentAcks: number[] = [];
   retransmissions = 0;
 
   queue(payload: Buffer, opcode: number): void {
@@ -60,7 +65,7 @@ export class ReliableLayer {
       }
       entry.sent = true;
       entry.sendAtMs = nowMs + entry.retransmitMs;
-      out.push({ messageId, opcode: entry.opcode, payload: entry.payload, acks: this.#takeAcks(PIGGYBACK_ACKS), isRetransmit });
+      out.push({ messageId, opcode: entry.opcode, payload: entry.payload, acks: this.#acksFor(isRetransmit), isRetransmit });
     }
     return out;
   }
@@ -111,6 +116,24 @@ export class ReliableLayer {
   }
 
   #takeAcks(max: number): number[] {
-    return this.#pendingAcks.splice(0, max);
+    const acks = this.#pendingAcks.splice(0, max);
+    this.#recentAcks = [...acks, ...this.#recentAcks.filter((id) => !acks.includes(id))].slice(0, RECENT_ACKS);
+    return acks;
+  }
+
+  /**
+   * ACKs for one message. A retransmission also repeats recent ACKs: if the packet that
+   * first carried an ACK was lost, the peer never saw it. This matters for the server's
+   * reset, which a 2.6 server never retransmits and whose ACK must ride on our message 1
+   * (a CONTROL_V1 without ACKs is dropped by its stateless cookie check, protocol.md §3).
+   */
+  #acksFor(isRetransmit: boolean): number[] {
+    const acks = this.#takeAcks(PIGGYBACK_ACKS);
+    if (!isRetransmit) return acks;
+    for (const id of this.#recentAcks) {
+      if (acks.length >= PIGGYBACK_ACKS) break;
+      if (!acks.includes(id)) acks.push(id);
+    }
+    return acks;
   }
 }

@@ -8,6 +8,8 @@ import { labSkipReason } from '../../e2e/lab/prerequisites';
 import { connectLabClient } from '../../e2e/lab/lab-client';
 import { UdpRelay } from '../../e2e/lab/udp-relay';
 import { pkcs12ToPem } from '../tls/pkcs12';
+import { startConnectProxy } from '../../e2e/lab/http-proxy';
+import { Secret } from '../wire/secret';
 
 const skip = labSkipReason();
 
@@ -103,4 +105,15 @@ test('client certificates: PKCS#12 (modern and legacy RC2-40) and an encrypted p
     assert.ok((await client.ping()).answered >= 2);
     await client.stop();
   }
+});
+
+test('http-proxy: TCP through an HTTP CONNECT proxy with Basic credentials', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab({ proto: 'tcp' });
+  t.after(() => lab.stop());
+  const proxy = await startConnectProxy({ allow: lab.hostLink.serverIp, username: 'proxyuser', password: 'proxy-secret' });
+  t.after(() => proxy.close());
+  const client = await connectLabClient(lab, { httpProxy: { host: '127.0.0.1', port: proxy.port, username: 'proxyuser', password: new Secret('proxy-secret') } });
+  t.after(() => client.stop());
+  assert.equal(proxy.requests[0], `CONNECT ${lab.hostLink.serverIp}:${lab.port} HTTP/1.1`);
+  assert.ok((await client.ping()).answered >= 2);
 });

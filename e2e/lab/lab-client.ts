@@ -59,12 +59,13 @@ export interface StartOptions extends SettingsOverrides {
   remote?: 'hostLink' | 'hostLink6';
   /** Connect somewhere else (a relay in front of the lab server). */
   endpoint?: { host: string; port: number };
+  httpProxy?: import('../../core/transport/http-proxy').HttpProxySettings;
   connectTimeoutMs?: number;
 }
 
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
-  const { remote, endpoint, connectTimeoutMs, ...overrides } = options;
+  const { remote, endpoint, httpProxy, connectTimeoutMs, ...overrides } = options;
   const phases: PhaseChange[] = [];
   const logs: SessionLog[] = [];
   const received: Buffer[] = [];
@@ -80,6 +81,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
     connectRetrySeconds: 1,
     connectRetryMaxSeconds: 5,
     serverPollTimeoutSeconds: 10,
+    httpProxy,
   }, {
     onPhase: (change) => phases.push(change),
     onConnected: (info) => connections.push(info),

@@ -11,6 +11,7 @@ export interface DataPathSinks {
   deliver(ipPacket: Buffer): void;
   drop(reason: string): void;
   onOccExit(): void;
+  onDecompressed(): void;
 }
 
 /**
@@ -81,6 +82,7 @@ export class DataPath {
       return undefined;
     }
     const ip = unframed.value;
+    if (ip.length > plain.value.length) this.sinks.onDecompressed();
     if (isPing(ip)) return 0;
     if (isOccExit(ip)) {
       this.sinks.onOccExit();

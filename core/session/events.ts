@@ -40,6 +40,8 @@ export interface Counters {
   /** Tunnel payload bytes (IP packets) — what the user moved. */
   tunBytesIn: number;
   tunBytesOut: number;
+  /** Packets the server sent compressed that we decompressed (allow-compression asym). */
+  decompressedPackets: number;
   drops: Record<string, number>;
 }
 

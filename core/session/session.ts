@@ -47,7 +47,7 @@ const MAX_CONTROL_PAYLOAD_BYTES = 1000;
  * → connected, and finally `onEnd` once (after which the session refuses use).
  */
 export class Session {
-  readonly counters: Counters = { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, tunBytesIn: 0, tunBytesOut: 0, drops: {} };
+  readonly counters: Counters = { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, tunBytesIn: 0, tunBytesOut: 0, decompressedPackets: 0, drops: {} };
   #phase: SessionPhase = 'connecting';
   #phaseSinceMs: number;
   readonly #startMs: number;
@@ -81,6 +81,7 @@ export class Session {
       sendRaw: (packet) => this.#sendRaw(packet),
       deliver: (ip) => this.events.onPacket(ip),
       drop: (reason) => this.#countDrop(reason),
+      onDecompressed: () => { this.counters.decompressedPackets++; },
       onOccExit: () => this.#end({ code: 'server.exit', message: 'The server is shutting down or restarting.', fatal: false }),
     });
   }

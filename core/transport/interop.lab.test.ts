@@ -42,6 +42,7 @@ for (const c of cases) {
     const { info } = client;
     c.check?.({ cipher: info.cipher, keyDerivation: info.keyDerivation, compression: info.config.compression?.framing });
     const result = await client.ping({ count: 4, ipv6: c.ipv6, payload: c.payload });
+    if (c.name.includes('lz4-v2')) assert.ok((client.client.counters?.decompressedPackets ?? 0) > 0, 'the server sent compressed replies and we decompressed them');
     assert.ok(result.answered >= 3, `answered ${result.answered}/${result.sent}; drops ${JSON.stringify(client.client.counters?.drops)}`);
     t.diagnostic(`connected in ${client.connectMs.toFixed(0)} ms (${info.cipher}, ${info.keyDerivation}, TLS ${info.tlsVersion})`);
   });

@@ -117,3 +117,12 @@ test('http-proxy: TCP through an HTTP CONNECT proxy with Basic credentials', { s
   assert.equal(proxy.requests[0], `CONNECT ${lab.hostLink.serverIp}:${lab.port} HTTP/1.1`);
   assert.ok((await client.ping()).answered >= 2);
 });
+
+test('disconnecting tells the server at once (control-channel EXIT, cc-exit)', { skip, timeout: 30_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const client = await connectLabClient(lab);
+  const end = await client.stop();
+  assert.equal(end.code, 'user.disconnect');
+  await lab.waitForLog(/CC-EEN exit message received by peer/, 3_000);
+});

@@ -126,3 +126,43 @@ test('disconnecting tells the server at once (control-channel EXIT, cc-exit)', {
   assert.equal(end.code, 'user.disconnect');
   await lab.waitForLog(/CC-EEN exit message received by peer/, 3_000);
 });
+
+for (const proto of ['udp', 'tcp'] as const) {
+  test(`${proto}: remotes are tried in order; a dead one is skipped quickly`, { skip, timeout: 30_000 }, async (t) => {
+    const lab = await startLab({ proto });
+    t.after(() => lab.stop());
+    const client = await connectLabClient(lab, { remotesBefore: [{ host: lab.hostLink.serverIp, port: 1195 }] });
+    t.after(() => client.stop());
+    assert.equal(client.info.remote.port, 1194);
+    assert.ok(client.phases.some((p) => p.phase === 'reconnecting'), 'the first remote failed');
+    assert.ok(client.connectMs < 5_000, `failover took ${client.connectMs} ms`);
+    assert.ok((await client.ping()).answered >= 2);
+  });
+}
+
+test('the server kills the client with HALT: the client stops for good; with RESTART it reconnects', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab({ management: true });
+  t.after(() => lab.stop());
+  const management = async (command: string): Promise<void> => {
+    const { createConnection } = await import('node:net');
+    await new Promise<void>((resolve, reject) => {
+      const socket = createConnection(lab.managementSocket as string);
+      let seen = '';
+      socket.on('data', (chunk) => {
+        seen += chunk.toString();
+        if (seen.includes('>INFO') && !seen.includes('SENT')) { socket.write(`${command}\n`); seen += 'SENT'; }
+        if (/SUCCESS|ERROR/.test(seen)) { socket.end(); resolve(); }
+      });
+      socket.on('error', reject);
+    });
+  };
+  const restarted = await connectLabClient(lab);
+  await management('kill client1');
+  await restarted.waitForConnections(2, 20_000);
+  assert.ok((await restarted.ping()).answered >= 2);
+  await restarted.stop();
+  const halted = await connectLabClient(lab);
+  const stopped = new Promise<string>((resolve) => { const timer = setInterval(() => { if (halted.phases.at(-1)?.phase === 'disconnected') { clearInterval(timer); resolve('stopped'); } }, 50); });
+  await management('client-kill 1 HALT');
+  assert.equal(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 10_000))]), 'stopped');
+});

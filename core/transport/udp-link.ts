@@ -10,8 +10,12 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
     socket.connect(port, address, () => {
       socket.off('error', reject);
       socket.on('error', (error) => {
-        // ECONNREFUSED on a connected UDP socket is an ICMP port unreachable: the server is not there (now).
-        if (!closed) sinks.onDrop(`udp.${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+        // ECONNREFUSED on a connected UDP socket is an ICMP port unreachable: nothing listens
+        // there, so the attempt ends now instead of waiting for server-poll-timeout.
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        if (closed) return;
+        if (code === 'ECONNREFUSED') sinks.onClosed('udp.port_unreachable');
+        else sinks.onDrop(`udp.${code}`);
       });
       socket.on('message', (packet) => sinks.onPacket(packet));
       resolve({

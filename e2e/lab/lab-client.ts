@@ -59,13 +59,15 @@ export interface StartOptions extends SettingsOverrides {
   remote?: 'hostLink' | 'hostLink6';
   /** Connect somewhere else (a relay in front of the lab server). */
   endpoint?: { host: string; port: number };
+  /** Extra remotes tried before the lab server (to prove failover). */
+  remotesBefore?: Array<{ host: string; port: number }>;
   httpProxy?: import('../../core/transport/http-proxy').HttpProxySettings;
   connectTimeoutMs?: number;
 }
 
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
-  const { remote, endpoint, httpProxy, connectTimeoutMs, ...overrides } = options;
+  const { remote, endpoint, remotesBefore, httpProxy, connectTimeoutMs, ...overrides } = options;
   const phases: PhaseChange[] = [];
   const logs: SessionLog[] = [];
   const received: Buffer[] = [];
@@ -75,7 +77,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
   const startedAt = performance.now();
   const host = remote === 'hostLink6' ? lab.hostLink.serverIp6 : lab.hostLink.serverIp;
   const client = new VpnClient({
-    remotes: [{ host: endpoint?.host ?? host, port: endpoint?.port ?? lab.port, proto: lab.proto }],
+    remotes: [...(remotesBefore ?? []).map((r) => ({ ...r, proto: lab.proto })), { host: endpoint?.host ?? host, port: endpoint?.port ?? lab.port, proto: lab.proto }],
     remoteRandom: false,
     session: labSessionSettings(lab, overrides),
     connectRetrySeconds: 1,

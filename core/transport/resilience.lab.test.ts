@@ -157,7 +157,7 @@ test('the server kills the client with HALT: the client stops for good; with RES
     });
   };
   const restarted = await connectLabClient(lab);
-  await management('kill client1');
+  await management('client-kill 0');
   await restarted.waitForConnections(2, 20_000);
   assert.ok((await restarted.ping()).answered >= 2);
   await restarted.stop();

@@ -1,139 +1,134 @@
-import {
-  BARE_ACKS, INITIAL_RETRANSMIT_MS, MAX_RETRANSMIT_MS, PIGGYBACK_ACKS, RECEIVE_WINDOW, SEND_WINDOW,
-} from './constants';
+import { BARE_ACKS, PIGGYBACK_ACKS } from './constants';
+import { ReceiveWindow, type DeliveredMessage } from './receive-window';
+import { SendWindow, type SendWindowOptions } from './send-window';
+
+export type { DeliveredMessage } from './receive-window';
 
 /** A message as it goes out: the session turns it into a control packet with these ACKs. */
-/** How many recently sent ACK ids we remember for re-sending. */
-const RECENT_ACKS = 8;
-
 export interface OutgoingMessage {
   messageId: number;
+  /** Chosen by the session at queue time (reset, P_CONTROL_V1, P_CONTROL_WKC_V1, …). */
   opcode: number;
   payload: Buffer;
+  /** ACK ids to put in this packet (≤ piggybackAcks); empty is fine. */
   acks: number[];
   isRetransmit: boolean;
 }
 
-/** A received message, delivered in message-id order exactly once. */
-export interface DeliveredMessage {
+/** The reliability-relevant part of a received control packet (after parsing). */
+export interface IncomingControl {
+  acks: readonly number[];
+  /** Absent in P_ACK_V1. */
+  messageId?: number;
   opcode: number;
   payload: Buffer;
 }
 
-interface InFlight {
-  opcode: number;
-  payload: Buffer;
-  sendAtMs: number;
-  retransmitMs: number;
-  sent: boolean;
+export interface ReliableOptions extends SendWindowOptions {
+  receiveWindow?: number;
+  /** ACKs attached to each message (CONTROL_SEND_ACK_MAX = 4). */
+  piggybackAcks?: number;
+  /** Fill spare ACK slots with recently sent ACKs, as 2.x does (default true). */
+  resendRecentAcks?: boolean;
 }
 
 /**
- * The reliability layer of one key_id (ovpn:reliable.c), sans-IO: time comes in as an
- * argument. Message ids start at 0 and grow without gaps; ACKs are individual, not
- * cumulative; every in-window packet is ACKed, duplicates too, so a lost ACK is repaired.
+ * The reliability layer of one key_id (ovpn:reliable.c; protocol.md §3), sans-IO: time
+ * comes in as `nowMs`, and `nextDeadlineMs()` says when to call `takeOutgoing` again.
+ * A new key_id gets a fresh instance, so message ids restart at 0 each way.
+ *
+ * How the session drives it, per key_id:
+ *   queue(payload, opcode)     a reset, TLS ciphertext, …; ids are assigned in order
+ *   onPacket(parsed control)   frees ACKed messages, returns payloads now in order
+ *   takeOutgoing(nowMs)        new messages within the send window + due retransmits,
+ *                              each with ≤ 4 ACKs attached; wrap each one anew
+ *   takeBareAcks(max)          what no message carried → send a P_ACK_V1 at once
+ *   nextDeadlineMs()           arm the session's single timer
  */
 export class ReliableLayer {
-  #nextSendId = 0;
-  readonly #waiting: Array<{ opcode: number; payload: Buffer }> = [];
-  readonly #inFlight = new Map<number, InFlight>();
-  #nextReceiveId = 0;
-  readonly #received = new Map<number, DeliveredMessage>();
-  #pendingAcks: number[] = [];
-  /** Ids we ACKed lately, re-sent in spare ACK slots (ovpn:reliable.c copy_acks_to_mru). */
-  #recentAcks: number[] = [];
-  retransmissions = 0;
+  readonly #send: SendWindow;
+  readonly #receive: ReceiveWindow;
+  readonly #piggybackAcks: number;
+  readonly #resendRecentAcks: boolean;
 
-  queue(payload: Buffer, opcode: number): void {
-    this.#waiting.push({ opcode, payload });
+  constructor(options: ReliableOptions = {}) {
+    this.#send = new SendWindow(options);
+    this.#receive = new ReceiveWindow(options.receiveWindow);
+    this.#piggybackAcks = options.piggybackAcks ?? PIGGYBACK_ACKS;
+    this.#resendRecentAcks = options.resendRecentAcks ?? true;
   }
 
-  allAcked(): boolean {
-    return this.#waiting.length === 0 && this.#inFlight.size === 0;
+  /** Queues one reliable message; returns its message id. */
+  queue(payload: Buffer, opcode: number): number {
+    return this.#send.queue(payload, opcode);
   }
 
-  /** New messages that fit the send window, and retransmissions that are due, with ACKs attached. */
+  /** Messages due now (new ones within the window, then expired retransmits), ACKs attached. */
   takeOutgoing(nowMs: number): OutgoingMessage[] {
-    this.#admitWaiting(nowMs);
-    const out: OutgoingMessage[] = [];
-    for (const [messageId, entry] of this.#inFlight) {
-      if (entry.sendAtMs > nowMs) continue;
-      const isRetransmit = entry.sent;
-      if (isRetransmit) {
-        this.retransmissions++;
-        entry.retransmitMs = Math.min(entry.retransmitMs * 2, MAX_RETRANSMIT_MS);
-      }
-      entry.sent = true;
-      entry.sendAtMs = nowMs + entry.retransmitMs;
-      out.push({ messageId, opcode: entry.opcode, payload: entry.payload, acks: this.#acksFor(isRetransmit), isRetransmit });
-    }
-    return out;
+    return this.#send.takeDue(nowMs).map((due) => ({
+      ...due, acks: this.#receive.takeAcks(this.#piggybackAcks, this.#resendRecentAcks),
+    }));
   }
 
-  /** ACKs no outgoing message carried: they go out at once in a P_ACK_V1. */
-  takeBareAcks(): number[] {
-    return this.#takeAcks(BARE_ACKS);
+  /**
+   * ACKs no outgoing message carried (≤ max; BARE_ACKS_CONSERVATIVE for unknown peers).
+   * Empty when nothing is owed, so "non-empty" means "send a P_ACK_V1 now"; call again
+   * while non-empty.
+   */
+  takeBareAcks(max = BARE_ACKS): number[] {
+    if (this.#receive.pendingAckCount === 0) return [];
+    return this.#receive.takeAcks(max, this.#resendRecentAcks);
+  }
+
+  /**
+   * Takes one received control packet (after the session checked session ids): its ACKs
+   * free our messages; its message, if any, is ACKed and buffered. Returns whatever
+   * became deliverable, in order, each message exactly once.
+   */
+  onPacket(packet: IncomingControl): DeliveredMessage[] {
+    if (packet.acks.length > 0) this.#send.onAcks(packet.acks);
+    if (packet.messageId === undefined) return [];
+    return this.#receive.receive(packet.messageId, packet.opcode, packet.payload);
+  }
+
+  /**
+   * When to call takeOutgoing/takeBareAcks next: undefined if nothing waits on time, a
+   * value ≤ now (0) if something is due already (a queued message with room in the
+   * window, an early resend, or owed ACKs).
+   */
+  nextDeadlineMs(): number | undefined {
+    if (this.#receive.pendingAckCount > 0) return 0;
+    return this.#send.nextDeadlineMs();
+  }
+
+  /** True when every queued message was sent and ACKed. */
+  allAcked(): boolean {
+    return this.#send.isIdle;
+  }
+
+  isAcked(messageId: number): boolean {
+    return this.#send.isAcked(messageId);
   }
 
   get hasPendingAcks(): boolean {
-    return this.#pendingAcks.length > 0;
+    return this.#receive.pendingAckCount > 0;
   }
 
-  nextDeadlineMs(): number | undefined {
-    let next: number | undefined;
-    for (const entry of this.#inFlight.values()) if (next === undefined || entry.sendAtMs < next) next = entry.sendAtMs;
-    return next;
+  get pendingAckCount(): number {
+    return this.#receive.pendingAckCount;
   }
 
-  /**
-   * Takes one received control packet: its ACKs free our messages, its message (if any)
-   * is ACKed and buffered; returns whatever became deliverable in order.
-   */
-  onPacket(packet: { acks: readonly number[]; messageId?: number; opcode: number; payload: Buffer }): DeliveredMessage[] {
-    for (const id of packet.acks) this.#inFlight.delete(id);
-    const id = packet.messageId;
-    if (id === undefined) return [];
-    if (id >= this.#nextReceiveId + RECEIVE_WINDOW) return []; // ahead of the window: dropped un-ACKed
-    if (!this.#pendingAcks.includes(id)) this.#pendingAcks.push(id);
-    if (id >= this.#nextReceiveId && !this.#received.has(id)) {
-      this.#received.set(id, { opcode: packet.opcode, payload: Buffer.from(packet.payload) });
-    }
-    const delivered: DeliveredMessage[] = [];
-    for (let next = this.#received.get(this.#nextReceiveId); next; next = this.#received.get(this.#nextReceiveId)) {
-      this.#received.delete(this.#nextReceiveId);
-      this.#nextReceiveId++;
-      delivered.push(next);
-    }
-    return delivered;
+  /** The next message id we expect from the peer. */
+  get nextReceiveId(): number {
+    return this.#receive.nextExpectedId;
   }
 
-  #admitWaiting(nowMs: number): void {
-    const oldestUnacked = this.#inFlight.size > 0 ? Math.min(...this.#inFlight.keys()) : this.#nextSendId;
-    while (this.#waiting.length > 0 && this.#inFlight.size < SEND_WINDOW && this.#nextSendId < oldestUnacked + SEND_WINDOW) {
-      const message = this.#waiting.shift() as { opcode: number; payload: Buffer };
-      this.#inFlight.set(this.#nextSendId++, { ...message, sendAtMs: nowMs, retransmitMs: INITIAL_RETRANSMIT_MS, sent: false });
-    }
+  get inFlightCount(): number {
+    return this.#send.inFlightCount;
   }
 
-  #takeAcks(max: number): number[] {
-    const acks = this.#pendingAcks.splice(0, max);
-    this.#recentAcks = [...acks, ...this.#recentAcks.filter((id) => !acks.includes(id))].slice(0, RECENT_ACKS);
-    return acks;
-  }
-
-  /**
-   * ACKs for one message. A retransmission also repeats recent ACKs: if the packet that
-   * first carried an ACK was lost, the peer never saw it. This matters for the server's
-   * reset, which a 2.6 server never retransmits and whose ACK must ride on our message 1
-   * (a CONTROL_V1 without ACKs is dropped by its stateless cookie check, protocol.md §3).
-   */
-  #acksFor(isRetransmit: boolean): number[] {
-    const acks = this.#takeAcks(PIGGYBACK_ACKS);
-    if (!isRetransmit) return acks;
-    for (const id of this.#recentAcks) {
-      if (acks.length >= PIGGYBACK_ACKS) break;
-      if (!acks.includes(id)) acks.push(id);
-    }
-    return acks;
+  /** Transmissions beyond the first, over the layer's life (for counters). */
+  get retransmissions(): number {
+    return this.#send.retransmissions;
   }
 }

@@ -16,8 +16,8 @@ export function createControlWrap(settings: ControlWrapSettings): (keyId: number
 function buildWrap(settings: ControlWrapSettings): ControlWrap {
   switch (settings.kind) {
     case 'none': return noWrap;
-    case 'tls-auth': return new TlsAuthWrap(settings.staticKey, settings.direction, settings.digest);
-    case 'tls-crypt': return new TlsCryptWrap(settings.staticKey);
-    case 'tls-crypt-v2': return new TlsCryptV2Wrap(settings.clientKey);
+    case 'tls-auth': return new TlsAuthWrap({ staticKey: settings.staticKey, direction: settings.direction, digest: settings.digest });
+    case 'tls-crypt': return new TlsCryptWrap({ staticKey: settings.staticKey });
+    case 'tls-crypt-v2': return new TlsCryptV2Wrap({ clientKey: settings.clientKey });
   }
 }

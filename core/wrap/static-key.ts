@@ -1,27 +1,37 @@
 import { err, ok, type Result } from '../wire/result';
 
 /**
- * An OpenVPN static key file (`openvpn --genkey secret`): 256 bytes of hex between
- * `-----BEGIN OpenVPN Static key V1-----` and its END line; comments and white space
- * ignored (ovpn:crypto.c read_key_file). Layout (protocol.md §2.4):
+ * An OpenVPN static key (`openvpn --genkey secret`, used by tls-auth and tls-crypt):
+ * 256 bytes of hex between `-----BEGIN OpenVPN Static key V1-----` and its END line.
+ * Text before the BEGIN line (the usual `#` comments) is ignored, and so is white space
+ * inside the block; anything else inside is an error, as in 2.x (ovpn:crypto.c
+ * read_key_file). Layout (`struct key2`, protocol.md §2.4):
  *
  *   bytes   0–63  K0.cipher | 64–127  K0.hmac | 128–191  K1.cipher | 192–255  K1.hmac
+ *
+ * Only the leading bytes of a slot are used (20 of an hmac slot for SHA1, 32 for AES-256).
  */
 export const STATIC_KEY_BYTES = 256;
 const SLOT_BYTES = 64;
+/** WKc = tag (32) ‖ AES-256-CTR(Kc ‖ metadata) ‖ length (2), at most 1024 bytes (ovpn:tls_crypt.h). */
+const WKC_MIN_BYTES = 32 + STATIC_KEY_BYTES + 2;
+const WKC_MAX_BYTES = 1024;
 
 export type StaticKeyError = { code: 'wrap.bad_static_key'; message: string };
 
+const STATIC_KEY_BLOCK = /-----BEGIN OpenVPN Static key V1-----([\s\S]*?)-----END OpenVPN Static key V1-----/;
+const V2_CLIENT_KEY_BLOCK = /-----BEGIN OpenVPN tls-crypt-v2 client key-----([\s\S]*?)-----END OpenVPN tls-crypt-v2 client key-----/;
+
 export function parseStaticKeyFile(text: string): Result<Buffer, StaticKeyError> {
-  const match = /-----BEGIN OpenVPN Static key V1-----([\s\S]*?)-----END OpenVPN Static key V1-----/.exec(text);
-  if (!match) return err({ code: 'wrap.bad_static_key', message: 'No "OpenVPN Static key V1" block found.' });
+  const match = STATIC_KEY_BLOCK.exec(text);
+  if (!match) return keyError('No "OpenVPN Static key V1" block found.');
   const hex = (match[1] ?? '').replace(/\s+/g, '');
-  if (!/^[0-9a-fA-F]*$/.test(hex)) return err({ code: 'wrap.bad_static_key', message: 'The static key holds characters that are not hex.' });
-  if (hex.length !== STATIC_KEY_BYTES * 2) return err({ code: 'wrap.bad_static_key', message: `The static key has ${hex.length / 2} bytes, not ${STATIC_KEY_BYTES}.` });
+  if (!/^[0-9a-fA-F]*$/.test(hex)) return keyError('The static key holds characters that are not hex.');
+  if (hex.length !== STATIC_KEY_BYTES * 2) return keyError(`The static key has ${Math.floor(hex.length / 2)} bytes, not ${STATIC_KEY_BYTES}.`);
   return ok(Buffer.from(hex, 'hex'));
 }
 
-/** The four 64-byte slots of a key2. */
+/** The four 64-byte slots of a key2 (views, no copies). */
 export function keySlots(key2: Buffer): { k0Cipher: Buffer; k0Hmac: Buffer; k1Cipher: Buffer; k1Hmac: Buffer } {
   return {
     k0Cipher: key2.subarray(0, SLOT_BYTES),
@@ -31,19 +41,32 @@ export function keySlots(key2: Buffer): { k0Cipher: Buffer; k0Hmac: Buffer; k1Ci
   };
 }
 
-export type TlsCryptV2ClientKey = { key2: Buffer; wkc: Buffer };
+export interface TlsCryptV2ClientKey {
+  /** Kc: a key2, used like a tls-crypt key. */
+  key2: Buffer;
+  /** The wrapped client key, opaque to us; sent in clear so a stateless server learns Kc. */
+  wkc: Buffer;
+}
 
 /**
  * A tls-crypt-v2 client key: base64 of `Kc (256 bytes) ‖ WKc` between
- * `-----BEGIN OpenVPN tls-crypt-v2 client key-----` lines (ovpn-doc:tls-crypt-v2.txt).
+ * `-----BEGIN OpenVPN tls-crypt-v2 client key-----` lines (ovpn-doc:tls-crypt-v2.txt,
+ * ovpn:tls_crypt.c tls_crypt_v2_init_client_key). WKc ends with its own length as a
+ * u16, which the server checks; we check it too, to report a damaged key early.
  */
 export function parseTlsCryptV2ClientKey(text: string): Result<TlsCryptV2ClientKey, StaticKeyError> {
-  const match = /-----BEGIN OpenVPN tls-crypt-v2 client key-----([\s\S]*?)-----END OpenVPN tls-crypt-v2 client key-----/.exec(text);
-  if (!match) return err({ code: 'wrap.bad_static_key', message: 'No "OpenVPN tls-crypt-v2 client key" block found.' });
-  const bytes = Buffer.from((match[1] ?? '').replace(/\s+/g, ''), 'base64');
-  // WKc = tag (32) ‖ encrypted key (≥256) ‖ length (2), at most 1024 bytes.
-  if (bytes.length < STATIC_KEY_BYTES + 32 + 2 || bytes.length > STATIC_KEY_BYTES + 1024) {
-    return err({ code: 'wrap.bad_static_key', message: 'The tls-crypt-v2 client key has the wrong size.' });
-  }
-  return ok({ key2: Buffer.from(bytes.subarray(0, STATIC_KEY_BYTES)), wkc: Buffer.from(bytes.subarray(STATIC_KEY_BYTES)) });
+  const match = V2_CLIENT_KEY_BLOCK.exec(text);
+  if (!match) return keyError('No "OpenVPN tls-crypt-v2 client key" block found.');
+  const base64 = (match[1] ?? '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) return keyError('The tls-crypt-v2 client key is not valid base64.');
+  const bytes = Buffer.from(base64, 'base64');
+  const wkcBytes = bytes.length - STATIC_KEY_BYTES;
+  if (wkcBytes < WKC_MIN_BYTES || wkcBytes > WKC_MAX_BYTES) return keyError('The tls-crypt-v2 client key has the wrong size.');
+  const wkc = Buffer.from(bytes.subarray(STATIC_KEY_BYTES));
+  if (wkc.readUInt16BE(wkc.length - 2) !== wkc.length) return keyError('The wrapped part of the tls-crypt-v2 client key is damaged.');
+  return ok({ key2: Buffer.from(bytes.subarray(0, STATIC_KEY_BYTES)), wkc });
+}
+
+function keyError(message: string): { ok: false; error: StaticKeyError } {
+  return err({ code: 'wrap.bad_static_key', message });
 }

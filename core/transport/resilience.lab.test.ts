@@ -163,6 +163,7 @@ test('the server kills the client with HALT: the client stops for good; with RES
   await restarted.stop();
   const halted = await connectLabClient(lab);
   const stopped = new Promise<string>((resolve) => { const timer = setInterval(() => { if (halted.phases.at(-1)?.phase === 'disconnected') { clearInterval(timer); resolve('stopped'); } }, 50); });
-  await management('client-kill 1 HALT');
+  // Client ids count connections: 0 the first, 1 its reconnection, 2 this one.
+  await management('client-kill 2 HALT');
   assert.equal(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 10_000))]), 'stopped');
 });

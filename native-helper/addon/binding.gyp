@@ -1,0 +1,21 @@
+# The helper's N-API addon: TUN open/ioctl, a batching packet reader, SO_PEERCRED.
+# Built by scripts/build-addon.mjs (node-gyp rebuild); output in build/ (git-ignored).
+# Linux only for now: other platforms get their own sources when they get a TunDevice.
+{
+  "targets": [
+    {
+      "target_name": "postern_tun",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["src/tun_addon.cc", "src/tun_reader.cc"],
+        }],
+      ],
+      # node_addon_api_except: C++ exceptions on, so errors are `throw ErrnoError(...)`
+      # instead of checking env.IsExceptionPending() after every call.
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      # Node-API 8 is in every Node >= 12.22 and in Electron, so one binary serves both.
+      "defines": ["NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-O2"],
+    }
+  ]
+}

@@ -1,0 +1,21 @@
+// Shared pieces of the postern_tun addon (Linux only).
+#pragma once
+
+#include <napi.h>
+
+#include <string>
+
+namespace postern {
+
+// A JS Error shaped like Node's own system errors (code 'EPERM', errno -1, syscall),
+// so the helper can switch on `code` the same way it does for fs/net errors.
+Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string& what);
+
+// Reads an integer argument that must lie in [min, max]; throws a TypeError/RangeError
+// naming the argument otherwise (our own caller's bug, so a plain exception).
+int64_t IntArg(const Napi::CallbackInfo& info, size_t index, const char* name, int64_t min, int64_t max);
+
+// Registers the TunReader class on the module exports.
+void InitTunReader(Napi::Env env, Napi::Object exports);
+
+}  // namespace postern

@@ -26,4 +26,8 @@ export interface RemoteEndpoint {
   proto: 'udp' | 'tcp';
   /** 4 or 6 to force a family (udp4/tcp6-client…), undefined for either. */
   family?: 4 | 6;
+  /** A <connection> block's own tls-auth/tls-crypt key; else the profile's applies. */
+  wrap?: import('../session/session-settings').ControlWrapSettings;
+  /** A <connection> block's own http-proxy; else the profile's applies. */
+  httpProxy?: import('./http-proxy').HttpProxySettings;
 }

@@ -127,7 +127,7 @@ export class VpnClient {
     try {
       this.#link = endpoint.proto === 'udp'
         ? await openUdpLink(address, endpoint.port, family, sinks)
-        : await openTcpLink(address, endpoint.port, family, sinks, this.options.httpProxy);
+        : await openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? this.options.httpProxy);
     } catch (error) {
       const code = (error as { code?: string }).code;
       return { code: code?.startsWith('proxy.') ? code : 'connect.link_failed', message: `Cannot reach ${address}:${endpoint.port}/${endpoint.proto}: ${(error as Error).message}`, fatal: false };
@@ -138,7 +138,7 @@ export class VpnClient {
     }
     const link = this.#link;
     let connected = false;
-    session = new Session({ ...this.options.session, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
+    session = new Session({ ...this.options.session, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
       onPhase: (change) => this.#forwardPhase(change),
       onConnected: (config, details) => {
         connected = true;

@@ -1,3 +1,6 @@
+import type { ControlWrapSettings } from '../session/session-settings';
+import type { HttpProxySettings } from './http-proxy';
+
 /**
  * A connected path to one OpenVPN server: whole OpenVPN packets in and out.
  * UDP carries one packet per datagram; TCP frames them with a u16 length
@@ -27,7 +30,7 @@ export interface RemoteEndpoint {
   /** 4 or 6 to force a family (udp4/tcp6-client…), undefined for either. */
   family?: 4 | 6;
   /** A <connection> block's own tls-auth/tls-crypt key; else the profile's applies. */
-  wrap?: import('../session/session-settings').ControlWrapSettings;
+  wrap?: ControlWrapSettings;
   /** A <connection> block's own http-proxy; else the profile's applies. */
-  httpProxy?: import('./http-proxy').HttpProxySettings;
+  httpProxy?: HttpProxySettings;
 }

@@ -115,13 +115,14 @@ export class VpnClient {
     } catch (error) {
       return { code: 'connect.resolve_failed', message: `Cannot resolve ${this.#remotes.current?.host}: ${(error as Error).message}`, fatal: false, advance: 'remote' };
     }
-    let session: Session | undefined;
+    // The link's callbacks need the session, and the session needs the link: a holder breaks the cycle.
+    const current: { session?: Session } = {};
     let resolveEnd!: (end: SessionEnd) => void;
     const ended = new Promise<SessionEnd>((resolve) => { resolveEnd = resolve; });
     const sinks: LinkSinks = {
-      onPacket: (packet) => session?.receive(packet),
-      onClosed: (reason) => session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
-      onDrop: (reason) => { if (session) session.counters.drops[reason] = (session.counters.drops[reason] ?? 0) + 1; },
+      onPacket: (packet) => current.session?.receive(packet),
+      onClosed: (reason) => current.session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
+      onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
     };
     const { endpoint, address, family } = remote;
     try {
@@ -138,7 +139,7 @@ export class VpnClient {
     }
     const link = this.#link;
     let connected = false;
-    session = new Session({ ...this.options.session, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
+    const session = new Session({ ...this.options.session, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
       onPhase: (change) => this.#forwardPhase(change),
       onConnected: (config, details) => {
         connected = true;
@@ -150,9 +151,10 @@ export class VpnClient {
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
       onControlMessage: (message) => this.events.onControlMessage?.(message),
     });
+    current.session = session;
     this.#session = session;
     const pollTimer = setTimeout(() => {
-      if (!session?.heardFromServer) session?.abort({ code: 'connect.server_poll_timeout', message: `No answer from ${address}:${endpoint.port}/${endpoint.proto} within ${this.options.serverPollTimeoutSeconds} s.`, fatal: false, advance: 'addr' });
+      if (!session.heardFromServer) session.abort({ code: 'connect.server_poll_timeout', message: `No answer from ${address}:${endpoint.port}/${endpoint.proto} within ${this.options.serverPollTimeoutSeconds} s.`, fatal: false, advance: 'addr' });
     }, this.options.serverPollTimeoutSeconds * 1000);
     session.start();
     const end = await ended;

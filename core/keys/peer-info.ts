@@ -29,9 +29,12 @@ export const IV_PROTO = {
   PUSH_UPDATE: 1 << 12,
 } as const;
 
-/** What we implement today: DATA_V2|REQUEST_PUSH|TLS_KEY_EXPORT|AUTH_PENDING_KW|CC_EXIT_NOTIFY|AUTH_FAIL_TEMP = 414. */
+/**
+ * What we implement today: DATA_V2|REQUEST_PUSH|TLS_KEY_EXPORT|AUTH_PENDING_KW|CC_EXIT_NOTIFY
+ * |AUTH_FAIL_TEMP|DYN_TLS_CRYPT = 926 (a 2.6 client sends 990: it also has DNS_OPTION).
+ */
 export const DEFAULT_IV_PROTO = IV_PROTO.DATA_V2 | IV_PROTO.REQUEST_PUSH | IV_PROTO.TLS_KEY_EXPORT
-  | IV_PROTO.AUTH_PENDING_KW | IV_PROTO.CC_EXIT_NOTIFY | IV_PROTO.AUTH_FAIL_TEMP;
+  | IV_PROTO.AUTH_PENDING_KW | IV_PROTO.CC_EXIT_NOTIFY | IV_PROTO.AUTH_FAIL_TEMP | IV_PROTO.DYN_TLS_CRYPT;
 
 /** Which compression framings we announce (ovpn:comp.c comp_generate_peer_info_string). */
 export type PeerInfoCompression =

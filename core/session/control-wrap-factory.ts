@@ -21,3 +21,13 @@ function buildWrap(settings: ControlWrapSettings): ControlWrap {
     case 'tls-crypt-v2': return new TlsCryptV2Wrap({ clientKey: settings.clientKey });
   }
 }
+
+/** The key dyn-tls-crypt mixes into its exported key: the profile's static key or tls-crypt-v2 Kc. */
+export function originalWrapKey(settings: ControlWrapSettings): Buffer | undefined {
+  switch (settings.kind) {
+    case 'none': return undefined;
+    case 'tls-auth':
+    case 'tls-crypt': return settings.staticKey;
+    case 'tls-crypt-v2': return settings.clientKey.key2;
+  }
+}

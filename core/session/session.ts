@@ -15,7 +15,9 @@ import { ControlLink } from './control-link';
 import { KeyState, nextKeyId } from './key-state';
 import { Keepalive } from './keepalive';
 import { DataPath } from './data-path';
-import { createControlWrap } from './control-wrap-factory';
+import { createControlWrap, originalWrapKey } from './control-wrap-factory';
+import type { ControlWrap } from '../wrap/control-wrap';
+import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
 import { encodeClientKeyMethod, parseServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
 import type { SessionSettings } from './session-settings';
 import type { Counters, PhaseChange, SessionEnd, SessionLog, SessionPhase } from './events';
@@ -52,6 +54,8 @@ export class Session {
   #phaseSinceMs: number;
   readonly #startMs: number;
   readonly #control: ControlLink;
+  /** The profile's wrap; its replay counter lives for the whole session. */
+  readonly #baseWrap: (keyId: number) => ControlWrap;
   readonly #keys: KeyState[] = []; // newest first
   readonly #keepalive: Keepalive;
   readonly #data: DataPath;
@@ -73,7 +77,8 @@ export class Session {
     this.#phaseSinceMs = this.#startMs;
     this.#handshakeDeadlineMs = this.#startMs + settings.timers.handWindowSeconds * 1000;
     this.#keepalive = new Keepalive(this.#startMs, settings.timers.pingRestartSeconds, settings.timers.pingSeconds);
-    this.#control = new ControlLink(createControlWrap(settings.wrap), {
+    this.#baseWrap = createControlWrap(settings.wrap);
+    this.#control = new ControlLink(this.#baseWrap, {
       send: (packet) => this.#sendRaw(packet),
       drop: (reason) => this.#countDrop(reason),
     });
@@ -313,8 +318,22 @@ export class Session {
     this.#data.configure(config);
     const key0 = this.#keys.find((k) => k.keyId === 0);
     if (!key0 || !this.#installKeys(key0, this.now())) return;
+    if (config.protocolFlags.has('dyn-tls-crypt')) this.#useDynamicTlsCrypt(key0);
     this.#setPhase('connected');
     this.events.onConnected(config, { cipher: cipher.value, keyDerivation: config.keyDerivation, tlsVersion: key0.tls?.protocolVersion ?? null });
+  }
+
+  /**
+   * dyn-tls-crypt: from now on every control packet of key_id > 0 is tls-crypt-wrapped with
+   * a key exported from this first TLS session, mixed with the profile's key (protocol.md §2.6).
+   */
+  #useDynamicTlsCrypt(key0: KeyState): void {
+    const tls = key0.tls;
+    if (!tls) return;
+    const dynamic = dynamicTlsCryptWrap(tls.exportKeyingMaterial(DYNAMIC_TLS_CRYPT_EKM_BYTES, EKM_LABEL_DYNAMIC_TLS_CRYPT), originalWrapKey(this.settings.wrap));
+    const first = this.#baseWrap(0);
+    this.#control.setWrapSelector((keyId) => (keyId === 0 ? first : dynamic));
+    this.#log('debug', 'Renegotiations use dynamic tls-crypt.');
   }
 
   /** The server started a renegotiation on a new key id: answer with our own soft reset. */

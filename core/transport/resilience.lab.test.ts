@@ -23,7 +23,22 @@ test('server reneg-sec 10: 40 s of pings at 4/s lose at most 2', { skip, timeout
   t.diagnostic(`answered ${result.answered}/${result.sent}, ${renegotiations} renegotiations`);
   assert.ok(renegotiations >= 3, `only ${renegotiations} renegotiations`);
   assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
+  assert.ok(client.info.config.protocolFlags.has('dyn-tls-crypt'), 'the server agreed to dynamic tls-crypt');
 });
+
+for (const wrap of ['tls-auth', 'tls-crypt-v2'] as const) {
+  test(`renegotiation with dynamic tls-crypt mixed with the ${wrap} key`, { skip, timeout: 60_000 }, async (t) => {
+    const lab = await startLab({ wrap, serverConfig: ['reneg-sec 4'] });
+    t.after(() => lab.stop());
+    const client = await connectLabClient(lab);
+    t.after(() => client.stop());
+    const result = await client.ping({ count: 40, intervalMs: 250 });
+    const renegotiations = client.logs.filter((l) => l.message.includes('renegotiation')).length;
+    assert.ok(renegotiations >= 2, `only ${renegotiations} renegotiations`);
+    assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
+    assert.equal(client.connections.length, 1, 'no reconnect');
+  });
+}
 
 test('a server restart mid-session: the core reconnects and pings again', { skip, timeout: 90_000 }, async (t) => {
   const lab = await startLab({ serverConfig: ['explicit-exit-notify 1'] });

@@ -1,0 +1,59 @@
+/**
+ * Limits and defaults of the profile parser.
+ *
+ * The limits are ours, not OpenVPN's (2.x reads 256-byte lines and 256-byte
+ * parameters, ovpn:options.h OPTION_LINE_SIZE / OPTION_PARM_SIZE): they bound the
+ * work a hostile or broken file can cause, so a rejection is quick.
+ */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+export const MAX_LINE_CHARS = 64 * 1024;
+export const MAX_DIRECTIVES = 10_000;
+/** A file a profile refers to (ca.crt, x.p12, ...): the same bound as a profile. */
+export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+/** USER_PASS_LEN of a non-PKCS#11 build (ovpn:misc.h): longer fields are cut by 2.x. */
+export const USER_PASS_MAX_BYTES = 127;
+
+/**
+ * Defaults a profile starts from (protocol.md §14; ovpn:options.c init_options,
+ * ovpn:mtu.h, ovpn:ping.h).
+ */
+export const PROFILE_DEFAULTS = {
+  port: 1194,
+  proto: 'udp',
+  dataCiphers: ['AES-256-GCM', 'AES-128-GCM', 'CHACHA20-POLY1305'],
+  auth: 'SHA1',
+  handWindowSeconds: 60,
+  tranWindowSeconds: 3600,
+  renegotiateSeconds: 3600,
+  /** Until the server pushes its own value. */
+  pingRestartSeconds: 120,
+  tlsTimeoutSeconds: 2,
+  connectRetrySeconds: 1,
+  connectRetryMaxSeconds: 300,
+  serverPollTimeoutSeconds: 120,
+  tunMtuBytes: 1500,
+  mssfixBytes: 1492,
+} as const;
+
+/** The ciphers 2.6 accepts in data-ciphers (ovpn:ssl_ncp.c), in canonical spelling. */
+export const KNOWN_DATA_CIPHERS = [
+  'AES-128-GCM', 'AES-192-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305',
+  'AES-128-CBC', 'AES-192-CBC', 'AES-256-CBC', 'AES-128-CFB', 'AES-192-CFB', 'AES-256-CFB',
+  'AES-128-OFB', 'AES-192-OFB', 'AES-256-OFB', 'BF-CBC', 'DES-CBC', 'DES-EDE3-CBC', 'DES-EDE-CBC',
+  'CAMELLIA-128-CBC', 'CAMELLIA-192-CBC', 'CAMELLIA-256-CBC', 'SEED-CBC', 'CAST5-CBC', 'RC2-CBC',
+  'NONE',
+] as const;
+
+/** Ciphers a profile may name but that nobody should still use (64-bit blocks, or none at all). */
+export const WEAK_DATA_CIPHERS = new Set(['BF-CBC', 'DES-CBC', 'DES-EDE3-CBC', 'DES-EDE-CBC', 'CAST5-CBC', 'RC2-CBC', 'NONE']);
+
+/**
+ * The data-channel ciphers Postern implements (core/data/cipher-suites.ts; config
+ * sits below data in the layering, so the list is repeated here).
+ */
+export const POSTERN_DATA_CIPHERS = new Set([
+  'AES-128-GCM', 'AES-192-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305', 'AES-128-CBC', 'AES-192-CBC', 'AES-256-CBC',
+]);
+
+/** `auth` digests Postern implements, and the one OpenVPN spells `none` (AEAD only). */
+export const POSTERN_AUTH_DIGESTS = new Set(['SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'NONE']);

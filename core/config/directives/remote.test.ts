@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FAKE_STATIC_KEY, block, codes, parse, profileWith } from '../test-kit';
+
+test('remote lines take the port and proto defaults of the whole profile (1194/udp)', () => {
+  const { profile, problems } = parse(profileWith('remote a.example.com\nremote b.example.com 443 tcp\nremote c.example.com 1195 udp6\nport 1300\nproto tcp4'));
+  assert.deepEqual(codes(problems, 'error'), []);
+  const summary = profile.remotes.map((r) => `${r.host}:${r.port}/${r.proto}/${r.family}`);
+  // The base profile adds its own remote (vpn.example.com) after these lines.
+  assert.deepEqual(summary, ['a.example.com:1300/tcp/ipv4', 'b.example.com:443/tcp/any', 'c.example.com:1195/udp/ipv6', 'vpn.example.com:1300/tcp/ipv4']);
+});
+
+test('defaults are 1194/udp', () => {
+  const { profile } = parse(profileWith(''));
+  assert.deepEqual([profile.remotes[0]?.port, profile.remotes[0]?.proto], [1194, 'udp']);
+});
+
+test('server-side protocols and bad ports are rejected at the argument', () => {
+  const { problems } = parse(profileWith('remote a 0\nproto tcp-server\nremote b 1194 quic\nremote "a b"'));
+  assert.deepEqual(codes(problems, 'error'), ['1 config.bad_value', '2 config.unsupported_value', '3 config.bad_value', '4 config.bad_value']);
+  assert.equal(problems[0]?.column, 10);
+});
+
+test('<connection> blocks start from the settings before them and keep their own', () => {
+  const text = profileWith('', `connect-retry 3\nproto tcp\n<connection>\nremote one 443\n</connection>\nport 8443\n<connection>\nremote two\nproto udp\nhttp-proxy p.example 3128\n</connection>\n<connection>\nremote three\n${block('tls-crypt', FAKE_STATIC_KEY)}</connection>\n`);
+  const { profile, problems } = parse(text);
+  assert.deepEqual(profile.remotes.map((r) => `${r.host}:${r.port}/${r.proto}/${r.connectRetrySeconds}/${r.connectionBlock ?? '-'}`),
+    ['one:443/tcp/3/1', 'two:8443/udp/3/2', 'three:8443/tcp/3/3']);
+  assert.equal(profile.remotes[2]?.tlsWrapOverride?.kind, 'tls-crypt');
+  assert.equal(profile.remotes[0]?.tlsWrapOverride, undefined);
+  // The base remote line is dropped once blocks exist; the proxy block uses UDP: an error.
+  assert.deepEqual(codes(problems).filter((c) => !c.includes('duplicate')), [
+    `${text.split('\n').indexOf('remote vpn.example.com') + 1} config.remote_ignored_with_connections`,
+    `${text.split('\n').indexOf('remote two') + 1} config.unsupported_value`,
+    `${text.split('\n').indexOf('port 8443') + 1} config.option_after_connection`,
+  ].sort((a, b) => parseInt(a) - parseInt(b)));
+});
+
+test('only connection-level directives may sit in a block', () => {
+  const { problems } = parse(profileWith('<connection>\nremote a\nverb 3\nauth-user-pass\n</connection>'));
+  assert.deepEqual(codes(problems), ['3 config.not_allowed_in_connection', '4 config.not_allowed_in_connection', '8 config.remote_ignored_with_connections']);
+});
+
+test('http-proxy with credentials from a file, auto, and options', () => {
+  const files = { 'p.txt': Buffer.from('user\nFAKE-pw\n') };
+  const { profile, problems } = parse(profileWith('proto tcp\nhttp-proxy proxy.example 8080 p.txt ntlm\nhttp-proxy-option VERSION 1.1\nhttp-proxy-option CUSTOM-HEADER Host vpn.example.com'),
+    { readFile: (p) => files[p as keyof typeof files] });
+  assert.deepEqual(codes(problems), []);
+  assert.equal(profile.proxy?.authMethod, 'ntlm');
+  assert.equal(profile.proxy?.credentials?.username, 'user');
+  assert.equal(profile.proxy?.credentials?.password.reveal(), 'FAKE-pw');
+  assert.equal(profile.proxy?.httpVersion, '1.1');
+  assert.deepEqual(profile.proxy?.customHeaders, [{ name: 'Host', value: 'vpn.example.com' }]);
+  assert.equal(profile.remotes[0]?.httpProxy?.host, 'proxy.example');
+  assert.equal(parse(profileWith('proto tcp\nhttp-proxy p 1 auto-nct')).profile.proxy?.authMethod, 'auto-nct');
+});
+
+test('proxy options without http-proxy, and http-proxy without a port, are errors', () => {
+  assert.deepEqual(codes(parse(profileWith('http-proxy-option AGENT x')).problems), ['0 config.bad_arguments']);
+  assert.deepEqual(codes(parse(profileWith('http-proxy p')).problems), ['1 config.bad_arguments']);
+});
+
+test('remote-random and remote-random-hostname are flags', () => {
+  const { profile } = parse(profileWith('remote-random\nremote-random-hostname'));
+  assert.equal(profile.remoteRandom, true);
+  assert.equal(profile.remoteRandomHostname, true);
+});

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importProfile } from './import-profile';
+import { isConnectable, parseProfile } from './parse-profile';
+import { FAKE_CERT, FAKE_KEY } from './test-kit';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'postern-import-'));
+}
+
+test('an imported profile is self-contained: its text parses to the same profile without any file', () => {
+  const imported = importProfile(join(fixtures, 'file-refs', 'file-refs.ovpn'));
+  assert.ok(imported.ok);
+  const { selfContainedText, profile, name } = imported.value;
+  assert.equal(name, 'file-refs');
+  assert.ok(selfContainedText !== undefined && !selfContainedText.includes('ca.crt'));
+  const again = parseProfile(selfContainedText);
+  assert.deepEqual(again.problems, []);
+  assert.ok(isConnectable(again));
+  assert.deepEqual(JSON.parse(JSON.stringify({ ...again.profile, remotes: [] })), JSON.parse(JSON.stringify({ ...profile, remotes: [] })));
+  assert.equal(again.profile?.tls.key?.reveal(), profile?.tls.key?.reveal());
+  assert.equal(again.profile?.auth.password?.reveal(), profile?.auth.password?.reveal());
+  const wrap = again.profile?.tls.wrap;
+  assert.equal(wrap?.kind === 'tls-auth' ? wrap.direction : undefined, 1);
+});
+
+test('a binary pkcs12, an askpass file and proxy credentials survive the round trip', () => {
+  const imported = importProfile(join(fixtures, 'pkcs12-file', 'pkcs12-file.ovpn'));
+  assert.ok(imported.ok && imported.value.selfContainedText !== undefined);
+  const again = parseProfile(imported.value.selfContainedText);
+  assert.deepEqual(again.problems, []);
+  assert.equal(again.profile?.tls.pkcs12?.reveal(), imported.value.profile?.tls.pkcs12?.reveal());
+  assert.equal(again.profile?.auth.keyPassphrase?.reveal(), 'FAKE-passphrase');
+  assert.equal(again.profile?.proxy?.credentials?.password.reveal(), 'FAKE-proxy-password');
+});
+
+test('a symlink out of the profile folder, or a folder, is not read', () => {
+  const dir = scratch();
+  try {
+    const outside = join(dir, 'outside.crt');
+    writeFileSync(outside, FAKE_CERT);
+    mkdirSync(join(dir, 'profile'));
+    mkdirSync(join(dir, 'profile', 'sub'));
+    symlinkSync(outside, join(dir, 'profile', 'ca.crt'));
+    writeFileSync(join(dir, 'profile', 'p.ovpn'), `client\ndev tun\nremote a\nca ca.crt\ncert sub\n<key>\n${FAKE_KEY}</key>\n`);
+    const imported = importProfile(join(dir, 'profile', 'p.ovpn'));
+    assert.ok(imported.ok);
+    assert.deepEqual(imported.value.problems.map((p) => `${p.line} ${p.code}`), ['4 config.file_not_found', '5 config.file_not_found']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('oversize files are rejected without being read whole; unreadable paths are import errors', () => {
+  const dir = scratch();
+  try {
+    writeFileSync(join(dir, 'big.ovpn'), Buffer.alloc(3 * 1024 * 1024, 0x23));
+    const big = importProfile(join(dir, 'big.ovpn'));
+    assert.ok(big.ok);
+    assert.deepEqual(big.value.problems.map((p) => p.code), ['config.profile_too_large']);
+    assert.equal(big.value.selfContainedText, undefined);
+    writeFileSync(join(dir, 'p.ovpn'), 'client\nca big.crt\n');
+    writeFileSync(join(dir, 'big.crt'), Buffer.alloc(2 * 1024 * 1024, 0x41));
+    const bigFile = importProfile(join(dir, 'p.ovpn'));
+    assert.ok(bigFile.ok);
+    assert.ok(bigFile.value.problems.some((p) => p.code === 'config.file_too_large' && p.line === 2));
+    assert.equal(importProfile(join(dir, 'missing.ovpn')).ok, false);
+    assert.equal(importProfile(dir).ok, false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

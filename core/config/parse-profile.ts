@@ -1,0 +1,50 @@
+import { applyDirectives } from './apply-directives';
+import { decodeProfileText } from './decode-text';
+import type { ReadProfileFile } from './directive-context';
+import { finalizeProfile } from './finalize-profile';
+import type { ProfileProblem } from './problems';
+import { newProfileDraft } from './profile-draft';
+import type { FileReference } from './profile-draft';
+import type { Profile } from './profile-types';
+import { readDirectives } from './read-directives';
+
+export interface ParseProfileOptions {
+  /**
+   * Reads a file the profile refers to, by its path relative to the profile's
+   * folder (already checked not to leave it); undefined when it is missing.
+   * Without it, every file reference is reported as unreadable.
+   */
+  readFile?: ReadProfileFile;
+}
+
+export interface ParseProfileResult {
+  /** Undefined only when the input was rejected whole (size limits). */
+  profile: Profile | undefined;
+  /** Every problem found, sorted by line (the same array as profile.problems). */
+  problems: ProfileProblem[];
+  /** Files the profile referred to, now inlined in the Profile (for a self-contained copy). */
+  inlinedFiles: FileReference[];
+}
+
+/**
+ * Parses an .ovpn profile. Pure: no I/O except through `readFile`. Never throws
+ * on any input; everything wrong with the profile comes back as problems, all of
+ * them, not just the first.
+ */
+export function parseProfile(input: string | Buffer, options: ParseProfileOptions = {}): ParseProfileResult {
+  const decoded = decodeProfileText(input);
+  if (!decoded.ok) return { profile: undefined, problems: [decoded.error], inlinedFiles: [] };
+  const read = readDirectives(decoded.value.text);
+  if (!read.ok) return { profile: undefined, problems: [...decoded.value.problems, read.error], inlinedFiles: [] };
+  const draft = newProfileDraft();
+  const problems = [...decoded.value.problems, ...read.value.problems];
+  const env = options.readFile === undefined ? { draft, problems } : { draft, problems, readFile: options.readFile };
+  applyDirectives(env, read.value.directives);
+  const profile = finalizeProfile(draft, problems);
+  return { profile, problems: profile.problems, inlinedFiles: draft.fileReferences };
+}
+
+/** A profile Postern can connect with: parsed, and no problem of severity error. */
+export function isConnectable(result: ParseProfileResult): boolean {
+  return result.profile !== undefined && !result.problems.some((problem) => problem.severity === 'error');
+}

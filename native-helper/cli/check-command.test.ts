@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from './main';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const fixtures = join(repo, 'core', 'config', 'fixtures');
+
+/** The real command, as a user runs it: node bin/postern.mjs … */
+function postern(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [join(repo, 'bin', 'postern.mjs'), ...args], { encoding: 'utf8', cwd: repo, timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same entry point in-process, for the cheap usage cases. */
+async function inProcess(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+test('check on a connectable profile: exit 0 and a summary', () => {
+  const run = postern('check', join(fixtures, 'connection-blocks.ovpn'));
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /can connect/);
+  assert.match(run.stdout, /beta\.example\.com:443\/tcp via HTTP proxy proxy\.example\.com:8080/);
+  assert.match(run.stdout, /Control channel: tls-auth \(key direction 1\)/);
+  assert.match(run.stdout, /connection-blocks\.ovpn:5:1 config\.remote_ignored_with_connections \[warning\]/);
+});
+
+test('check on a broken profile: exit 1 and file:line:column code message (hint)', () => {
+  const file = join(fixtures, 'unknown-directive.ovpn');
+  const run = postern('check', file);
+  assert.equal(run.status, 1, run.stderr);
+  assert.match(run.stdout, /cannot connect/);
+  assert.ok(run.stdout.includes(`${file}:4:1 config.unknown_directive [error] remote-cert-tsl is not a directive Postern knows. (Did you mean remote-cert-tls?)`), run.stdout);
+});
+
+test('check --json prints one JSON object, without secrets', () => {
+  const run = postern('check', '--json', join(fixtures, 'file-refs', 'file-refs.ovpn'));
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout) as { connectable: boolean; summary: { clientAuth: string[]; asks: string[] }; problems: unknown[] };
+  assert.equal(report.connectable, true);
+  assert.deepEqual(report.summary.clientAuth, ['certificate', 'username and password']);
+  assert.deepEqual(report.summary.asks, []);
+  assert.ok(!run.stdout.includes('FAKE-password'));
+  assert.ok(!run.stdout.includes('TEST KEY PLACEHOLDER'));
+  const broken = postern('check', join(fixtures, 'server-config.ovpn'), '--json');
+  assert.equal(broken.status, 1);
+  assert.equal((JSON.parse(broken.stdout) as { connectable: boolean }).connectable, false);
+});
+
+test('usage errors and unreadable files exit 2', async () => {
+  const missing = postern('check');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /usage: postern check PROFILE/);
+  assert.equal((await inProcess('check', '--yaml', 'x.ovpn')).code, 2);
+  assert.equal((await inProcess('check', 'a.ovpn', 'b.ovpn')).code, 2);
+  const unreadable = await inProcess('check', join(fixtures, 'does-not-exist.ovpn'));
+  assert.equal(unreadable.code, 2);
+  assert.match(unreadable.err, /cannot be read/);
+  assert.equal((await inProcess('check', fixtures)).code, 2);
+});
+
+test('postern without a known command exits 2; help exits 0', async () => {
+  assert.equal((await inProcess()).code, 2);
+  assert.equal((await inProcess('frobnicate')).code, 2);
+  const help = await inProcess('help');
+  assert.equal(help.code, 0);
+  assert.match(help.out, /check PROFILE/);
+});

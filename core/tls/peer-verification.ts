@@ -7,11 +7,16 @@ export interface PeerCheck {
   remoteCertTlsServer: boolean;
   /** `verify-x509-name NAME [subject|name|name-prefix]`. */
   verifyX509Name?: { name: string; type: 'subject' | 'name' | 'name-prefix' };
+  /** `remote-cert-eku OID`: the leaf's extendedKeyUsage must contain it. */
+  remoteCertEku?: string;
+  /** `peer-fingerprint`: SHA-256 of the leaf (upper-case hex with colons); one must match. */
+  peerFingerprints?: string[];
 }
 
 export type PeerCheckFailure =
   | { code: 'tls.remote_cert_tls'; message: string }
-  | { code: 'tls.verify_x509_name'; message: string };
+  | { code: 'tls.verify_x509_name'; message: string }
+  | { code: 'tls.peer_fingerprint'; message: string };
 
 /**
  * Checks the leaf certificate the way OpenVPN 2.x does after OpenSSL accepted the chain.
@@ -29,6 +34,12 @@ export function checkPeerCertificate(leaf: X509Certificate, check: PeerCheck): P
     if (!eku.includes(EKU_SERVER_AUTH)) {
       return { code: 'tls.remote_cert_tls', message: 'The server certificate is not marked for TLS server use (extendedKeyUsage serverAuth), which remote-cert-tls server requires.' };
     }
+  }
+  if (check.remoteCertEku && !(leaf.keyUsage ?? []).includes(check.remoteCertEku)) {
+    return { code: 'tls.remote_cert_tls', message: `The server certificate lacks the extended key usage ${check.remoteCertEku} (remote-cert-eku).` };
+  }
+  if (check.peerFingerprints && check.peerFingerprints.length > 0 && !check.peerFingerprints.includes(leaf.fingerprint256.toUpperCase())) {
+    return { code: 'tls.peer_fingerprint', message: `The server certificate's fingerprint ${leaf.fingerprint256} is not one of the profile's peer-fingerprint values.` };
   }
   if (check.verifyX509Name) {
     const { name, type } = check.verifyX509Name;

@@ -11,6 +11,8 @@ export interface TlsClientSettings {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   peerCheck: PeerCheck;
+  /** No CA: the server is verified by `peerCheck.peerFingerprints` alone. */
+  fingerprintOnly?: boolean;
 }
 
 export interface TlsChannelSinks {
@@ -51,7 +53,9 @@ export class TlsChannel {
       ...settings.secureContext,
       minVersion: settings.minVersion ?? 'TLSv1.2',
       maxVersion: settings.maxVersion,
-      rejectUnauthorized: true,
+      // With peer-fingerprint and no CA (OpenVPN 2.6's self-signed mode) the chain is not
+      // checked by OpenSSL; the fingerprint check after the handshake is the verification.
+      rejectUnauthorized: !settings.fingerprintOnly,
       // OpenVPN never checks the server's host name (protocol.md §4); verify-x509-name does that job.
       checkServerIdentity: () => undefined,
       // No SNI: the 2.x server does not expect one.

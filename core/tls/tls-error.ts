@@ -6,6 +6,7 @@ export type TlsErrorCode =
   | 'tls.certificate_revoked'
   | 'tls.remote_cert_tls'
   | 'tls.verify_x509_name'
+  | 'tls.peer_fingerprint'
   | 'tls.no_peer_certificate'
   | 'tls.client_credentials'
   | 'tls.handshake_failed';

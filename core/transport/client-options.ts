@@ -92,8 +92,13 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
 
 function secureContextFor(profile: Profile, inputs: ClientInputs): Result<VpnClientOptions['session']['tls'], ClientOptionsError> {
   const { tls } = profile;
-  if (!tls.ca) return err({ code: 'profile.unusable', message: 'The profile has no CA certificate (ca), so the server cannot be verified.' });
-  const context: SecureContextOptions = { ca: tls.ca };
+  const fingerprintOnly = !tls.ca && tls.peerFingerprints.length > 0;
+  if (!tls.ca && !fingerprintOnly) return err({ code: 'profile.unusable', message: 'The profile has no CA certificate (ca) and no peer-fingerprint, so the server cannot be verified.' });
+  // Checks we parse but cannot perform yet must not be skipped silently.
+  if (tls.remoteCertKu?.length || tls.nsCertType) {
+    return err({ code: 'profile.unusable', message: `This profile asks for ${tls.nsCertType ? 'ns-cert-type' : 'remote-cert-ku'}, a server certificate check Postern does not perform yet; use remote-cert-tls server instead.` });
+  }
+  const context: SecureContextOptions = tls.ca ? { ca: tls.ca } : {};
   const passphrase = (inputs.keyPassphrase ?? profile.auth.keyPassphrase)?.reveal();
   if (tls.pkcs12) {
     const der = Buffer.from(tls.pkcs12.reveal(), 'base64');
@@ -116,7 +121,12 @@ function secureContextFor(profile: Profile, inputs: ClientInputs): Result<VpnCli
   const maxVersion = tls.tlsVersionMax === '1.2' ? 'TLSv1.2' : undefined;
   return ok({
     secureContext: context, minVersion, maxVersion,
-    peerCheck: { remoteCertTlsServer: tls.remoteCertTls === 'server', verifyX509Name: tls.verifyX509Name },
+    fingerprintOnly,
+    peerCheck: {
+      remoteCertTlsServer: tls.remoteCertTls === 'server', verifyX509Name: tls.verifyX509Name,
+      remoteCertEku: tls.remoteCertEku === undefined ? undefined : ekuOid(tls.remoteCertEku),
+      peerFingerprints: tls.peerFingerprints,
+    },
   });
 }
 
@@ -144,4 +154,15 @@ function framingFor(profile: Profile): CompressionFraming {
   if (compress === 'lz4') return 'lz4';
   if (compress === 'lzo' || compLzo !== undefined) return 'lzo';
   return 'none';
+}
+
+/** `remote-cert-eku` takes an OID or OpenSSL's long name; the common names map to their OIDs. */
+function ekuOid(value: string): string {
+  const names: Record<string, string> = {
+    'TLS Web Server Authentication': '1.3.6.1.5.5.7.3.1',
+    'TLS Web Client Authentication': '1.3.6.1.5.5.7.3.2',
+    serverAuth: '1.3.6.1.5.5.7.3.1',
+    clientAuth: '1.3.6.1.5.5.7.3.2',
+  };
+  return names[value] ?? value;
 }

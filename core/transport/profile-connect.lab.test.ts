@@ -74,3 +74,15 @@ test('profile → tunnel: <connection> blocks are tried in order', { skip, timeo
   assert.equal(info.remote.port, 1194);
   assert.ok(answered >= 2);
 });
+
+test('profile → tunnel: peer-fingerprint without a CA (2.6 self-signed mode); a wrong fingerprint is fatal', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const { X509Certificate } = await import('node:crypto');
+  const fingerprint = new X509Certificate(lab.pki.serverCert).fingerprint256;
+  const withoutCa = (fp: string): string => lab.clientProfile().replace(/<ca>[\s\S]*?<\/ca>\n/, '') + `peer-fingerprint ${fp}\n`;
+  const { answered } = await connectWithProfile(withoutCa(fingerprint), lab.tunnelNet.serverIp);
+  assert.ok(answered >= 2);
+  const wrong = fingerprint.replace(/^../, fingerprint.startsWith('00') ? '11' : '00');
+  await assert.rejects(connectWithProfile(withoutCa(wrong), lab.tunnelNet.serverIp), /tls\.peer_fingerprint/);
+});

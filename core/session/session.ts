@@ -114,6 +114,8 @@ export class Session {
     if (this.#data.send(ipPacket, this.#keys, nowMs)) {
       this.counters.tunBytesOut += ipPacket.length;
       this.#keepalive.onDataSent(nowMs);
+      // reneg-bytes and packet-id exhaustion are reached by traffic, not by a timer.
+      if (this.#isRenegotiationDue(nowMs)) this.#pump();
     }
   }
 

@@ -182,3 +182,28 @@ test('the server kills the client with HALT: the client stops for good; with RES
   await management('client-kill 2 HALT');
   assert.equal(await Promise.race([stopped, new Promise((r) => setTimeout(() => r('still running'), 10_000))]), 'stopped');
 });
+
+test('a host name is resolved at connect time (localhost, through a relay to the lab)', { skip, timeout: 30_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const relay = await UdpRelay.start(lab.hostLink.serverIp, lab.port);
+  t.after(() => relay.close());
+  const client = await connectLabClient(lab, { endpoint: { host: 'localhost', port: relay.port } });
+  t.after(() => client.stop());
+  assert.equal(client.info.remote.host, 'localhost');
+  assert.equal(client.info.remote.address, '127.0.0.1');
+  assert.ok((await client.ping()).answered >= 2);
+});
+
+test('client-initiated renegotiation after reneg-bytes', { skip, timeout: 60_000 }, async (t) => {
+  const lab = await startLab();
+  t.after(() => lab.stop());
+  const client = await connectLabClient(lab, { timers: { renegotiateBytes: 30_000 } });
+  t.after(() => client.stop());
+  const result = await client.ping({ count: 40, intervalMs: 100, payload: Buffer.alloc(1200, 1) });
+  const started = client.logs.filter((l) => l.message.startsWith('Starting a key renegotiation')).length;
+  t.diagnostic(`${started} client-initiated renegotiations, answered ${result.answered}/40`);
+  assert.ok(started >= 1, 'the client started a renegotiation');
+  assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
+  assert.equal(client.connections.length, 1);
+});

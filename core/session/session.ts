@@ -40,6 +40,8 @@ export interface SessionEvents {
 const PUSH_REQUEST_INTERVAL_MS = 5_000;
 /** Room for op, session ids, ACKs, message id and the largest wrap inside tls-mtu 1250 (protocol.md §3). */
 const MAX_CONTROL_PAYLOAD_BYTES = 1000;
+/** How long a disconnect waits for the EXIT message to leave. */
+const EXIT_FLUSH_MAX_MS = 500;
 
 /**
  * One connection attempt over one link: control channel, TLS, key exchange, push,
@@ -66,6 +68,7 @@ export class Session {
   #handshakeDeadlineMs: number;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
+  #closing = false;
 
   constructor(
     private readonly settings: SessionSettings,
@@ -148,11 +151,21 @@ export class Session {
     this.#pump();
   }
 
-  /** Ends the session on the user's request, telling the server first (explicit-exit-notify). */
+  /**
+   * Ends the session on the user's request, telling the server first (explicit-exit-notify):
+   * the EXIT message is encrypted asynchronously, so the end waits for it to be sent
+   * (at most EXIT_FLUSH_MAX_MS).
+   */
   close(code = 'user.disconnect', message = 'Disconnected.'): void {
-    if (this.#ended) return;
-    this.#notifyExit();
-    this.#end({ code, message, fatal: true });
+    if (this.#ended || this.#closing) return;
+    this.#closing = true;
+    const end = (): void => this.#end({ code, message, fatal: true });
+    const exitSent = this.#notifyExit(() => {
+      this.#control.flush(this.now());
+      end();
+    });
+    if (exitSent) setTimeout(end, EXIT_FLUSH_MAX_MS).unref();
+    else end();
   }
 
   /** Ends the attempt without telling the server (the link broke, or it never answered). */
@@ -424,15 +437,22 @@ export class Session {
     this.#timer = setTimeout(() => this.#pump(), Math.max(1, Math.ceil(next - nowMs)));
   }
 
-  /** explicit-exit-notify: EXIT on the control channel when the server accepts it, else OCC_EXIT. */
-  #notifyExit(): void {
-    if (!this.#config) return;
+  /**
+   * explicit-exit-notify: EXIT on the control channel when the server accepts it, else
+   * OCC_EXIT on the data channel. Returns true when `onSent` will be called.
+   */
+  #notifyExit(onSent: () => void): boolean {
+    if (!this.#config) return false;
     if (this.#config.protocolFlags.has('cc-exit')) {
-      this.#keys.find((k) => k.phase === 'established')?.tls?.writeMessage(encodeExit());
-      this.#control.flush(this.now());
-    } else if (this.settings.transport === 'udp' && this.settings.explicitExitNotify) {
+      const tls = this.#keys.find((k) => k.phase === 'established')?.tls;
+      if (!tls) return false;
+      tls.writeMessage(encodeExit(), onSent);
+      return true;
+    }
+    if (this.settings.transport === 'udp' && this.settings.explicitExitNotify) {
       this.#data.sendControlPayload(encodeOccExit(), this.#keys, this.now());
     }
+    return false;
   }
 
   #sendRaw(packet: Buffer): void {

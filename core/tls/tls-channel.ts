@@ -35,7 +35,7 @@ export class TlsChannel {
   readonly #link: Duplex;
   readonly #tls: TLSSocket;
   readonly #sinks: TlsChannelSinks;
-  readonly #pendingMessages: Buffer[] = [];
+  readonly #pendingMessages: Array<{ message: Buffer; onWritten?: () => void }> = [];
   #writing = false;
   #dead = false;
 
@@ -75,12 +75,12 @@ export class TlsChannel {
    * Sends one control message as exactly one TLS record. Writes are serialised because
    * node:tls would otherwise coalesce queued writes into one record.
    */
-  writeMessage(message: Buffer): void {
+  writeMessage(message: Buffer, onWritten?: () => void): void {
     if (message.length > TLS_CHANNEL_BUF_SIZE) {
       throw new BugError(`control message of ${message.length} bytes exceeds one TLS record of ${TLS_CHANNEL_BUF_SIZE}`);
     }
     if (this.#dead) return;
-    this.#pendingMessages.push(message);
+    this.#pendingMessages.push({ message, onWritten });
     this.#drainWrites();
   }
 
@@ -111,8 +111,10 @@ export class TlsChannel {
     const next = this.#pendingMessages.shift();
     if (!next) return;
     this.#writing = true;
-    this.#tls.write(next, () => {
+    this.#tls.write(next.message, () => {
       this.#writing = false;
+      // By now the record's ciphertext went through sendCiphertext.
+      next.onWritten?.();
       this.#drainWrites();
     });
   }

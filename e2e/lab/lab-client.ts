@@ -4,6 +4,7 @@ import type { PhaseChange, SessionEnd, SessionLog } from '../../core/session/eve
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/static-key';
 import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseIcmpEcho } from '../../core/testing/ip-packets';
 import type { Lab } from './lab';
+import type { HttpProxySettings } from '../../core/transport/http-proxy';
 
 export type SettingsOverrides = Partial<Omit<SessionSettings, 'transport' | 'timers' | 'tls'>> & {
   timers?: Partial<SessionSettings['timers']>;
@@ -61,7 +62,7 @@ export interface StartOptions extends SettingsOverrides {
   endpoint?: { host: string; port: number };
   /** Extra remotes tried before the lab server (to prove failover). */
   remotesBefore?: Array<{ host: string; port: number }>;
-  httpProxy?: import('../../core/transport/http-proxy').HttpProxySettings;
+  httpProxy?: HttpProxySettings;
   connectTimeoutMs?: number;
 }
 
@@ -113,8 +114,8 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
       const startIndex = received.length;
       for (let seq = 1; seq <= count; seq++) {
         const packet = ipv6
-          ? buildIcmpv6EchoRequest({ src: config?.ifconfigIpv6?.address ?? '::', dst: lab.tunnelNet.serverIp6, id, seq, payload })
-          : buildIcmpEchoRequest({ src: config?.ifconfig?.local ?? '0.0.0.0', dst: lab.tunnelNet.serverIp, id, seq, payload });
+          ? buildIcmpv6EchoRequest({ src: config?.ifconfigIpv6?.address ?? '::', dst: lab.tunnel.serverIp6, id, seq, payload })
+          : buildIcmpEchoRequest({ src: config?.ifconfig?.local ?? '0.0.0.0', dst: lab.tunnel.serverIp, id, seq, payload });
         client.sendPacket(packet);
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }

@@ -1,22 +1,47 @@
-import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { createLabNetwork, destroyLabNetwork, type LabNetwork } from './netns';
-import { getTestPki, type PkiKind, type TestPki } from './pki';
-import { clientProfile, serverConfig, type LabWrap } from './server-config';
-import { run, spawnInNamespace, type RunResult } from './run';
+import { createLabNetwork, destroyLabNetwork, sweepStaleLabs, type LabNetwork } from './netns';
+import { getTestPki, labBaseDir, type PkiKind, type TestPki } from './pki';
+import { serverConfig, type LabWrap } from './server-config';
+import { clientProfile } from './client-profile';
+import { run, spawnInNamespace, type RunOptions, type RunResult } from './run';
 import { clearLoss, setLoss } from './loss';
+import { ManagementClient } from './management';
+import { startOpenvpn, type OpenvpnProcess } from './openvpn-process';
+import { logReader } from './log-reader';
+import { startReferenceClient, type ReferenceClient } from './reference-client';
+
+export type { LabWrap } from './server-config';
 
 export interface LabOptions {
   proto?: 'udp' | 'tcp';
   pki?: PkiKind;
   wrap?: LabWrap;
+  /** `server-ipv6` in the tunnel (the transport is dual-stack either way). */
   ipv6?: boolean;
+  /**
+   * A management interface on a unix socket in the lab folder (`managementSocket`).
+   * `lab.management` connects on first use: OpenVPN serves one management client at a
+   * time, so a test that talks to the socket itself must not touch `lab.management`.
+   */
   management?: boolean;
-  /** Extra server directives. */
+  /** `management-client-auth`: every client waits for `lab.management` to answer; connected from the start (implies `management`). */
+  managementClientAuth?: boolean;
+  port?: number;
+  /** Extra server directives, appended last. A script directive also adds `script-security 2`. */
   serverConfig?: readonly string[];
+}
+
+export type LabRemote = 'hostLink' | 'hostLink6' | 'link' | 'link6';
+
+export interface LabProfileOptions {
+  /** Which server address the profile names: `hostLink` (default) for in-process clients, `link` for the client namespace. */
+  remote?: LabRemote;
+  extra?: readonly string[];
+  /** Inline blocks (default) or file references into the PKI folder. */
+  inline?: boolean;
+  credentials?: 'pem' | 'none';
 }
 
 export interface Lab extends LabNetwork {
@@ -24,61 +49,44 @@ export interface Lab extends LabNetwork {
   wrap: LabWrap;
   pki: TestPki;
   port: number;
+  /** The lab's own folder: server config, logs, profiles, the management socket. */
   dir: string;
-  managementSocket?: string;
-  /** A client profile for this server; `remote: 'hostLink'` for the in-process client (default), `'link'` for the client namespace. */
-  clientProfile(options?: { remote?: 'hostLink' | 'link' | 'hostLink6'; extra?: readonly string[]; credentials?: 'pem' | 'none' }): string;
+  /** @deprecated the old name of `tunnel`. */
+  tunnelNet: LabNetwork['tunnel'];
+  managementSocket: string | undefined;
+  /** The management client, connecting on first use (a new one after `restartServer`); undefined without `management`. */
+  readonly management: ManagementClient | undefined;
+  clientProfile(options?: LabProfileOptions): string;
+  /** The server's log so far (verb 4, kept across restarts). */
   serverLog(): string;
-  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  exec(namespace: string, argv: readonly string[], timeoutMs?: number): Promise<RunResult>;
+  waitForLog(pattern: RegExp, timeoutMs?: number, fromOffset?: number): Promise<string>;
+  /** Runs a program in a namespace to completion (argv array, never a shell string). */
+  exec(namespace: string, argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Starts a long-running program in a namespace; killed at `stop()` at the latest. */
   spawnIn(namespace: string, argv: readonly string[]): ChildProcess;
-  setLoss(percent: number): Promise<void>;
+  /** The Debian openvpn client, by default in the client namespace with `clientProfile({ remote: 'link' })`. */
+  startOpenvpnClient(options?: { profile?: string; args?: readonly string[]; namespace?: string }): ReferenceClient;
+  /** Random loss on OpenVPN's port, both directions; 0 removes it. */
+  setLoss(percent: number, where?: 'link' | 'hostLink' | 'both'): Promise<void>;
   restartServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const live = new Set<Lab>();
-let exitHandlerInstalled = false;
+const SERVER_READY = /Initialization Sequence Completed/;
+const SERVER_START_TIMEOUT_MS = 15_000;
+let swept = false;
 
 /** Starts the lab's OpenVPN 2.6 server in a fresh pair of namespaces; `stop()` removes everything. */
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
-  installExitHandler();
+  if (!swept) {
+    swept = true;
+    await sweepStaleLabs();
+  }
   const pki = await getTestPki(options.pki ?? 'ec');
   const net = await createLabNetwork();
-  const dir = mkdtempSync(join(process.env['POSTERN_LAB_DIR'] ?? tmpdir(), `${net.id}-`));
-  const proto = options.proto ?? 'udp';
-  const wrap = options.wrap ?? 'none';
-  const managementSocket = options.management ? join(dir, 'mgmt.sock') : undefined;
-  const logFile = join(dir, 'server.log');
-  const configFile = join(dir, 'server.conf');
-  writeFileSync(configFile, serverConfig(net, pki, { proto, wrap, ipv6: options.ipv6 ?? false, management: managementSocket, extra: options.serverConfig ?? [] }, logFile));
-  let server: ChildProcess | undefined;
-
-  const lab: Lab = {
-    ...net, proto, wrap, pki, port: 1194, dir, managementSocket,
-    clientProfile: (o = {}) => {
-      const remoteIp = o.remote === 'link' ? net.link.serverIp : o.remote === 'hostLink6' ? net.hostLink.serverIp6 : net.hostLink.serverIp;
-      return clientProfile(pki, { remoteIp, proto, wrap, credentials: o.credentials, extra: o.extra });
-    },
-    serverLog: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
-    waitForLog: (pattern, timeoutMs = 15_000) => waitForLog(lab, pattern, timeoutMs),
-    exec: (namespace, argv, timeoutMs) => run('ip', ['netns', 'exec', namespace, ...argv], { timeoutMs }),
-    spawnIn: (namespace, argv) => spawnInNamespace(namespace, argv),
-    setLoss: (percent) => (percent > 0 ? setLoss(net.serverNs, percent, 1194) : clearLoss(net.serverNs)),
-    restartServer: async () => {
-      await stopServer(server);
-      server = await startServer(lab, configFile);
-    },
-    stop: async () => {
-      live.delete(lab);
-      await stopServer(server);
-      server = undefined;
-      await destroyLabNetwork(net);
-    },
-  };
-  live.add(lab);
+  const lab = assembleLab(net, pki, options);
   try {
-    server = await startServer(lab, configFile);
+    await lab.restartServer();
   } catch (error) {
     await lab.stop();
     throw error;
@@ -86,45 +94,101 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   return lab;
 }
 
-async function startServer(lab: Lab, configFile: string): Promise<ChildProcess> {
-  const before = lab.serverLog().length;
-  const server = spawnInNamespace(lab.serverNs, ['openvpn', '--config', configFile]);
-  const started = await waitForLog(lab, /Initialization Sequence Completed/, 15_000, before).then(() => true, (error: Error) => error);
-  if (started !== true) {
-    server.kill('SIGKILL');
-    throw started;
+function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
+  const dir = mkdtempSync(join(labBaseDir(), `${net.id}-`));
+  const [proto, wrap, port] = [options.proto ?? 'udp', options.wrap ?? 'none', options.port ?? 1194];
+  const clientAuth = options.managementClientAuth ?? false;
+  const managementSocket = options.management || clientAuth ? join(dir, 'mgmt.sock') : undefined;
+  const configFile = join(dir, 'server.conf');
+  const logFile = join(dir, 'server.log');
+  writeFileSync(configFile, serverConfig(net, pki, {
+    proto, port, wrap, ipv6: options.ipv6 ?? false, logFile, pidFile: join(dir, 'server.pid'),
+    management: managementSocket ? { socket: managementSocket, clientAuth } : undefined, extra: options.serverConfig ?? [],
+  }));
+  let server: OpenvpnProcess | undefined;
+  let management: ManagementClient | undefined;
+  let stopped: Promise<void> | undefined;
+  const children = new Set<ChildProcess | ReferenceClient>();
+  let clientCount = 0;
+  const stopServer = async (): Promise<void> => {
+    await management?.close();
+    management = undefined;
+    await server?.stop();
+  };
+  const lab: Lab = {
+    ...net, tunnelNet: net.tunnel, proto, wrap, pki, port, dir, managementSocket,
+    get management() {
+      if (managementSocket && !management && server?.isRunning()) management = ManagementClient.open(managementSocket);
+      return management;
+    },
+    clientProfile: ({ remote = 'hostLink', ...rest } = {}) => clientProfile(pki, { remoteIp: remoteIp(net, remote), port, proto, wrap, ...rest }),
+    serverLog: () => server?.log() ?? '',
+    waitForLog: (pattern, timeoutMs = 15_000, fromOffset = 0) => {
+      if (!server) return Promise.reject(new Error('the lab server is not running'));
+      return server.waitForLog(pattern, timeoutMs, fromOffset);
+    },
+    exec: (namespace, argv, o) => run('ip', ['netns', 'exec', namespace, ...argv], o),
+    spawnIn: (namespace, argv) => track(children, spawnInNamespace(namespace, argv)),
+    startOpenvpnClient: (o = {}) => track(children, startReferenceClient({
+      namespace: o.namespace ?? net.clientNs, dir, name: `client${++clientCount}`,
+      profile: o.profile ?? lab.clientProfile({ remote: 'link' }), args: o.args,
+    })),
+    setLoss: (percent, where = 'both') => setLoss(net.serverNs, {
+      percent, port,
+      interfaces: where === 'both' ? [] : [where === 'link' ? net.link.serverInterface : net.hostLink.serverInterface],
+    }),
+    restartServer: async () => {
+      await stopServer();
+      server = await startServer(net.serverNs, configFile, logFile);
+      if (clientAuth) management = await ManagementClient.connect(managementSocket as string);
+    },
+    stop: () => (stopped ??= tearDown(net, children, stopServer)),
+  };
+  return lab;
+}
+
+async function startServer(namespace: string, configFile: string, logFile: string): Promise<OpenvpnProcess> {
+  const fromOffset = logReader(logFile)().length; // log-append: skip what an earlier run wrote
+  const server = startOpenvpn(namespace, ['--config', configFile], logFile);
+  try {
+    await server.waitForLog(SERVER_READY, SERVER_START_TIMEOUT_MS, fromOffset);
+  } catch (error) {
+    await server.stop(0);
+    throw new Error(`lab server did not start: ${(error as Error).message}`, { cause: error });
   }
   return server;
 }
 
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  const exited = once(server, 'exit');
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 3_000);
+/** Every step runs even if one before it fails; the namespaces go last, with anything still in them. */
+async function tearDown(net: LabNetwork, children: Set<ChildProcess | ReferenceClient>, stopServer: () => Promise<void>): Promise<void> {
+  const steps: Array<() => Promise<unknown>> = [
+    () => Promise.all([...children].map((c) => ('stop' in c ? c.stop() : stopChild(c)))),
+    stopServer,
+    () => clearLoss(net.serverNs),
+  ];
+  for (const step of steps) await step().catch(() => undefined);
+  await destroyLabNetwork(net);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => { child.once('exit', resolve); child.once('error', resolve); });
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
   await exited;
   clearTimeout(timer);
 }
 
-async function waitForLog(lab: Lab, pattern: RegExp, timeoutMs: number, fromOffset = 0): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const log = lab.serverLog().slice(fromOffset);
-    const match = pattern.exec(log);
-    if (match) return match[0];
-    if (Date.now() > deadline) throw new Error(`lab server: no ${pattern} within ${timeoutMs} ms; log tail:\n${log.split('\n').slice(-15).join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function track<T extends ChildProcess | ReferenceClient>(children: Set<ChildProcess | ReferenceClient>, child: T): T {
+  children.add(child);
+  return child;
 }
 
-/** A test run that is interrupted still removes its namespaces. */
-function installExitHandler(): void {
-  if (exitHandlerInstalled) return;
-  exitHandlerInstalled = true;
-  const cleanUp = async (): Promise<void> => {
-    await Promise.all([...live].map((lab) => lab.stop().catch(() => undefined)));
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => { void cleanUp().finally(() => process.exit(130)); });
+function remoteIp(net: LabNetwork, remote: LabRemote): string {
+  switch (remote) {
+    case 'hostLink': return net.hostLink.serverIp;
+    case 'hostLink6': return net.hostLink.serverIp6;
+    case 'link': return net.link.serverIp;
+    case 'link6': return net.link.serverIp6;
   }
 }

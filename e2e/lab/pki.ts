@@ -1,97 +1,98 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOk } from './run';
+import { ENCRYPTED_KEY_PASSPHRASE, PKCS12_PASSWORD, PKI_FILES, generatePki, type PkiFile, type PkiKind } from './pki-generate';
 
-export type PkiKind = 'ec' | 'rsa';
+export type { PkiFile, PkiKind } from './pki-generate';
 
-/** A throwaway PKI for one test run: file paths, and the contents tests inline into profiles. */
+/**
+ * A throwaway PKI for one test run: the file of each item (`files`, for server configs and
+ * `ca FILE`-style profiles) and its contents (for inline blocks and in-process clients).
+ */
 export interface TestPki {
   dir: string;
   kind: PkiKind;
+  files: Readonly<Record<PkiFile, string>>;
   caCert: string;
+  /** CN server.lab.postern, EKU serverAuth, SAN DNS:server.lab.postern. */
   serverCert: string;
   serverKey: string;
+  /** CN client1, EKU clientAuth. */
   clientCert: string;
   clientKey: string;
-  /** The client key encrypted with `encryptedKeyPassphrase`. */
+  /** The client key as encrypted PKCS#8 (AES-256-CBC), passphrase `encryptedKeyPassphrase`. */
   clientKeyEncrypted: string;
   encryptedKeyPassphrase: string;
-  /** PKCS#12 of client cert+key+CA, password `pkcs12Password`: modern and legacy (RC2-40). */
+  /** PKCS#12 of client cert + key + CA, password `pkcs12Password`: modern (AES/PBKDF2) and legacy (RC2-40/3DES). */
   pkcs12: Buffer;
   pkcs12Legacy: Buffer;
+  pkcs12Base64: string;
+  pkcs12LegacyBase64: string;
   pkcs12Password: string;
-  /** An unrelated CA, for "wrong CA" tests. */
+  /** CN revoked1, issued by the lab CA and revoked in `crlRevoked`. */
+  revokedCert: string;
+  revokedKey: string;
+  /** CRLs of the lab CA: one revoking nothing, one revoking `revokedCert`. */
+  crlEmpty: string;
+  crlRevoked: string;
+  /** An unrelated CA, and a client1 certificate it issued, for "wrong CA" tests. */
   wrongCaCert: string;
-  /** tls-auth / tls-crypt static key. */
+  wrongCaClientCert: string;
+  wrongCaClientKey: string;
+  /** tls-auth / tls-crypt static key (OpenVPN Static key V1 text). */
   staticKey: string;
   tlsCryptV2ServerKey: string;
   tlsCryptV2ClientKey: string;
+  /** Path of a file in the PKI folder by its name (e.g. 'ca.crt'). */
   path(name: string): string;
 }
 
-const FILES = ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key', 'client-encrypted.key', 'client.p12',
-  'client-legacy.p12', 'wrong-ca.crt', 'static.key', 'tc2-server.key', 'tc2-client.key'];
-
 /**
- * Generates (once per test run, shared by parallel test processes) a CA, server and client
- * certificates with the key usages OpenVPN checks, and the OpenVPN static keys. Everything
+ * The lab PKI of a kind, generated once per test run and shared by the test processes that
+ * run in parallel: each generates into a scratch folder and renames it into place; the
+ * rename is atomic, so a process that loses the race uses the winner's folder. Everything
  * lives under $POSTERN_LAB_DIR, which the test runner deletes; nothing is committed.
  */
 export async function getTestPki(kind: PkiKind = 'ec'): Promise<TestPki> {
-  const base = process.env['POSTERN_LAB_DIR'] ?? join(tmpdir(), `postern-lab-${process.pid}`);
-  mkdirSync(base, { recursive: true });
+  const base = labBaseDir();
   const dir = join(base, `pki-${kind}`);
   if (!existsSync(join(dir, 'done'))) {
     const scratch = mkdtempSync(join(base, `pki-${kind}-tmp-`));
-    await generate(scratch, kind);
-    writeFileSync(join(scratch, 'done'), '');
     try {
+      await generatePki(scratch, kind);
+      writeFileSync(join(scratch, 'done'), '');
       renameSync(scratch, dir);
-    } catch {
-      rmSync(scratch, { recursive: true, force: true }); // another test process won the race: use its PKI
+    } catch (error) {
+      rmSync(scratch, { recursive: true, force: true });
+      if (!existsSync(join(dir, 'done'))) throw error; // not a lost race: a real failure
     }
   }
-  return load(dir, kind);
+  return loadPki(dir, kind);
 }
 
-function load(dir: string, kind: PkiKind): TestPki {
-  const text = (name: string): string => readFileSync(join(dir, name), 'utf8');
+/** $POSTERN_LAB_DIR (set per run by scripts/run-tests.mjs), or a folder of this process. */
+export function labBaseDir(): string {
+  const base = process.env['POSTERN_LAB_DIR'] ?? join(tmpdir(), `postern-lab-${process.pid}`);
+  mkdirSync(base, { recursive: true });
+  return base;
+}
+
+function loadPki(dir: string, kind: PkiKind): TestPki {
+  const files = Object.fromEntries(Object.entries(PKI_FILES).map(([key, name]) => [key, join(dir, name)])) as Record<PkiFile, string>;
+  const text = (key: PkiFile): string => readFileSync(files[key], 'utf8');
+  const pkcs12 = readFileSync(files.pkcs12);
+  const pkcs12Legacy = readFileSync(files.pkcs12Legacy);
   return {
-    dir, kind,
-    caCert: text('ca.crt'), serverCert: text('server.crt'), serverKey: text('server.key'),
-    clientCert: text('client.crt'), clientKey: text('client.key'), clientKeyEncrypted: text('client-encrypted.key'),
-    encryptedKeyPassphrase: 'lab-key-passphrase',
-    pkcs12: readFileSync(join(dir, 'client.p12')), pkcs12Legacy: readFileSync(join(dir, 'client-legacy.p12')),
-    pkcs12Password: 'lab-p12-password',
-    wrongCaCert: text('wrong-ca.crt'), staticKey: text('static.key'),
-    tlsCryptV2ServerKey: text('tc2-server.key'), tlsCryptV2ClientKey: text('tc2-client.key'),
+    dir, kind, files,
+    caCert: text('caCert'), serverCert: text('serverCert'), serverKey: text('serverKey'),
+    clientCert: text('clientCert'), clientKey: text('clientKey'),
+    clientKeyEncrypted: text('clientKeyEncrypted'), encryptedKeyPassphrase: ENCRYPTED_KEY_PASSPHRASE,
+    pkcs12, pkcs12Legacy, pkcs12Base64: pkcs12.toString('base64'), pkcs12LegacyBase64: pkcs12Legacy.toString('base64'),
+    pkcs12Password: PKCS12_PASSWORD,
+    revokedCert: text('revokedCert'), revokedKey: text('revokedKey'),
+    crlEmpty: text('crlEmpty'), crlRevoked: text('crlRevoked'),
+    wrongCaCert: text('wrongCaCert'), wrongCaClientCert: text('wrongCaClientCert'), wrongCaClientKey: text('wrongCaClientKey'),
+    staticKey: text('staticKey'), tlsCryptV2ServerKey: text('tlsCryptV2ServerKey'), tlsCryptV2ClientKey: text('tlsCryptV2ClientKey'),
     path: (name) => join(dir, name),
   };
-}
-
-async function generate(dir: string, kind: PkiKind): Promise<void> {
-  const p = (name: string): string => join(dir, name);
-  const keyArgs = kind === 'ec' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
-  const newKey = (name: string): Promise<string> => runOk('openssl', ['genpkey', ...keyArgs, '-out', p(name)]);
-  await Promise.all(['ca.key', 'server.key', 'client.key', 'wrong-ca.key'].map(newKey));
-  for (const [ca, cn] of [['ca', 'Postern Lab CA'], ['wrong-ca', 'Some Other CA']] as const) {
-    await runOk('openssl', ['req', '-x509', '-new', '-key', p(`${ca}.key`), '-subj', `/CN=${cn}`, '-days', '3',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', p(`${ca}.crt`)]);
-  }
-  writeFileSync(p('server.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:server.lab.postern\n');
-  writeFileSync(p('client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n');
-  for (const [name, cn] of [['server', 'server.lab.postern'], ['client', 'client1']] as const) {
-    await runOk('openssl', ['req', '-new', '-key', p(`${name}.key`), '-subj', `/C=KG/O=Postern Lab/CN=${cn}`, '-out', p(`${name}.csr`)]);
-    await runOk('openssl', ['x509', '-req', '-in', p(`${name}.csr`), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial',
-      '-days', '3', '-extfile', p(`${name}.ext`), '-out', p(`${name}.crt`)]);
-  }
-  await runOk('openssl', ['pkcs8', '-topk8', '-in', p('client.key'), '-v2', 'aes-256-cbc', '-passout', 'pass:lab-key-passphrase', '-out', p('client-encrypted.key')]);
-  const p12 = ['pkcs12', '-export', '-in', p('client.crt'), '-inkey', p('client.key'), '-certfile', p('ca.crt'), '-passout', 'pass:lab-p12-password'];
-  await runOk('openssl', [...p12, '-out', p('client.p12')]);
-  await runOk('openssl', [...p12, '-legacy', '-out', p('client-legacy.p12')]);
-  await runOk('openvpn', ['--genkey', 'secret', p('static.key')]);
-  await runOk('openvpn', ['--genkey', 'tls-crypt-v2-server', p('tc2-server.key')]);
-  await runOk('openvpn', ['--tls-crypt-v2', p('tc2-server.key'), '--genkey', 'tls-crypt-v2-client', p('tc2-client.key')]);
-  for (const name of FILES) if (!existsSync(p(name))) throw new Error(`PKI generation did not produce ${name}`);
 }

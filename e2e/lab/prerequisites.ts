@@ -1,10 +1,27 @@
-import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
-const TOOLS = ['openvpn', 'ip', 'nft', 'openssl'];
+/** Programs the lab runs, found on PATH the way spawn() finds them. */
+export const LAB_TOOLS = ['openvpn', 'ip', 'nft', 'openssl'] as const;
 
-function hasTool(name: string): boolean {
+/** What the check looks at; every part can be replaced in tests. */
+export interface LabProbe {
+  env: NodeJS.ProcessEnv;
+  isRoot(): boolean;
+  hasTool(name: string): boolean;
+  hasTunDevice(): boolean;
+}
+
+const systemProbe: LabProbe = {
+  env: process.env,
+  isRoot: () => process.getuid?.() === 0,
+  hasTool: (name) => (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).some((dir) => isExecutable(join(dir, name))),
+  hasTunDevice: () => existsSync('/dev/net/tun'),
+};
+
+function isExecutable(path: string): boolean {
   try {
-    execFileSync('sh', ['-c', 'command -v "$1"', 'sh', name], { stdio: 'ignore' });
+    accessSync(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -12,17 +29,27 @@ function hasTool(name: string): boolean {
 }
 
 /**
- * Why lab tests cannot run here, as one line — or undefined when they can. Under CI
- * (CI set) a missing prerequisite throws instead: a green CI must mean the lab ran.
+ * Why lab tests cannot run here, as one line, or undefined when they can. Under CI (`CI`
+ * set, and not 'false'/'0') a missing prerequisite throws instead of skipping: a green CI
+ * must mean the lab ran. `POSTERN_SKIP_LAB=1` is the one explicit way to skip, CI or not.
  */
-export function labSkipReason(env: NodeJS.ProcessEnv = process.env, isRoot = process.getuid?.() === 0, toolExists = hasTool): string | undefined {
-  let reason: string | undefined;
-  if (env['POSTERN_SKIP_LAB']) reason = 'POSTERN_SKIP_LAB is set';
-  else if (!isRoot) reason = 'lab tests need root (network namespaces, TUN)';
-  else {
-    const missing = TOOLS.filter((tool) => !toolExists(tool));
-    if (missing.length > 0) reason = `lab tests need ${missing.join(', ')} (apt-get install openvpn iproute2 nftables openssl)`;
-  }
-  if (reason && env['CI'] && !env['POSTERN_SKIP_LAB']) throw new Error(`CI must run the lab tests, but: ${reason}`);
+export function labSkipReason(probe: Partial<LabProbe> = {}): string | undefined {
+  const { env, isRoot, hasTool, hasTunDevice } = { ...systemProbe, ...probe };
+  if (env['POSTERN_SKIP_LAB']) return 'POSTERN_SKIP_LAB is set';
+  const reason = missingPrerequisite(isRoot, hasTool, hasTunDevice);
+  if (reason && isCi(env)) throw new Error(`CI must run the lab tests, but: ${reason}`);
   return reason;
+}
+
+function missingPrerequisite(isRoot: () => boolean, hasTool: (name: string) => boolean, hasTunDevice: () => boolean): string | undefined {
+  if (!isRoot()) return 'lab tests need root (network namespaces, TUN, nftables)';
+  const missing = LAB_TOOLS.filter((tool) => !hasTool(tool));
+  if (missing.length > 0) return `lab tests need ${missing.join(', ')} on PATH (apt-get install openvpn iproute2 nftables openssl)`;
+  if (!hasTunDevice()) return 'lab tests need /dev/net/tun';
+  return undefined;
+}
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  const value = env['CI'];
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }

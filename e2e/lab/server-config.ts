@@ -5,58 +5,65 @@ export type LabWrap = 'none' | 'tls-auth' | 'tls-crypt' | 'tls-crypt-v2';
 
 export interface ServerOptions {
   proto: 'udp' | 'tcp';
+  port: number;
   wrap: LabWrap;
   ipv6: boolean;
-  management?: string;
+  /** Unix socket of the management interface; `clientAuth` adds `management-client-auth`. */
+  management?: { socket: string; clientAuth: boolean };
+  logFile: string;
+  pidFile: string;
+  /** Extra directives, appended last (so they win over ours where OpenVPN takes the last). */
   extra: readonly string[];
 }
 
 /**
- * The lab server's config: a plain 2.6 `server` with subnet topology, keepalive and no
- * DCO (the kernel module may be absent; both ends use the userspace data channel).
- * Listens on IPv6 with dual-stack so both address families reach it.
+ * Directives that make the server run a program. The server runs as root, so it may run
+ * only what a test hands it: `script-security 2` is added only when one of these is given.
  */
-export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptions, logFile: string): string {
+const SCRIPT_DIRECTIVES = new Set(['auth-user-pass-verify', 'client-connect', 'client-disconnect', 'client-crresponse',
+  'tls-verify', 'tls-crypt-v2-verify', 'learn-address', 'up', 'down', 'route-up', 'route-pre-down', 'ipchange']);
+
+/**
+ * The lab server's config: a plain 2.6 `server` with subnet topology and keepalive, no DCO
+ * (the kernel module may be absent: both ends use the userspace data channel), ECDHE only
+ * (`dh none`). It binds the IPv6 wildcard with dual-stack (`udp6`/`tcp6-server` and no
+ * `local`), so IPv4 and IPv6 clients on both links reach it.
+ */
+export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptions): string {
   const lines = [
-    'dev-type tun', `dev ${net.id}t`,
-    `proto ${options.proto === 'udp' ? 'udp6' : 'tcp6-server'}`, 'port 1194',
-    `ca ${pki.path('ca.crt')}`, `cert ${pki.path('server.crt')}`, `key ${pki.path('server.key')}`, 'dh none',
-    'topology subnet', `server ${net.tunnelNet.network} 255.255.255.0`,
+    'dev-type tun', `dev ${net.tunnel.device}`,
+    `proto ${options.proto === 'udp' ? 'udp6' : 'tcp6-server'}`, `port ${options.port}`,
+    `ca ${pki.files.caCert}`, `cert ${pki.files.serverCert}`, `key ${pki.files.serverKey}`, 'dh none',
+    'topology subnet', `server ${net.tunnel.network} ${net.tunnel.netmask}`,
     'keepalive 10 60', 'disable-dco', 'duplicate-cn',
     'data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305',
-    'verb 4', `log-append ${logFile}`,
+    'verb 4', `log-append ${options.logFile}`, `writepid ${options.pidFile}`,
   ];
-  if (options.ipv6) lines.push(`server-ipv6 ${net.tunnelNet.network6}`);
-  if (options.wrap === 'tls-auth') lines.push(`tls-auth ${pki.path('static.key')} 0`);
-  if (options.wrap === 'tls-crypt') lines.push(`tls-crypt ${pki.path('static.key')}`);
-  if (options.wrap === 'tls-crypt-v2') lines.push(`tls-crypt-v2 ${pki.path('tc2-server.key')}`);
-  if (options.management) lines.push(`management ${options.management} unix`);
+  if (options.ipv6) lines.push(`server-ipv6 ${net.tunnel.network6}`);
+  lines.push(...serverWrapLines(pki, options.wrap));
+  if (options.management) {
+    lines.push(`management ${options.management.socket} unix`);
+    if (options.management.clientAuth) lines.push('management-client-auth');
+  }
+  if (runsScripts(options.extra) && !options.extra.some((line) => /^script-security\b/.test(line))) lines.push('script-security 2');
   lines.push(...options.extra);
   return `${lines.join('\n')}\n`;
 }
 
-export interface ClientProfileOptions {
-  remoteIp: string;
-  proto: 'udp' | 'tcp';
-  wrap: LabWrap;
-  /** Client credentials; default: the lab's client cert and key. */
-  credentials?: 'pem' | 'none';
-  extra?: readonly string[];
+function serverWrapLines(pki: TestPki, wrap: LabWrap): string[] {
+  switch (wrap) {
+    case 'none': return [];
+    case 'tls-auth': return [`tls-auth ${pki.files.staticKey} 0`];
+    case 'tls-crypt': return [`tls-crypt ${pki.files.staticKey}`];
+    case 'tls-crypt-v2': return [`tls-crypt-v2 ${pki.files.tlsCryptV2ServerKey}`];
+    default: return unreachable(wrap);
+  }
 }
 
-/** A complete, self-contained client profile (inline blocks) for the lab server. */
-export function clientProfile(pki: TestPki, options: ClientProfileOptions): string {
-  const lines = [
-    'client', 'dev tun', `proto ${options.proto}`, `remote ${options.remoteIp} 1194`, 'nobind',
-    'remote-cert-tls server', 'verb 3',
-    `<ca>\n${pki.caCert.trim()}\n</ca>`,
-  ];
-  if ((options.credentials ?? 'pem') === 'pem') {
-    lines.push(`<cert>\n${pki.clientCert.trim()}\n</cert>`, `<key>\n${pki.clientKey.trim()}\n</key>`);
-  }
-  if (options.wrap === 'tls-auth') lines.push('key-direction 1', `<tls-auth>\n${pki.staticKey.trim()}\n</tls-auth>`);
-  if (options.wrap === 'tls-crypt') lines.push(`<tls-crypt>\n${pki.staticKey.trim()}\n</tls-crypt>`);
-  if (options.wrap === 'tls-crypt-v2') lines.push(`<tls-crypt-v2>\n${pki.tlsCryptV2ClientKey.trim()}\n</tls-crypt-v2>`);
-  lines.push(...(options.extra ?? []));
-  return `${lines.join('\n')}\n`;
+export function runsScripts(directives: readonly string[]): boolean {
+  return directives.some((line) => SCRIPT_DIRECTIVES.has(line.trim().split(/\s+/)[0] ?? ''));
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unexpected ${String(value)}`);
 }

@@ -7,7 +7,8 @@ import type { Profile } from './profile-types';
 export const FAKE_CERT = '-----BEGIN CERTIFICATE-----\nMIIBfakeCERTIFICATEplaceholderFORtestsONLY\n-----END CERTIFICATE-----\n';
 export const FAKE_KEY = '-----BEGIN TEST KEY PLACEHOLDER-----\nZmFrZSBrZXkgLSB0ZXN0cyBvbmx5\n-----END TEST KEY PLACEHOLDER-----\n';
 /** A well-formed but obviously fake OpenVPN static key (256 bytes of a repeating pattern). */
-export const FAKE_STATIC_KEY = `-----BEGIN OpenVPN Static key V1-----\n${'0123456789abcdef'.repeat(32).replace(/(.{32})/g, '$1\n')}-----END OpenVPN Static key V1-----\n`;
+const STATIC_KEY_LABEL = 'OpenVPN Static key V1';
+export const FAKE_STATIC_KEY = `-----BEGIN ${STATIC_KEY_LABEL}-----\n${'0123456789abcdef'.repeat(32).replace(/(.{32})/g, '$1\n')}-----END ${STATIC_KEY_LABEL}-----\n`;
 export const FAKE_V2_KEY = `-----BEGIN OpenVPN tls-crypt-v2 client key-----\n${Buffer.from('FAKE tls-crypt-v2 key '.repeat(16)).toString('base64')}\n-----END OpenVPN tls-crypt-v2 client key-----\n`;
 
 export const block = (tag: string, body: string): string => `<${tag}>\n${body}</${tag}>\n`;

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from './static-key';
+import { STATIC_KEY_LABEL, parseStaticKeyFile, parseTlsCryptV2ClientKey } from './static-key';
 import { parseEarlyNegotiationTlvs } from './early-negotiation';
 import { fromHex } from '../wire/hex';
 
 const key2 = randomBytes(256);
 
 function staticKeyFile(hex: string): string {
-  return `#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n${hex}\n-----END OpenVPN Static key V1-----\n`;
+  return `#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN ${STATIC_KEY_LABEL}-----\n${hex}\n-----END ${STATIC_KEY_LABEL}-----\n`;
 }
 
 test('static key files parse with comments before the block and white space inside', () => {
@@ -21,7 +21,7 @@ test('static key files parse with comments before the block and white space insi
 test('bad static keys are errors, never throws', () => {
   const hex = key2.toString('hex');
   for (const text of ['', 'nothing', staticKeyFile(`zz${hex.slice(2)}`), staticKeyFile(hex.slice(2)), staticKeyFile(`${hex}00`),
-    staticKeyFile(`# comment\n${hex}`), '-----BEGIN OpenVPN Static key V1-----\n' + hex]) {
+    staticKeyFile(`# comment\n${hex}`), `-----BEGIN ${STATIC_KEY_LABEL}-----\n` + hex]) {
     const parsed = parseStaticKeyFile(text);
     assert.equal(parsed.ok, false);
     assert.equal(parsed.ok ? '' : parsed.error.code, 'wrap.bad_static_key');

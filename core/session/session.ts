@@ -206,7 +206,7 @@ export class Session {
       sendCiphertext: (bytes) => this.#queueCiphertext(key, bytes, resendWkc),
       onSecure: () => this.#onTlsSecure(key),
       onPlaintext: (bytes) => this.#onPlaintext(key, bytes),
-      onError: (error) => this.#onTlsError(key, error),
+      onError: (error) => this.#onTlsError(error),
     });
   }
 
@@ -372,9 +372,8 @@ export class Session {
     this.#openKey(keyId, P_CONTROL_SOFT_RESET_V1);
   }
 
-  #onTlsError(key: KeyState, error: TlsError): void {
+  #onTlsError(error: TlsError): void {
     this.#end({ code: error.code, message: error.message, fatal: error.fatal });
-    void key;
   }
 
   /** Runs timers and sends whatever became due; then re-arms the single timer. */

@@ -6,12 +6,6 @@
  */
 export const TLS_CHANNEL_BUF_SIZE = 2048;
 
-/** Label for the data-channel keys exported with TLS-EKM (ovpn:ssl_backend.h). */
-export const EKM_LABEL_DATA_KEYS = 'EXPORTER-OpenVPN-datakeys';
-
-/** Label for the dynamic tls-crypt key (ovpn:tls_crypt.c). */
-export const EKM_LABEL_DYNAMIC_TLS_CRYPT = 'EXPORTER-OpenVPN-dynamic-tls-crypt';
-
 /** `tls-cert-profile` → OpenSSL security level (ovpn-doc:man-sections/tls-options.rst). */
 export const CERT_PROFILE_SECURITY_LEVEL: Record<string, number> = {
   insecure: 0,

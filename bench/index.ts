@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
+import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
 import { opensslSpeed } from './openssl-speed';
+import { benchTunnel } from './tunnel-bench';
 
 const OPENSSL_NAMES: Record<string, string> = {
   'AES-128-GCM': 'aes-128-gcm',
@@ -27,5 +29,17 @@ async function dataChannel(): Promise<object> {
   return { packetBytes: ours.packetBytes, ciphers: rows };
 }
 
-const result = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, dataChannel: await dataChannel() };
+async function tunnel(): Promise<object> {
+  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
+  process.stderr.write('bench: tunnel — postern connect vs openvpn 2.6 client, same lab (about a minute)\n');
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) return { skipped: 'npm run build failed' };
+  return benchTunnel();
+}
+
+const result = {
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  dataChannel: await dataChannel(),
+  tunnel: await tunnel(),
+};
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

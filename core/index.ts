@@ -11,3 +11,14 @@ export type {
   Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult, ImportedProfile, ImportError,
   ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy,
 } from './config/index';
+
+// The connection itself, for the helper: the client, its options from a profile, and what it reports.
+export { VpnClient } from './transport/vpn-client';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transport/vpn-client';
+export { clientOptionsFromProfile } from './transport/client-options';
+export type { ClientInputs, ClientOptionsError } from './transport/client-options';
+export type { Credentials } from './session/session-settings';
+export type { PhaseChange, SessionPhase, SessionEnd, SessionLog, LogLevel, Counters } from './session/events';
+export type {
+  TunnelConfig, Topology, PushedRoute, PushedRouteIpv6, RedirectGateway, DnsConfig, DnsServerOption,
+} from './control/tunnel-config-types';

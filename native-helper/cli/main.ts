@@ -1,10 +1,13 @@
 import { runCheck } from './check-command';
+import { runConnect } from './connect-command';
 import type { CommandIo } from './check-command';
 
 const USAGE = `usage: postern COMMAND [ARGS]
 
 commands:
   check PROFILE [--json]   parse an .ovpn profile and report what Postern will do with it
+  connect PROFILE [--json] [--auth-file FILE]
+                           bring the tunnel up in the foreground (root); Ctrl-C disconnects
 `;
 
 const processIo: CommandIo = {
@@ -17,6 +20,7 @@ type Command = (args: readonly string[], io: CommandIo) => number | Promise<numb
 /** One entry per subcommand; each lives in its own module. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   check: runCheck,
+  connect: (args, io) => runConnect(args, io),
 };
 
 /** Entry of the `postern` command: dispatches to one module per subcommand. Returns the exit code. */

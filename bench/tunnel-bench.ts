@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { startLab, type Lab } from '../e2e/lab/lab';
+
+/**
+ * Postern's `postern connect` against the Debian openvpn 2.6 client, same lab server,
+ * same run, measured the same way (both without DCO):
+ *  - connect: process spawn → the client says the tunnel is up with routes applied
+ *    ("Initialization Sequence Completed" / our `connected` state), median of N;
+ *  - iperf3 TCP 10 s up and down through the tunnel (received bits/s);
+ *  - client CPU seconds (user+system from /proc) per GB moved, over both iperf3 runs;
+ *  - peak RSS (VmHWM) of the client process.
+ */
+export interface ClientFigures {
+  connectMs: number[];
+  connectMedianMs: number;
+  uploadBitsPerSecond: number;
+  downloadBitsPerSecond: number;
+  cpuSecondsPerGigabyte: number;
+  peakRssBytes: number;
+}
+
+interface RunningClient {
+  pid: number;
+  connectMs: number;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = 100;
+
+export async function benchTunnel(options: { seconds?: number; connectSamples?: number } = {}): Promise<object> {
+  const seconds = options.seconds ?? 10;
+  const samples = options.connectSamples ?? 5;
+  const lab = await startLab({ proto: 'udp' });
+  try {
+    const profile = `${lab.dir}/bench.ovpn`;
+    writeFileSync(profile, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
+    const openvpn = await measure(lab, () => startOpenvpn(lab, profile), seconds, samples);
+    const postern = await measure(lab, () => startPostern(lab, profile), seconds, samples);
+    return {
+      lab: { proto: 'udp', cipher: 'AES-256-GCM', dco: false, iperfSeconds: seconds },
+      openvpn, postern,
+      // Above 1 means Postern is better on that figure.
+      ratios: {
+        connect: round(openvpn.connectMedianMs / postern.connectMedianMs),
+        upload: round(postern.uploadBitsPerSecond / openvpn.uploadBitsPerSecond),
+        download: round(postern.downloadBitsPerSecond / openvpn.downloadBitsPerSecond),
+        cpuPerGigabyte: round(openvpn.cpuSecondsPerGigabyte / postern.cpuSecondsPerGigabyte),
+        peakRss: round(openvpn.peakRssBytes / postern.peakRssBytes),
+      },
+      ratioMeaning: 'other ÷ Postern for times, CPU and memory; Postern ÷ openvpn for throughput: above 1 = Postern better',
+    };
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: number, samples: number): Promise<ClientFigures> {
+  const connectMs: number[] = [];
+  for (let i = 0; i < samples - 1; i++) {
+    const client = await start();
+    connectMs.push(client.connectMs);
+    await client.stop();
+  }
+  const client = await start();
+  connectMs.push(client.connectMs);
+  try {
+    const cpuBefore = cpuSeconds(client.pid);
+    const upload = await iperf(lab, seconds, false);
+    const download = await iperf(lab, seconds, true);
+    const cpu = cpuSeconds(client.pid) - cpuBefore;
+    const gigabytes = (upload.bytes + download.bytes) / 1e9;
+    const sorted = [...connectMs].sort((a, b) => a - b);
+    return {
+      connectMs: connectMs.map(Math.round),
+      connectMedianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+      uploadBitsPerSecond: Math.round(upload.bitsPerSecond),
+      downloadBitsPerSecond: Math.round(download.bitsPerSecond),
+      cpuSecondsPerGigabyte: round(cpu / gigabytes),
+      peakRssBytes: peakRss(client.pid),
+    };
+  } finally {
+    await client.stop();
+  }
+}
+
+async function iperf(lab: Lab, seconds: number, reverse: boolean): Promise<{ bitsPerSecond: number; bytes: number }> {
+  const server = lab.spawnIn(lab.serverNs, ['iperf3', '-s', '-1', '-B', lab.tunnel.serverIp]);
+  try {
+    await delay(300);
+    const argv = ['iperf3', '-c', lab.tunnel.serverIp, '-t', String(seconds), '-J', ...(reverse ? ['-R'] : [])];
+    const result = await lab.exec(lab.clientNs, argv, { timeoutMs: (seconds + 15) * 1000 });
+    const report = JSON.parse(result.stdout) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
+    return { bitsPerSecond: report.end.sum_received.bits_per_second, bytes: report.end.sum_received.bytes };
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+async function startOpenvpn(lab: Lab, profile: string): Promise<RunningClient> {
+  const client = lab.startOpenvpnClient({ profile: readFileSync(profile, 'utf8') });
+  const connectMs = await client.waitConnected(20_000);
+  const pid = client.child.pid ?? 0;
+  return { pid, connectMs, stop: () => client.stop() };
+}
+
+/** `postern connect --json` from the bundle (dist/postern.mjs, built by `npm run build`). */
+async function startPostern(lab: Lab, profile: string): Promise<RunningClient> {
+  const startedAt = performance.now();
+  const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, 'dist/postern.mjs', 'connect', profile, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const connectMs = await waitForConnected(child, startedAt, 20_000);
+  return {
+    pid: child.pid ?? 0,
+    connectMs,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function waitForConnected(child: ChildProcess, startedAt: number, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('postern did not connect in time')), timeoutMs);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.includes('"state":"connected"')) {
+          clearTimeout(timer);
+          resolve(performance.now() - startedAt);
+        }
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`postern exited with ${code} before connecting`)); });
+  });
+}
+
+/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function peakRss(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(3));
+}

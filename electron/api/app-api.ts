@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { AppliedTunnel, HelperEvent, LogLine, Prompt, SessionStatus, Statistics } from '../../native-helper/api/index';
+
+/**
+ * The one API between the renderer and the main process (Electron IPC through the
+ * preload, or the loopback bridge in browser mode). Defined once; main validates every
+ * call's params and the renderer validates results and events.
+ */
+
+/** What the profile parser said, for the import verdict view (no secrets: core's summary is plain data). */
+export const ProfileProblemView = z.object({
+  line: z.number().int(), column: z.number().int().optional(), code: z.string(), severity: z.string(), message: z.string(), hint: z.string().optional(),
+});
+export const ProfileVerdict = z.object({
+  fileName: z.string(),
+  suggestedName: z.string(),
+  connectable: z.boolean(),
+  problems: z.array(ProfileProblemView),
+  summary: z.object({
+    remotes: z.array(z.string()), asks: z.array(z.string()), serverCheck: z.array(z.string()), controlChannel: z.string(),
+    dataCiphers: z.array(z.string()), routing: z.array(z.string()),
+    ignored: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
+    refused: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
+  }).nullable(),
+});
+export type ProfileVerdict = z.infer<typeof ProfileVerdict>;
+
+export const ProfileEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  remotes: z.array(z.string()),
+  asks: z.array(z.string()),
+  importedAtMs: z.number(),
+  /** A username and password are saved (encrypted) for this profile. */
+  hasSavedCredentials: z.boolean(),
+  savedUsername: z.string().optional(),
+});
+export type ProfileEntry = z.infer<typeof ProfileEntry>;
+
+export const HelperLink = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('connected'), helperVersion: z.string() }),
+  z.object({ state: z.literal('connecting') }),
+  z.object({ state: z.literal('unavailable'), code: z.string(), message: z.string(), howToStart: z.string() }),
+]);
+export type HelperLink = z.infer<typeof HelperLink>;
+
+export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean() });
+export type Settings = z.infer<typeof Settings>;
+
+/** Everything the window shows, sent whole on subscribe and after each change. */
+export const AppSnapshot = z.object({
+  helper: HelperLink,
+  profiles: z.array(ProfileEntry),
+  session: SessionStatus.nullable(),
+  settings: Settings,
+});
+export type AppSnapshot = z.infer<typeof AppSnapshot>;
+
+const ProfileFile = z.object({ fileName: z.string().min(1).max(255), text: z.string().max(512 * 1024) });
+const Empty = z.object({}).strict();
+
+export const APP_METHODS = {
+  'app.snapshot': { params: Empty, result: AppSnapshot },
+  'profiles.preview': { params: ProfileFile, result: ProfileVerdict },
+  'profiles.import': { params: ProfileFile.extend({ name: z.string().min(1).max(200) }), result: ProfileEntry },
+  'profiles.rename': { params: z.object({ id: z.string(), name: z.string().min(1).max(200) }), result: ProfileEntry },
+  'profiles.delete': { params: z.object({ id: z.string() }), result: Empty },
+  'profiles.forgetCredentials': { params: z.object({ id: z.string() }), result: Empty },
+  'tunnel.connect': { params: z.object({ profileId: z.string() }), result: Empty },
+  'tunnel.disconnect': { params: Empty, result: Empty },
+  'auth.answer': {
+    params: z.object({
+      promptId: z.string(), username: z.string().max(512).optional(), password: z.string().max(4096).optional(),
+      response: z.string().max(4096).optional(), remember: z.boolean().optional(),
+    }),
+    result: Empty,
+  },
+  'auth.cancel': { params: z.object({ promptId: z.string() }), result: Empty },
+  /** Opens an http(s) URL of a web-auth prompt in the system browser; anything else is refused. */
+  'auth.openUrl': { params: z.object({ promptId: z.string() }), result: Empty },
+  'log.recent': { params: z.object({ limit: z.number().int().positive().max(5000).optional() }), result: z.object({ lines: z.array(LogLine) }) },
+  'settings.update': { params: Settings.partial(), result: Settings },
+} as const;
+
+export type AppMethod = keyof typeof APP_METHODS;
+export type AppParams<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['params']>;
+export type AppResult<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['result']>;
+
+/** Pushed to the renderer: a fresh snapshot, or a helper event (stats, log, prompts…) as it happens. */
+export const AppEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), snapshot: AppSnapshot }),
+  z.object({ type: z.literal('helper'), event: HelperEvent }),
+]);
+export type AppEvent = z.infer<typeof AppEvent>;
+
+/** The renderer's view of main; implemented by the preload (Electron) and by the bridge client (browser mode). */
+export interface AppApi {
+  call<M extends AppMethod>(method: M, params: AppParams<M>): Promise<AppResult<M>>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
+}
+
+/** Errors crossing to the renderer carry a code; the renderer maps codes to words in one place. */
+export class AppCallError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'AppCallError';
+  }
+}
+
+export { AppliedTunnel, Prompt, Statistics };

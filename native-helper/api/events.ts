@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * Events the helper sends to subscribers (and what `postern connect --json` prints, one
+ * per line). Defined once here; the helper validates before sending, clients after
+ * receiving. Nothing secret is ever part of an event: no password, OTP, key or token.
+ */
+
+export const TUNNEL_STATES = [
+  'idle', 'resolving', 'connecting', 'tls_handshake', 'authenticating', 'auth_pending', 'pulling_config',
+  'configuring', 'connected', 'reconnecting', 'disconnecting', 'disconnected',
+] as const;
+export const TunnelState = z.enum(TUNNEL_STATES);
+export type TunnelState = z.infer<typeof TunnelState>;
+
+const SessionId = z.string().min(1).max(64);
+const ErrorInfo = z.object({ code: z.string().max(100), message: z.string().max(2000) });
+
+export const StateEvent = z.object({
+  type: z.literal('state'),
+  sessionId: SessionId,
+  profileName: z.string().max(200),
+  state: TunnelState,
+  /** Milliseconds since connect was asked for; the phase timings of the attempt. */
+  sinceStartMs: z.number().nonnegative(),
+  previousStateMs: z.number().nonnegative(),
+  detail: z.string().max(2000).optional(),
+  /** Why the session stopped or is reconnecting, when it is an error. */
+  error: ErrorInfo.optional(),
+});
+
+export const AppliedTunnel = z.object({
+  tunName: z.string().max(32),
+  mtuBytes: z.number().int().positive(),
+  ipv4: z.string().max(64).optional(),
+  ipv6: z.string().max(64).optional(),
+  routes: z.array(z.string().max(100)).max(10_000),
+  dnsServers: z.array(z.string().max(64)).max(100),
+  searchDomains: z.array(z.string().max(256)).max(100),
+  redirectGateway: z.boolean(),
+  server: z.object({ host: z.string().max(256), address: z.string().max(64), port: z.number().int(), proto: z.enum(['udp', 'tcp']) }),
+  cipher: z.string().max(64),
+  keyDerivation: z.enum(['tls-ekm', 'prf']),
+  tlsVersion: z.string().max(32).nullable(),
+});
+export type AppliedTunnel = z.infer<typeof AppliedTunnel>;
+
+export const TunnelEvent = z.object({ type: z.literal('tunnel'), sessionId: SessionId, tunnel: AppliedTunnel });
+
+export const Statistics = z.object({
+  bytesIn: z.number().nonnegative(),
+  bytesOut: z.number().nonnegative(),
+  packetsIn: z.number().nonnegative(),
+  packetsOut: z.number().nonnegative(),
+  /** Bytes per second over the last second, of tunnel payload (what the user moved). */
+  rateInBps: z.number().nonnegative(),
+  rateOutBps: z.number().nonnegative(),
+  keepaliveRttMs: z.number().nonnegative().nullable(),
+  drops: z.record(z.string().max(100), z.number().nonnegative()),
+  connectedForMs: z.number().nonnegative(),
+});
+export type Statistics = z.infer<typeof Statistics>;
+
+export const StatsEvent = z.object({ type: z.literal('stats'), sessionId: SessionId, stats: Statistics });
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogLine = z.object({
+  atMs: z.number().nonnegative(),
+  level: z.enum(LOG_LEVELS),
+  message: z.string().max(4000),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const LogEvent = z.object({ type: z.literal('log'), sessionId: SessionId.optional(), line: LogLine });
+
+export const PROMPT_KINDS = ['credentials', 'static_challenge', 'dynamic_challenge', 'cr_text', 'web_auth'] as const;
+export const Prompt = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(PROMPT_KINDS),
+  text: z.string().max(4000),
+  echo: z.boolean(),
+  url: z.string().max(8000).optional(),
+  timeoutSeconds: z.number().nonnegative().nullable(),
+  username: z.string().max(512).optional(),
+  needs: z.object({ username: z.boolean(), password: z.boolean(), response: z.boolean() }),
+});
+export type Prompt = z.infer<typeof Prompt>;
+
+export const PromptEvent = z.object({ type: z.literal('prompt'), sessionId: SessionId, prompt: Prompt });
+export const PromptClosedEvent = z.object({
+  type: z.literal('prompt_closed'),
+  sessionId: SessionId,
+  promptId: z.string().max(64),
+  reason: z.enum(['answered', 'cancelled', 'expired', 'completed', 'superseded']),
+});
+
+/** A failure outside any session event (for example the helper could not open the TUN device). */
+export const ErrorEvent = z.object({ type: z.literal('error'), sessionId: SessionId.optional(), code: z.string().max(100), message: z.string().max(2000) });
+
+export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent]);
+export type HelperEvent = z.infer<typeof HelperEvent>;
+export type StateEvent = z.infer<typeof StateEvent>;
+export type StatsEvent = z.infer<typeof StatsEvent>;
+export type PromptEvent = z.infer<typeof PromptEvent>;

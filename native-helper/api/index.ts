@@ -1,0 +1,9 @@
+// The helper socket contract: imported by the helper, the CLI client, and electron main.
+export { HELPER_PROTOCOL_VERSION } from './version';
+export { HELPER_ERROR_CODES } from './errors';
+export type { HelperErrorCode, HelperError } from './errors';
+export { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames';
+export type { FrameProblem } from './frames';
+export * from './events';
+export * from './methods';
+export * from './envelope';

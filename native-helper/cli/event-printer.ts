@@ -1,0 +1,53 @@
+import type { HelperEvent } from '../api/index';
+import type { CommandIo } from './check-command';
+
+const STATE_WORDS: Record<string, string> = {
+  resolving: 'Looking up the server',
+  connecting: 'Connecting',
+  tls_handshake: 'Checking the server (TLS)',
+  authenticating: 'Signing in',
+  auth_pending: 'Waiting for the server to finish sign-in',
+  pulling_config: 'Getting the network settings',
+  configuring: 'Setting up the tunnel device, routes and DNS',
+  reconnecting: 'Connection lost; reconnecting',
+  disconnecting: 'Disconnecting',
+  disconnected: 'Disconnected',
+};
+
+/**
+ * Prints helper events for people (`postern connect`) or as JSON lines (`--json`).
+ * JSON lines are the events as the helper socket carries them: scripts rely on them.
+ */
+export function createEventPrinter(io: CommandIo, json: boolean): (event: HelperEvent) => void {
+  if (json) return (event) => io.out(`${JSON.stringify(event)}\n`);
+  return (event) => {
+    const line = humanLine(event);
+    if (line !== undefined) io.out(`${line}\n`);
+  };
+}
+
+function humanLine(event: HelperEvent): string | undefined {
+  switch (event.type) {
+    case 'state': {
+      if (event.state === 'connected') return `Connected in ${event.sinceStartMs} ms.`;
+      if (event.error) return `${STATE_WORDS[event.state] ?? event.state}: ${event.error.message} [${event.error.code}]`;
+      const words = STATE_WORDS[event.state];
+      return words === undefined ? undefined : `${words}…`;
+    }
+    case 'tunnel': {
+      const { tunnel } = event;
+      const addresses = [tunnel.ipv4, tunnel.ipv6].filter((a) => a !== undefined).join(', ');
+      const dns = tunnel.dnsServers.length > 0 ? `; DNS ${tunnel.dnsServers.join(', ')}` : '';
+      return `Tunnel ${tunnel.tunName} ${addresses} to ${tunnel.server.host} (${tunnel.server.address}:${tunnel.server.port}/${tunnel.server.proto}), ${tunnel.cipher}` +
+        `${tunnel.redirectGateway ? '; all traffic goes through the VPN' : ''}${dns}`;
+    }
+    case 'log':
+      return event.line.level === 'warn' || event.line.level === 'error' ? `${event.line.level}: ${event.line.message}` : undefined;
+    case 'error':
+      return `error: ${event.message} [${event.code}]`;
+    case 'prompt':
+    case 'prompt_closed':
+    case 'stats':
+      return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import type { HelperEvent, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
+
+/** Who is asking, as the kernel told us (SO_PEERCRED). */
+export interface Caller {
+  uid: number;
+  pid: number;
+}
+
+export type BackendResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/**
+ * What the IPC server needs from the part that runs tunnels. The server checks the
+ * caller may act (owner uid or root) before calling; the backend does the work.
+ * One session at a time: a machine has one VPN tunnel up.
+ */
+export interface TunnelBackend {
+  connect(params: MethodParams<'tunnel.connect'>, caller: Caller): BackendResult<{ sessionId: string }>;
+  /** Resolves once the tunnel is down and the network configuration undone. */
+  disconnect(): Promise<BackendResult<Record<string, never>>>;
+  status(): SessionStatus | null;
+  answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>>;
+  cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>>;
+  recentLog(limit: number): LogLine[];
+  /** Every event of every session; the server filters per subscriber. Returns an unsubscribe. */
+  onEvent(listener: (event: HelperEvent) => void): () => void;
+}

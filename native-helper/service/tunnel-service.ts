@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
+import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
+import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
+import { LogRing } from '../tunnel/log-ring';
+import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
+import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
+import type { BackendResult, Caller, TunnelBackend } from './tunnel-backend';
+
+export interface TunnelServiceOptions {
+  /** A fresh network port per session (it remembers what to undo). */
+  createNetwork?: () => NetworkPort;
+  openTun?: (options: TunDeviceOptions) => TunDevice;
+  guiVersion?: string;
+  statsIntervalMs?: number;
+  tunName?: string;
+}
+
+interface RunningSession {
+  id: string;
+  profileName: string;
+  ownerUid: number;
+  controller: TunnelController;
+  prompt: SessionStatus['prompt'];
+  ended: Promise<TunnelEnd>;
+}
+
+const EMPTY = { ok: true, value: {} } as const;
+
+/**
+ * Runs at most one tunnel at a time for callers of the helper socket (and for the
+ * foreground `postern connect`, which uses it in-process). Parses the profile itself:
+ * whatever the caller sent, the helper only acts on what core's parser accepted.
+ */
+export class TunnelService implements TunnelBackend {
+  readonly #listeners = new Set<(event: HelperEvent) => void>();
+  readonly #log = new LogRing();
+  #session: RunningSession | undefined;
+  #lastEnded: { status: SessionStatus } | undefined;
+
+  constructor(private readonly options: TunnelServiceOptions = {}) {}
+
+  connect(params: MethodParams<'tunnel.connect'>, caller: Caller): BackendResult<{ sessionId: string }> {
+    if (this.#session) return { ok: false, error: { code: 'tunnel.already_running', message: `"${this.#session.profileName}" is already running; disconnect it first.` } };
+    const parsed = parseProfile(params.profile.text);
+    if (!parsed.profile || !isConnectable(parsed)) {
+      const first = parsed.problems.find((p) => p.severity === 'error');
+      return { ok: false, error: { code: 'profile.invalid', message: first ? `line ${first.line}: ${first.message}` : 'The profile cannot be used.' } };
+    }
+    const credentials = params.credentials ? { username: params.credentials.username, password: new Secret(params.credentials.password) } : undefined;
+    const clientOptions = clientOptionsFromProfile(parsed.profile, {
+      ...(credentials ? { credentials } : {}),
+      ...(params.keyPassphrase === undefined ? {} : { keyPassphrase: new Secret(params.keyPassphrase) }),
+      guiVersion: this.options.guiVersion ?? 'Postern 0.1.0',
+    });
+    if (!clientOptions.ok) return { ok: false, error: clientOptions.error };
+    const id = randomBytes(8).toString('hex');
+    const controller = new TunnelController({
+      sessionId: id,
+      profileName: params.profile.name,
+      clientOptions: clientOptions.value,
+      defaultMtuBytes: parsed.profile.tunMtuBytes,
+      openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
+      network: this.options.createNetwork?.() ?? NO_NETWORK,
+      emit: (event) => this.#emit(event),
+      ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
+      ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
+    });
+    const session: RunningSession = { id, profileName: params.profile.name, ownerUid: caller.uid, controller, prompt: null, ended: controller.run() };
+    this.#session = session;
+    void session.ended.then(() => this.#ended(session));
+    return { ok: true, value: { sessionId: id } };
+  }
+
+  async disconnect(): Promise<BackendResult<Record<string, never>>> {
+    const session = this.#session;
+    if (!session) return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
+    await session.controller.stop();
+    return EMPTY;
+  }
+
+  /** Resolves with how the running session ended (undefined when none runs). */
+  whenEnded(): Promise<TunnelEnd> | undefined {
+    return this.#session?.ended;
+  }
+
+  status(): SessionStatus | null {
+    const session = this.#session;
+    if (!session) return this.#lastEnded?.status ?? null;
+    return statusOf(session);
+  }
+
+  answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>> {
+    void params;
+    return { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } };
+  }
+
+  cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>> {
+    void params;
+    return { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } };
+  }
+
+  recentLog(limit: number): LogLine[] {
+    return this.#log.recent(limit);
+  }
+
+  onEvent(listener: (event: HelperEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Owner of the running session (for the IPC server's access checks). */
+  ownerOf(sessionId: string): number | undefined {
+    return this.#session?.id === sessionId ? this.#session.ownerUid : this.#lastEnded?.status.sessionId === sessionId ? this.#lastEnded.status.ownerUid : undefined;
+  }
+
+  /** Tears down whatever runs (helper exit, SIGTERM). */
+  async shutdown(): Promise<void> {
+    await this.#session?.controller.stop();
+  }
+
+  #emit(event: HelperEvent): void {
+    if (event.type === 'log') this.#log.add(event.line);
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  #ended(session: RunningSession): void {
+    if (this.#session !== session) return;
+    this.#lastEnded = { status: statusOf(session) };
+    this.#session = undefined;
+  }
+}
+
+function statusOf(session: RunningSession): SessionStatus {
+  const { controller } = session;
+  return {
+    sessionId: session.id,
+    profileName: session.profileName,
+    state: controller.state,
+    ownerUid: session.ownerUid,
+    startedAtMs: controller.startedAtMs,
+    connectedAtMs: controller.connectedAtMs,
+    tunnel: controller.tunnel,
+    stats: controller.stats,
+    prompt: session.prompt,
+    lastError: controller.lastError,
+  };
+}
+
+export function createTunnelService(options: TunnelServiceOptions = {}): TunnelService {
+  return new TunnelService(options);
+}

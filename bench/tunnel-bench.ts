@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { runIperf } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
 
 /**
@@ -67,8 +67,8 @@ async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: n
   connectMs.push(client.connectMs);
   try {
     const cpuBefore = cpuSeconds(client.pid);
-    const upload = await iperf(lab, seconds, false);
-    const download = await iperf(lab, seconds, true);
+    const upload = await runIperf(lab, { seconds });
+    const download = await runIperf(lab, { seconds, reverse: true });
     const cpu = cpuSeconds(client.pid) - cpuBefore;
     const gigabytes = (upload.bytes + download.bytes) / 1e9;
     const sorted = [...connectMs].sort((a, b) => a - b);
@@ -82,19 +82,6 @@ async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: n
     };
   } finally {
     await client.stop();
-  }
-}
-
-async function iperf(lab: Lab, seconds: number, reverse: boolean): Promise<{ bitsPerSecond: number; bytes: number }> {
-  const server = lab.spawnIn(lab.serverNs, ['iperf3', '-s', '-1', '-B', lab.tunnel.serverIp]);
-  try {
-    await delay(300);
-    const argv = ['iperf3', '-c', lab.tunnel.serverIp, '-t', String(seconds), '-J', ...(reverse ? ['-R'] : [])];
-    const result = await lab.exec(lab.clientNs, argv, { timeoutMs: (seconds + 15) * 1000 });
-    const report = JSON.parse(result.stdout) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
-    return { bitsPerSecond: report.end.sum_received.bits_per_second, bytes: report.end.sum_received.bytes };
-  } finally {
-    server.kill('SIGKILL');
   }
 }
 

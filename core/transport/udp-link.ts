@@ -9,6 +9,13 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
     socket.once('error', reject);
     socket.connect(port, address, () => {
       socket.off('error', reject);
+      if (!isConnected(socket)) {
+        // Node calls back even when the kernel refused the connect (no route to the
+        // server): the socket is left unconnected and every send would throw.
+        socket.close();
+        reject(Object.assign(new Error(`no route to ${address}`), { code: 'ENETUNREACH' }));
+        return;
+      }
       socket.on('error', (error) => {
         // ECONNREFUSED on a connected UDP socket is an ICMP port unreachable: nothing listens
         // there, so the attempt ends now instead of waiting for server-poll-timeout.
@@ -24,7 +31,12 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
         remotePort: port,
         family,
         send(packet) {
-          if (!closed) socket.send(packet);
+          if (closed) return;
+          try {
+            socket.send(packet);
+          } catch (error) {
+            sinks.onDrop(`udp.${(error as NodeJS.ErrnoException).code ?? 'send_failed'}`);
+          }
         },
         close() {
           if (closed) return;
@@ -34,4 +46,13 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
       });
     });
   });
+}
+
+function isConnected(socket: Socket): boolean {
+  try {
+    socket.remoteAddress();
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -53,6 +53,8 @@ export const AppSnapshot = z.object({
   profiles: z.array(ProfileEntry),
   session: SessionStatus.nullable(),
   settings: Settings,
+  /** Saving a password needs OS encryption (Electron safeStorage); browser mode has none, so "remember" is hidden. */
+  rememberAvailable: z.boolean(),
 });
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
 

@@ -11,6 +11,13 @@ export const HELPER_ERROR_CODES = [
   'ipc.hello_required',
   'ipc.version_mismatch',
   'ipc.forbidden',
+  'ipc.too_many_clients',
+  // Seen only by clients: raised by HelperConnection / the socket binding, never sent.
+  'ipc.helper_unavailable',
+  'ipc.untrusted_socket',
+  'ipc.closed',
+  'ipc.timeout',
+  'ipc.bad_response',
   'tunnel.already_running',
   'tunnel.not_running',
   'tunnel.tun_failed',

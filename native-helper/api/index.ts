@@ -7,3 +7,5 @@ export type { FrameProblem } from './frames';
 export * from './events';
 export * from './methods';
 export * from './envelope';
+export { HelperConnection } from './helper-connection';
+export type { ByteTransport, HelperCallResult, HelperConnectionOptions } from './helper-connection';

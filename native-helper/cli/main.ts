@@ -1,13 +1,25 @@
 import { runCheck } from './check-command';
 import { runConnect } from './connect-command';
+import { runDisconnect } from './disconnect-command';
+import { runHelper } from './helper-command';
+import { runLogs } from './logs-command';
+import { runStatus } from './status-command';
 import type { CommandIo } from './check-command';
 
 const USAGE = `usage: postern COMMAND [ARGS]
 
 commands:
   check PROFILE [--json]   parse an .ovpn profile and report what Postern will do with it
-  connect PROFILE [--json] [--auth-file FILE]
-                           bring the tunnel up in the foreground (root); Ctrl-C disconnects
+  connect PROFILE [--json] [--auth-file FILE] [--helper]
+                           bring the tunnel up: as root in the foreground (Ctrl-C disconnects);
+                           as another user, or with --helper, through the running helper
+  helper [--socket PATH]   run the helper service (root) that the app and the commands below use
+  status [--json]          show the tunnel the helper runs for you
+  disconnect [--json]      take the helper's tunnel down
+  logs [-n LINES] [--follow] [--json]
+                           print the helper's recent log lines for your tunnel
+
+  The helper's commands take --socket PATH (default $POSTERN_SOCKET, else /run/postern/postern.sock).
 `;
 
 const processIo: CommandIo = {
@@ -21,6 +33,10 @@ type Command = (args: readonly string[], io: CommandIo) => number | Promise<numb
 const COMMANDS: Readonly<Record<string, Command>> = {
   check: runCheck,
   connect: (args, io) => runConnect(args, io),
+  helper: (args, io) => runHelper(args, io),
+  status: (args, io) => runStatus(args, io),
+  disconnect: (args, io) => runDisconnect(args, io),
+  logs: (args, io) => runLogs(args, io),
 };
 
 /** Entry of the `postern` command: dispatches to one module per subcommand. Returns the exit code. */

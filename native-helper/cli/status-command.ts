@@ -1,0 +1,67 @@
+import type { SessionStatus } from '../api/index';
+import type { CommandIo } from './check-command';
+import { parseCommandArgs } from './command-args';
+import { printError, withHelper } from './helper-session';
+import { SOCKET_OPTION, resolveSocketPath } from './socket-option';
+
+export const STATUS_USAGE = 'usage: postern status [--json] [--socket PATH]';
+
+/**
+ * `postern status`: what the running helper is doing for you. Exit 0 when the helper
+ * answered (with or without a tunnel), 1 when it could not be asked, 2 for bad usage.
+ * With --json, one line: the helper's status result ({"session": …}).
+ */
+export async function runStatus(args: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommandArgs(args, { booleans: ['--json'], values: [SOCKET_OPTION] });
+  if (!parsed.ok || parsed.value.positional.length > 0) {
+    io.err(`postern status: ${parsed.ok ? 'no arguments expected' : parsed.error}\n${STATUS_USAGE}\n`);
+    return 2;
+  }
+  const json = parsed.value.flags.has('--json');
+  const report = { command: 'status', json };
+  return withHelper(resolveSocketPath(parsed.value.values, env), io, report, async (connection) => {
+    const status = await connection.call('tunnel.status', {});
+    if (!status.ok) return printError(io, report, status.error);
+    io.out(json ? `${JSON.stringify(status.value)}\n` : formatStatus(status.value.session, Date.now()));
+    return 0;
+  });
+}
+
+export function formatStatus(session: SessionStatus | null, nowMs: number): string {
+  if (session === null) return 'No tunnel is running.\n';
+  const lines = [`${session.profileName}: ${session.state.replace(/_/g, ' ')}${session.connectedAtMs === null ? '' : ` for ${formatDuration(nowMs - session.connectedAtMs)}`}`];
+  const { tunnel, stats, lastError, prompt } = session;
+  if (tunnel !== null) {
+    const addresses = [tunnel.ipv4, tunnel.ipv6].filter((a) => a !== undefined).join(', ');
+    lines.push(`  Device:  ${tunnel.tunName} ${addresses} (MTU ${tunnel.mtuBytes})`);
+    lines.push(`  Server:  ${tunnel.server.host} ${tunnel.server.address}:${tunnel.server.port}/${tunnel.server.proto}, ${tunnel.cipher}`);
+    if (tunnel.redirectGateway) lines.push('  Routing: all traffic goes through the VPN');
+    if (tunnel.dnsServers.length > 0) lines.push(`  DNS:     ${tunnel.dnsServers.join(', ')}`);
+  }
+  if (stats !== null) {
+    const rtt = stats.keepaliveRttMs === null ? '' : `, round trip ${stats.keepaliveRttMs} ms`;
+    lines.push(`  Traffic: in ${formatBytes(stats.bytesIn)} (${formatBytes(stats.rateInBps)}/s), out ${formatBytes(stats.bytesOut)} (${formatBytes(stats.rateOutBps)}/s)${rtt}`);
+  }
+  if (prompt !== null) lines.push(`  Waiting for an answer: ${prompt.text}`);
+  if (lastError !== null) lines.push(`  Last error: ${lastError.message} [${lastError.code}]`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s}s` : `${s}s`;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

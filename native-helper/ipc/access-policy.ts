@@ -1,0 +1,60 @@
+import type { HelperEvent, SessionStatus } from '../api/index';
+import type { Caller, TunnelBackend } from '../service/tunnel-backend';
+
+const ROOT_UID = 0;
+const REMEMBERED_SESSIONS = 32;
+
+/** Root sees and controls everything; anyone else only the sessions they started. */
+export function mayAccess(caller: Caller, ownerUid: number | undefined): boolean {
+  return caller.uid === ROOT_UID || (ownerUid !== undefined && caller.uid === ownerUid);
+}
+
+/**
+ * Who owns which session: recorded when a caller's connect succeeds, and taken from the
+ * backend's status for sessions started some other way. Events name only the session,
+ * so this is how the server decides who may see them. Bounded: old sessions fall out.
+ */
+export class SessionOwners {
+  readonly #owners = new Map<string, number>();
+
+  constructor(private readonly backend: Pick<TunnelBackend, 'status'>) {}
+
+  record(sessionId: string, ownerUid: number): void {
+    this.#owners.delete(sessionId);
+    this.#owners.set(sessionId, ownerUid);
+    if (this.#owners.size > REMEMBERED_SESSIONS) {
+      const oldest = this.#owners.keys().next().value;
+      if (oldest !== undefined) this.#owners.delete(oldest);
+    }
+  }
+
+  ownerOf(sessionId: string): number | undefined {
+    const known = this.#owners.get(sessionId);
+    if (known !== undefined) return known;
+    const status = this.backend.status();
+    if (status?.sessionId !== sessionId) return undefined;
+    this.record(sessionId, status.ownerUid);
+    return status.ownerUid;
+  }
+
+  /**
+   * Whose event this is, for mayAccess. Events without a session (helper-wide lines)
+   * may mention anyone's sessions, so they have no owner: root only.
+   */
+  ownerOfEvent(event: HelperEvent): number | undefined {
+    const sessionId = 'sessionId' in event ? event.sessionId : undefined;
+    return sessionId === undefined ? undefined : this.ownerOf(sessionId);
+  }
+}
+
+/** What `tunnel.status` shows this caller: another user's session is invisible. */
+export function statusFor(caller: Caller, status: SessionStatus | null): SessionStatus | null {
+  return status !== null && mayAccess(caller, status.ownerUid) ? status : null;
+}
+
+const ENDED_STATES: ReadonlySet<SessionStatus['state']> = new Set(['idle', 'disconnected']);
+
+/** A session still running that this caller may not control (disconnect, answer, cancel). */
+export function isForbiddenSession(caller: Caller, status: SessionStatus | null): boolean {
+  return status !== null && !ENDED_STATES.has(status.state) && !mayAccess(caller, status.ownerUid);
+}

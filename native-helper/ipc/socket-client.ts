@@ -1,0 +1,93 @@
+import { lstatSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import type { Socket } from 'node:net';
+import { HelperConnection } from '../api/index';
+import type { HelperCallResult, HelperError, MethodResult } from '../api/index';
+
+export interface ConnectToHelperOptions {
+  /** Names this client in the helper's log ('postern-cli', 'postern-desktop'). */
+  client: string;
+  /** Bounds connect + hello. */
+  timeoutMs?: number;
+  /** Bounds each later call; unset by default (disconnect waits for the teardown). */
+  callTimeoutMs?: number;
+  /**
+   * Refuse a socket owned by anyone but root or ourselves: it could be an impostor
+   * collecting the passwords we send (mullvad's verifyOwnership). On by default.
+   */
+  verifyOwner?: boolean;
+}
+
+export interface HelperClient {
+  connection: HelperConnection;
+  hello: MethodResult<'hello'>;
+  close(): void;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+export const START_HELPER_HINT = 'Start it with: sudo npx postern helper';
+
+/** Connects to a running helper over its Unix socket and says hello. Never throws. */
+export async function connectToHelper(socketPath: string, options: ConnectToHelperOptions): Promise<HelperCallResult<HelperClient>> {
+  if (options.verifyOwner ?? true) {
+    const problem = checkOwner(socketPath);
+    if (problem !== undefined) return { ok: false, error: problem };
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const socket = createConnection(socketPath);
+  const opened = await withTimeout(waitForConnect(socket, socketPath), timeoutMs, () => socket.destroy());
+  if (!opened.ok) return opened;
+  const connection = new HelperConnection(
+    { write: (bytes) => { socket.write(bytes); }, close: () => { socket.destroy(); } },
+    options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs },
+  );
+  socket.on('data', (chunk: Buffer) => connection.receive(chunk));
+  socket.on('error', () => { /* 'close' follows and ends the connection */ });
+  socket.on('close', () => connection.transportClosed());
+  const hello = await withTimeout(connection.hello(options.client), timeoutMs, () => connection.close());
+  if (!hello.ok) {
+    connection.close();
+    return hello;
+  }
+  return { ok: true, value: { connection, hello: hello.value, close: () => connection.close() } };
+}
+
+function checkOwner(socketPath: string): HelperError | undefined {
+  let stat;
+  try {
+    stat = lstatSync(socketPath);
+  } catch (error) {
+    return unavailable(socketPath, (error as NodeJS.ErrnoException).code);
+  }
+  const me = process.getuid?.() ?? 0;
+  if (!stat.isSocket()) return { code: 'ipc.untrusted_socket', message: `${socketPath} is not a socket.` };
+  if (stat.uid !== 0 && stat.uid !== me) {
+    return { code: 'ipc.untrusted_socket', message: `${socketPath} belongs to uid ${stat.uid}, not root: refusing to talk to it.` };
+  }
+  return undefined;
+}
+
+function waitForConnect(socket: Socket, socketPath: string): Promise<HelperCallResult<undefined>> {
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ ok: true, value: undefined }));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, error: unavailable(socketPath, error.code) }));
+  });
+}
+
+function unavailable(socketPath: string, errno: string | undefined): HelperError {
+  if (errno === 'EACCES' || errno === 'EPERM') {
+    return { code: 'ipc.helper_unavailable', message: `Permission denied on the helper socket ${socketPath}.` };
+  }
+  return { code: 'ipc.helper_unavailable', message: `No Postern helper is running at ${socketPath} (${errno ?? 'error'}). ${START_HELPER_HINT}` };
+}
+
+function withTimeout<T>(promise: Promise<HelperCallResult<T>>, timeoutMs: number, onTimeout: () => void): Promise<HelperCallResult<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<HelperCallResult<T>>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve({ ok: false, error: { code: 'ipc.timeout', message: `The helper did not answer within ${timeoutMs} ms.` } });
+    }, timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

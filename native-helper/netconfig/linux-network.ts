@@ -1,0 +1,110 @@
+import type { Result, TunnelConfig } from '../../core/index';
+import type { NetconfigRunners } from './command-runner';
+import { systemRunners } from './command-runner';
+import { applyNetworkPlan } from './apply-network-plan';
+import { chooseDnsBackend } from './dns-backend';
+import { discoverDefaultGateway, discoverGateway } from './gateway-discovery';
+import { DEFAULT_JOURNAL_DIR, Journal } from './journal';
+import type { NetworkPlan, OriginalGateway } from './network-plan-types';
+import type { NetconfigError } from './netconfig-error';
+import { planNetwork } from './plan-network';
+import { undoNetwork, type UndoReport } from './undo-network';
+
+export interface LinuxNetworkOptions {
+  /** Default /run/postern/journal. */
+  journalDir?: string;
+  /** Default: the real `ip` and `resolvectl`. */
+  runners?: NetconfigRunners;
+  /** Default /etc/resolv.conf (used only when systemd-resolved is not in charge). */
+  resolvConfPath?: string;
+  /** Default 'auto' (detect systemd-resolved); 'none' leaves DNS alone. */
+  dns?: 'auto' | 'systemd-resolved' | 'resolv-conf' | 'none';
+}
+
+export interface NetworkRequest {
+  tunName: string;
+  mtuBytes: number;
+  config: TunnelConfig;
+  serverAddress: string;
+  serverFamily: 4 | 6;
+  /** The device's MTU before; undo restores it. Only for persistent devices (tests). */
+  originalMtuBytes?: number;
+}
+
+/** In plain words, for the tunnel's event (no secrets). */
+export interface NetworkSummary {
+  routes: string[];
+  dnsServers: string[];
+  searchDomains: string[];
+  redirectGateway: boolean;
+  /** Pushed settings that were skipped, with reasons. */
+  warnings: string[];
+}
+
+/**
+ * One tunnel's OS network configuration on Linux: discover the original gateway, plan,
+ * journal, apply; `undo()` takes it all back. Shaped like tunnel/network-port.ts's NetworkPort.
+ */
+export class LinuxNetwork {
+  private journal: Journal | undefined;
+  private readonly runners: NetconfigRunners;
+
+  constructor(private readonly options: LinuxNetworkOptions = {}) {
+    this.runners = options.runners ?? systemRunners();
+  }
+
+  async apply(request: NetworkRequest): Promise<Result<NetworkSummary, NetconfigError>> {
+    if (this.journal) await this.undoWithReport();
+    const gateways = await this.discover(request);
+    if (!gateways.ok) return gateways;
+    const plan = planNetwork({ ...request, ...gateways.value });
+    const journal = await Journal.create(this.options.journalDir ?? DEFAULT_JOURNAL_DIR, request.tunName);
+    if (!journal.ok) return journal;
+    this.journal = journal.value;
+    const dnsMode = this.options.dns ?? 'auto';
+    const dns = dnsMode === 'none' ? undefined : await chooseDnsBackend({
+      runResolvectl: this.runners.runResolvectl,
+      ...(this.options.resolvConfPath !== undefined ? { resolvConfPath: this.options.resolvConfPath } : {}),
+      ...(dnsMode !== 'auto' ? { force: dnsMode } : {}),
+    });
+    const applied = await applyNetworkPlan(plan, { ...this.runners, journal: journal.value, ...(dns ? { dns } : {}) });
+    if (!applied.ok) {
+      this.journal = undefined; // the rollback already removed it
+      return applied;
+    }
+    return { ok: true, value: summarize(plan, applied.value.skipped, applied.value.dnsBackend) };
+  }
+
+  /** Takes back everything apply did; safe to call more than once (NetworkPort.undo). */
+  async undo(): Promise<void> {
+    await this.undoWithReport();
+  }
+
+  /** undo(), telling what happened; undefined when there was nothing to undo. */
+  async undoWithReport(): Promise<UndoReport | undefined> {
+    const journal = this.journal;
+    this.journal = undefined;
+    return journal ? undoNetwork(journal, this.runners) : undefined;
+  }
+
+  private async discover(request: NetworkRequest): Promise<Result<{ originalGateway4?: OriginalGateway; originalGateway6?: OriginalGateway }, NetconfigError>> {
+    const { runIp } = this.runners;
+    const toServer = await discoverGateway(runIp, request.serverAddress, request.serverFamily);
+    if (!toServer.ok) return toServer;
+    const other = await discoverDefaultGateway(runIp, request.serverFamily === 4 ? 6 : 4);
+    const [v4, v6] = request.serverFamily === 4 ? [toServer.value, other] : [other, toServer.value];
+    return { ok: true, value: { ...(v4 ? { originalGateway4: v4 } : {}), ...(v6 ? { originalGateway6: v6 } : {}) } };
+  }
+}
+
+function summarize(plan: NetworkPlan, skipped: string[], dnsBackend: string | undefined): NetworkSummary {
+  const dns = plan.dns;
+  const resolved = dnsBackend === 'systemd-resolved';
+  return {
+    routes: plan.steps.filter((step) => step.apply.includes('route')).map((step) => step.description),
+    dnsServers: dnsBackend === undefined ? [] : (resolved ? dns?.resolved?.servers : dns?.resolvConf?.nameservers) ?? [],
+    searchDomains: dnsBackend === undefined ? [] : (resolved ? dns?.resolved?.domains.filter((d) => !d.startsWith('~')) : dns?.resolvConf?.search) ?? [],
+    redirectGateway: plan.redirectsDefault4 || plan.redirectsDefault6,
+    warnings: [...plan.warnings, ...skipped],
+  };
+}

@@ -1,0 +1,33 @@
+import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
+import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
+import { createTunnelService } from './tunnel-service';
+import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
+
+export interface SystemTunnelServiceOptions extends Omit<TunnelServiceOptions, 'createNetwork'> {
+  network?: LinuxNetworkOptions;
+}
+
+export interface SystemTunnelService {
+  service: TunnelService;
+  /** Journals of earlier runs that died without undoing their routes and DNS, now undone. */
+  recovered: UndoReport[];
+}
+
+/**
+ * The service as `postern helper` and `postern connect` run it: the real TUN device and
+ * the OS's routes and DNS. A run killed with SIGKILL (or a power cut) left its undo
+ * journal behind; it is replayed here, before anything new is applied, so the machine
+ * is back to how it was before that run.
+ */
+export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
+  const { network = {}, ...serviceOptions } = options;
+  const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners);
+  const service = createTunnelService({ ...serviceOptions, createNetwork: () => new LinuxNetwork(network) });
+  return { service, recovered };
+}
+
+/** One line per recovered journal, for the log. */
+export function describeRecovery(report: UndoReport): string {
+  const failures = report.failures.length === 0 ? '' : `; ${report.failures.length} could not be undone: ${report.failures.join('; ')}`;
+  return `undid what an earlier run left behind (${report.journalPath}): ${report.undone} changes reverted, ${report.alreadyGone} already gone${failures}`;
+}

@@ -7,7 +7,7 @@ import boundaries from 'eslint-plugin-boundaries';
 
 // core's internal pipeline: each layer may import only the layers before it (plus wire).
 const coreLayers = ['wire', 'config', 'framing', 'packet', 'wrap', 'reliable', 'tls', 'keys',
-  'control', 'data', 'session', 'transport'];
+  'control', 'data', 'session', 'auth', 'transport'];
 
 const elements = [
   ...coreLayers.map((layer) => ({ type: `core-${layer}`, pattern: `core/${layer}` })),

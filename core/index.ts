@@ -18,6 +18,8 @@ export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transpo
 export { clientOptionsFromProfile } from './transport/client-options';
 export type { ClientInputs, ClientOptionsError } from './transport/client-options';
 export type { Credentials } from './session/session-settings';
+export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
+export type { AuthPolicy } from './auth/auth-policy';
 export type { PhaseChange, SessionPhase, SessionEnd, SessionLog, LogLevel, Counters } from './session/events';
 export type {
   TunnelConfig, Topology, PushedRoute, PushedRouteIpv6, RedirectGateway, DnsConfig, DnsServerOption,

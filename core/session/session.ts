@@ -5,7 +5,7 @@ import {
 } from '../packet/constants';
 import { TlsChannel } from '../tls/tls-channel';
 import type { TlsError } from '../tls/tls-error';
-import { encodeExit, encodePushRequest } from '../control/encode-control-message';
+import { encodeCrResponse, encodeExit, encodePushRequest } from '../control/encode-control-message';
 import { classifyControlMessage, type ControlMessage } from '../control/classify-control-message';
 import { PushAccumulator } from '../control/push-reply';
 import { buildTunnelConfig } from '../control/tunnel-config';
@@ -20,6 +20,7 @@ import type { ControlWrap } from '../wrap/control-wrap';
 import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
 import { encodeClientKeyMethod, parseServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
 import type { SessionSettings } from './session-settings';
+import type { Secret } from '../wire/secret';
 import type { Counters, PhaseChange, SessionEnd, SessionLog, SessionPhase } from './events';
 import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
 
@@ -69,6 +70,7 @@ export class Session {
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
   #closing = false;
+  #authToken: SessionSettings['authToken'];
 
   constructor(
     private readonly settings: SessionSettings,
@@ -108,6 +110,15 @@ export class Session {
     const opcode = this.settings.wrap.kind === 'tls-crypt-v2' ? P_CONTROL_HARD_RESET_CLIENT_V3 : P_CONTROL_HARD_RESET_CLIENT_V2;
     this.#openKey(0, opcode);
     this.#pump();
+  }
+
+  /** Answers INFO_PRE,CR_TEXT on the control channel (protocol.md §10). */
+  sendCrResponse(response: Secret): boolean {
+    const tls = this.#keys.find((k) => k.keyId === 0)?.tls;
+    if (this.#ended || !tls) return false;
+    const message = encodeCrResponse(response);
+    tls.writeMessage(message, () => message.fill(0));
+    return true;
   }
 
   /** Outbound IP packet from the TUN side. Dropped (and counted) until the tunnel is up. */
@@ -223,7 +234,8 @@ export class Session {
 
   #onTlsSecure(key: KeyState): void {
     if (key.keyId === 0) this.#setPhase('authenticating');
-    const message = encodeClientKeyMethod(key, this.settings);
+    // Renegotiations sign in with the token pushed in this session, not the password (protocol.md §9).
+    const message = encodeClientKeyMethod(key, this.#authToken ? { ...this.settings, authToken: this.#authToken } : this.settings);
     if (!message.ok) {
       this.#end({ code: message.error.code, message: message.error.message, fatal: true });
       return;
@@ -287,7 +299,8 @@ export class Session {
         break;
       case 'auth_pending':
         this.#setPhase('auth_pending');
-        if (message.timeoutSeconds !== undefined) this.#handshakeDeadlineMs = Math.max(this.#handshakeDeadlineMs, this.now() + message.timeoutSeconds * 1000);
+        // The server says how long its sign-in may take (2.6 sets the hand-window to it).
+        if (message.timeoutSeconds !== undefined) this.#handshakeDeadlineMs = this.now() + message.timeoutSeconds * 1000;
         break;
       case 'restart':
         this.#end({ code: 'server.restart', message: message.message || 'The server asked us to reconnect.', fatal: false, advance: message.flags.advanceRemote ? 'remote' : 'no' });
@@ -319,7 +332,10 @@ export class Session {
       return;
     }
     const config = built.value;
-    if (config.authToken) this.events.onAuthToken?.(config.authToken, config.authTokenUser);
+    if (config.authToken) {
+      this.#authToken = { token: config.authToken, username: config.authTokenUser };
+      this.events.onAuthToken?.(config.authToken, config.authTokenUser);
+    }
     if (this.#config) return; // a later PUSH_REPLY only renews the auth-token (protocol.md §9)
     const cipher = chooseDataCipher(config.cipher, this.settings, this.#keys.find((k) => k.keyId === 0)?.server?.optionsString);
     if (!cipher.ok) {
@@ -387,6 +403,10 @@ export class Session {
 
   /** Returns true when the session ended. */
   #checkTimers(nowMs: number): boolean {
+    if (this.#phase === 'auth_pending' && nowMs >= this.#handshakeDeadlineMs) {
+      this.#end({ code: 'auth.pending_timeout', message: `The server did not finish the sign-in within ${Math.round((nowMs - this.#phaseSinceMs) / 1000)} s.`, fatal: true });
+      return true;
+    }
     if (this.#phase !== 'connected' && nowMs >= this.#handshakeDeadlineMs) {
       this.#end({ code: 'session.handshake_timeout', message: `No connection within ${Math.round((nowMs - this.#startMs) / 1000)} s (hand-window).`, fatal: false });
       return true;

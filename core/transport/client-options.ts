@@ -1,5 +1,6 @@
 import type { SecureContextOptions } from 'node:tls';
 import type { Profile, TlsWrap, HttpProxy } from '../config/index';
+import type { AuthPolicy } from '../auth/auth-policy';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../wrap/static-key';
 import { pkcs12ToPem } from '../tls/pkcs12';
 import { CERT_PROFILE_SECURITY_LEVEL } from '../tls/constants';
@@ -11,6 +12,9 @@ import type { VpnClientOptions } from './vpn-client';
 import type { HttpProxySettings } from './http-proxy';
 import type { RemoteEndpoint } from './link';
 
+
+const SSO_METHODS = 'openurl,webauth,crtext';
+
 export interface ClientInputs {
   /** Username and password when the profile asks for them (auth-user-pass). */
   credentials?: Credentials;
@@ -20,7 +24,7 @@ export interface ClientInputs {
   guiVersion?: string;
 }
 
-export type ClientOptionsError = { code: 'profile.unusable' | 'profile.credentials_required'; message: string };
+export type ClientOptionsError = { code: 'profile.unusable'; message: string };
 
 /** Version we announce as IV_VER: the 2.6 feature set we implement (servers gate features on it). */
 const ANNOUNCED_OPENVPN_VERSION = '2.6.14';
@@ -47,9 +51,13 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
   if (remotes.length === 0) return err({ code: 'profile.unusable', message: 'The profile names no server (remote).' });
   const credentials = inputs.credentials ?? (profile.auth.username !== undefined && profile.auth.password !== undefined
     ? { username: profile.auth.username, password: profile.auth.password } : undefined);
-  if (profile.auth.userPass && !credentials) {
-    return err({ code: 'profile.credentials_required', message: 'This server asks for a username and password.' });
-  }
+  // Missing credentials are asked for when connecting (VpnClient's onPrompt), not refused here.
+  const auth: AuthPolicy = {
+    userPass: profile.auth.userPass, noCache: profile.auth.noCache, retry: profile.auth.retry,
+    ...(profile.auth.staticChallenge ? { staticChallenge: profile.auth.staticChallenge } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(profile.auth.username === undefined ? {} : { username: profile.auth.username }),
+  };
   const { timers } = profile;
   const first = profile.remotes[0];
   return ok({
@@ -60,6 +68,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
     connectRetryMaxSeconds: first?.connectRetryMaxSeconds ?? timers.connectRetryMaxSeconds,
     serverPollTimeoutSeconds: first?.serverPollTimeoutSeconds ?? timers.serverPollTimeoutSeconds,
     maxAttempts: timers.connectRetryMax === undefined ? undefined : timers.connectRetryMax * remotes.length,
+    auth,
     session: {
       tls: tls.value,
       wrap: wrap.value,
@@ -69,11 +78,12 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
       auth: profile.ciphers.auth,
       compression: framingFor(profile),
       allowDecompression: profile.compression.allowCompression !== 'no',
-      credentials: profile.auth.userPass ? credentials : undefined,
       peerInfo: {
         version: ANNOUNCED_OPENVPN_VERSION,
         guiVersion: profile.peerInfo.extra['IV_GUI_VER'] ?? inputs.guiVersion ?? 'Postern',
-        extra: Object.fromEntries(Object.entries(profile.peerInfo.extra).filter(([name]) => name !== 'IV_GUI_VER')),
+        // Every AUTH_PENDING method the app can show (protocol.md §10).
+        sso: profile.peerInfo.extra['IV_SSO'] ?? SSO_METHODS,
+        extra: Object.fromEntries(Object.entries(profile.peerInfo.extra).filter(([name]) => name !== 'IV_GUI_VER' && name !== 'IV_SSO')),
       },
       routeNopull: profile.routing.routeNopull,
       pullFilters: profile.routing.pullFilters,

@@ -9,6 +9,14 @@ import type { Link, LinkSinks, RemoteEndpoint } from './link';
 import { openUdpLink } from './udp-link';
 import { openTcpLink } from './tcp-link';
 import type { HttpProxySettings } from './http-proxy';
+import type { AuthFailure } from '../control/classify-control-message';
+import type { Credentials } from '../session/session-settings';
+import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
+import { NO_AUTH, type AuthPolicy } from '../auth/auth-policy';
+import { PromptBox } from '../auth/prompt-box';
+import { PendingAuth } from '../auth/pending-auth';
+import { CANCELLED, SignIn } from '../auth/sign-in';
+import type { Result } from '../wire/result';
 
 export interface VpnClientOptions {
   remotes: RemoteEndpoint[];
@@ -22,6 +30,8 @@ export interface VpnClientOptions {
   httpProxy?: HttpProxySettings;
   /** Stop after this many failed attempts in a row (connect-retry-max); undefined = forever. */
   maxAttempts?: number;
+  /** How to sign in; without it, `session.credentials` (if any) are used as they are. */
+  auth?: AuthPolicy;
 }
 
 export interface ConnectedInfo {
@@ -40,6 +50,9 @@ export interface VpnClientEvents {
   /** The client stopped for good: by request, or a fatal error. */
   onStopped(end: SessionEnd): void;
   onControlMessage?: SessionEvents['onControlMessage'];
+  /** A question for the user (credentials, a challenge, a web sign-in); answer with answerPrompt. */
+  onPrompt?(prompt: AuthPrompt): void;
+  onPromptClosed?(promptId: string, reason: PromptClosedReason): void;
 }
 
 /**
@@ -57,9 +70,36 @@ export class VpnClient {
   #startMs = performance.now();
   #lastEnd: SessionEnd | undefined;
   #done: Promise<void> | undefined;
+  readonly #prompts: PromptBox;
+  readonly #signIn: SignIn;
+  readonly #pendingAuth: PendingAuth;
+  /** The AUTH_FAILED of the current attempt, with its details (a CRV1 challenge, TEMP's back-off). */
+  #refusal: AuthFailure | undefined;
+  /** Why the client stops when it is not the user's disconnect (a cancelled sign-in). */
+  #stopEnd: SessionEnd | undefined;
 
   constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
     this.#remotes = new RemoteList(options.remotes, options.remoteRandom);
+    this.#prompts = new PromptBox({
+      onPrompt: (prompt) => events.onPrompt?.(prompt),
+      onPromptClosed: (id, reason) => events.onPromptClosed?.(id, reason),
+    });
+    const given = options.session.credentials;
+    this.#signIn = new SignIn(options.auth ?? (given ? { ...NO_AUTH, userPass: true, credentials: given } : NO_AUTH), this.#prompts);
+    this.#pendingAuth = new PendingAuth(this.#prompts, {
+      log: (level, message) => events.onLog({ level, message }),
+      onCancelled: () => this.#stopBecause(CANCELLED),
+    });
+  }
+
+  /** Answers the open prompt; `auth.bad_answer` when a field it needs is missing. */
+  answerPrompt(promptId: string, answer: AuthAnswer): Result<void, AuthAnswerError> {
+    return this.#prompts.answer(promptId, answer);
+  }
+
+  /** Cancels the open prompt: the connection attempt ends and the client stops (`auth.cancelled`). */
+  cancelPrompt(promptId: string): Result<void, AuthAnswerError> {
+    return this.#prompts.cancel(promptId);
   }
 
   get counters(): Counters | undefined {
@@ -84,15 +124,46 @@ export class VpnClient {
   /** Disconnects (telling the server) and resolves once everything is closed. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    this.#prompts.close('cancelled');
     this.#session?.close();
     await this.#done;
   }
 
+  #stopBecause(end: SessionEnd): void {
+    this.#stopEnd = end;
+    this.#stopping = true;
+    this.#session?.close();
+  }
+
   async #run(): Promise<void> {
     while (!this.#stopping) {
-      const end = await this.#attempt();
+      const usedToken = this.#authToken !== undefined;
+      const signIn = await this.#signIn.forAttempt(usedToken);
+      if (this.#stopping) break;
+      if (!signIn.ok) {
+        this.#stopEnd = signIn.end;
+        break;
+      }
+      this.#refusal = undefined;
+      let end = await this.#attempt(signIn.credentials);
+      this.#pendingAuth.onAttemptEnded(end);
       this.#lastEnd = end;
-      if (this.#stopping || end.fatal) break;
+      if (this.#stopping) break;
+      if (this.#refusal) {
+        const next = await this.#signIn.afterRefusal(this.#refusal, end, usedToken);
+        if (this.#stopping) break;
+        if (next.kind === 'stop') {
+          this.#stopEnd = next.end;
+          break;
+        }
+        if (next.kind === 'retry_now') {
+          // Same server, no back-off: the user just answered, or a token gave way to the password.
+          this.#phase('reconnecting', `${end.code}: signing in again`);
+          continue;
+        }
+        end = { ...end, fatal: false };
+      }
+      if (end.fatal) break;
       this.#failures = end.code === 'session.connected_then_lost' ? 0 : this.#failures + 1;
       if (this.options.maxAttempts !== undefined && this.#failures >= this.options.maxAttempts) {
         this.#lastEnd = { code: 'connect.retries_exhausted', message: `Gave up after ${this.#failures} attempts: ${end.message}`, fatal: true };
@@ -103,11 +174,13 @@ export class VpnClient {
       await this.#sleep(this.#backoffMs(end));
     }
     this.#phase('disconnected');
-    this.events.onStopped(this.#stopping ? { code: 'user.disconnect', message: 'Disconnected.', fatal: true } : this.#lastEnd ?? { code: 'unknown', message: 'Stopped.', fatal: true });
+    this.#prompts.close('cancelled');
+    const requested: SessionEnd = { code: 'user.disconnect', message: 'Disconnected.', fatal: true };
+    this.events.onStopped(this.#stopEnd ?? (this.#stopping ? requested : this.#lastEnd ?? { code: 'unknown', message: 'Stopped.', fatal: true }));
   }
 
   /** One connection attempt; resolves with how it ended. */
-  async #attempt(): Promise<SessionEnd> {
+  async #attempt(credentials: Credentials | undefined): Promise<SessionEnd> {
     this.#phase('resolving');
     let remote: ResolvedRemote;
     try {
@@ -139,17 +212,24 @@ export class VpnClient {
     }
     const link = this.#link;
     let connected = false;
-    const session = new Session({ ...this.options.session, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken }, (p) => link.send(p), {
+    const settings = { ...this.options.session, credentials, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken };
+    const session = new Session(settings, (p) => link.send(p), {
       onPhase: (change) => this.#forwardPhase(change),
       onConnected: (config, details) => {
         connected = true;
+        this.#signIn.onConnected();
+        this.#pendingAuth.onConnected();
         this.events.onConnected({ config, ...details, remote: { host: endpoint.host, address, port: endpoint.port, proto: endpoint.proto, family } });
       },
       onPacket: (ip) => this.events.onPacket(ip),
       onLog: (log) => this.events.onLog(log),
       onEnd: (end) => resolveEnd(end),
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
-      onControlMessage: (message) => this.events.onControlMessage?.(message),
+      onControlMessage: (message) => {
+        if (message.kind === 'auth_failed') this.#refusal = message.failure;
+        this.#pendingAuth.onControlMessage(message, session);
+        this.events.onControlMessage?.(message);
+      },
     });
     current.session = session;
     this.#session = session;
@@ -160,10 +240,9 @@ export class VpnClient {
     const end = await ended;
     clearTimeout(pollTimer);
     link.close();
-    if (end.code.startsWith('auth.failed') && this.#authToken) {
+    if (this.#refusal && this.#refusal.kind !== 'temp' && this.#authToken) {
       // A rejected token is dropped; the next attempt uses the real credentials (protocol.md §10).
       this.#authToken = undefined;
-      return { ...end, fatal: false };
     }
     return connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end;
   }

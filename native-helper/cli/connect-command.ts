@@ -5,6 +5,8 @@ import { buildConnectRequest } from './connect-request';
 import { connectViaHelper } from './connect-via-helper';
 import { createEventPrinter } from './event-printer';
 import { parseCommandArgs } from './command-args';
+import { choosePromptMode, startPromptResponder } from './prompt-responder';
+import type { PromptMode } from './prompt-responder';
 import { SOCKET_OPTION, resolveSocketPath } from './socket-option';
 import { onProcessStopSignal } from './stop-signals';
 import type { OnStopSignal } from './stop-signals';
@@ -17,6 +19,8 @@ export interface ConnectDependencies {
   createService?: () => Promise<SystemTunnelService>;
   uid?: number;
   env?: NodeJS.ProcessEnv;
+  /** Default: stdin answers with --json, else the terminal when there is one. */
+  promptMode?: PromptMode;
 }
 
 /**
@@ -38,7 +42,8 @@ export async function runConnect(args: readonly string[], io: CommandIo, deps: C
   const uid = deps.uid ?? process.getuid?.() ?? 0;
   if (uid !== 0 || flags.has('--helper') || values.has(SOCKET_OPTION)) {
     const socketPath = resolveSocketPath(values, deps.env);
-    return connectViaHelper(path, { socketPath, json, onStopSignal: deps.onStopSignal, ...(authFile === undefined ? {} : { authFile }) }, io);
+    const promptMode = deps.promptMode ?? choosePromptMode(json);
+    return connectViaHelper(path, { socketPath, json, promptMode, onStopSignal: deps.onStopSignal, ...(authFile === undefined ? {} : { authFile }) }, io);
   }
   const fail = (code: string, message: string, exitCode = 1): number => {
     if (json) io.out(`${JSON.stringify({ type: 'error', code, message })}\n`);
@@ -50,7 +55,17 @@ export async function runConnect(args: readonly string[], io: CommandIo, deps: C
   const { service, recovered } = await (deps.createService ?? createSystemTunnelService)();
   const print = createEventPrinter(io, json);
   for (const report of recovered) print({ type: 'log', line: { atMs: Date.now(), level: 'warn', message: describeRecovery(report) } });
-  const stopListening = service.onEvent(print);
+  const responder = startPromptResponder(deps.promptMode ?? choosePromptMode(json), io, {
+    answer: async (params) => service.answerPrompt(params),
+    cancel: async (promptId) => service.cancelPrompt({ promptId }),
+  });
+  const stopPrinting = service.onEvent(print);
+  const stopResponding = service.onEvent(responder.onEvent);
+  const stopListening = (): void => {
+    stopPrinting();
+    stopResponding();
+    responder.stop();
+  };
   const started = service.connect(request.value, { uid, pid: process.pid });
   if (!started.ok) {
     stopListening();

@@ -3,6 +3,8 @@ import type { CommandIo } from './check-command';
 import { buildConnectRequest } from './connect-request';
 import { createEventPrinter } from './event-printer';
 import { printError, withHelper } from './helper-session';
+import { startPromptResponder } from './prompt-responder';
+import type { PromptMode } from './prompt-responder';
 import { onProcessStopSignal } from './stop-signals';
 import type { OnStopSignal } from './stop-signals';
 
@@ -12,6 +14,8 @@ export interface ConnectViaHelperOptions {
   json: boolean;
   authFile?: string;
   onStopSignal?: OnStopSignal;
+  /** How the server's questions are answered (stdin JSON lines, the terminal, or not at all). */
+  promptMode?: PromptMode;
 }
 
 /**
@@ -28,6 +32,10 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
   if (!request.ok) return printError(io, report, request.error) + (request.usage ? 1 : 0);
   return withHelper(options.socketPath, io, report, async (connection) => {
     const print = createEventPrinter(io, options.json);
+    const responder = startPromptResponder(options.promptMode ?? { kind: 'none' }, io, {
+      answer: (params) => connection.call('auth.answer', params),
+      cancel: (promptId) => connection.call('auth.cancel', { promptId }),
+    });
     let sessionId: string | undefined;
     const early: HelperEvent[] = [];
     const outcome = new Promise<number>((resolve) => {
@@ -39,7 +47,7 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
       const onEvent = (event: HelperEvent): void => {
         if (!('sessionId' in event) || event.sessionId !== sessionId) return;
         print(event);
-        if (event.type === 'prompt' && !options.json) io.out(`The server asks: ${event.prompt.text} (answer it in the Postern app)\n`);
+        responder.onEvent(event);
         if (event.type === 'state' && event.state === 'connected') finish(0);
         if (event.type === 'state' && event.state === 'disconnected') finish(1);
       };
@@ -55,6 +63,7 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
     });
     const stopSignals = (options.onStopSignal ?? onProcessStopSignal)(() => { void connection.call('tunnel.disconnect', {}); });
     const code = await outcome;
+    responder.stop();
     stopSignals();
     return code;
   });

@@ -1,5 +1,6 @@
 import type { HelperEvent } from '../api/index';
 import type { CommandIo } from './check-command';
+import { promptLine } from './prompt-line';
 
 const STATE_WORDS: Record<string, string> = {
   resolving: 'Looking up the server',
@@ -16,10 +17,11 @@ const STATE_WORDS: Record<string, string> = {
 
 /**
  * Prints helper events for people (`postern connect`) or as JSON lines (`--json`).
- * JSON lines are the events as the helper socket carries them: scripts rely on them.
+ * JSON lines are the events as the helper socket carries them, except prompts, which
+ * have their own flat line (prompt-line.ts): scripts rely on both.
  */
 export function createEventPrinter(io: CommandIo, json: boolean): (event: HelperEvent) => void {
-  if (json) return (event) => io.out(`${JSON.stringify(event)}\n`);
+  if (json) return (event) => io.out(`${JSON.stringify(event.type === 'prompt' ? promptLine(event) : event)}\n`);
   return (event) => {
     const line = humanLine(event);
     if (line !== undefined) io.out(`${line}\n`);

@@ -21,11 +21,11 @@ interface RunningSession {
   profileName: string;
   ownerUid: number;
   controller: TunnelController;
-  prompt: SessionStatus['prompt'];
   ended: Promise<TunnelEnd>;
 }
 
 const EMPTY = { ok: true, value: {} } as const;
+const NO_PROMPT = { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } } as const;
 
 /**
  * Runs at most one tunnel at a time for callers of the helper socket (and for the
@@ -66,7 +66,7 @@ export class TunnelService implements TunnelBackend {
       ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
     });
-    const session: RunningSession = { id, profileName: params.profile.name, ownerUid: caller.uid, controller, prompt: null, ended: controller.run() };
+    const session: RunningSession = { id, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: controller.run() };
     this.#session = session;
     void session.ended.then(() => this.#ended(session));
     return { ok: true, value: { sessionId: id } };
@@ -90,14 +90,23 @@ export class TunnelService implements TunnelBackend {
     return statusOf(session);
   }
 
+  /** The IPC server has checked the caller owns the session: prompts go only to their owner. */
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>> {
-    void params;
-    return { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } };
+    const client = this.#session?.controller.client;
+    if (!client) return NO_PROMPT;
+    const answered = client.answerPrompt(params.promptId, {
+      ...(params.username === undefined ? {} : { username: params.username }),
+      ...(params.password === undefined ? {} : { password: new Secret(params.password) }),
+      ...(params.response === undefined ? {} : { response: new Secret(params.response) }),
+    });
+    return answered.ok ? EMPTY : { ok: false, error: answered.error };
   }
 
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>> {
-    void params;
-    return { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } };
+    const client = this.#session?.controller.client;
+    if (!client) return NO_PROMPT;
+    const cancelled = client.cancelPrompt(params.promptId);
+    return cancelled.ok ? EMPTY : { ok: false, error: cancelled.error };
   }
 
   recentLog(limit: number): LogLine[] {
@@ -142,7 +151,7 @@ function statusOf(session: RunningSession): SessionStatus {
     connectedAtMs: controller.connectedAtMs,
     tunnel: controller.tunnel,
     stats: controller.stats,
-    prompt: session.prompt,
+    prompt: controller.prompt,
     lastError: controller.lastError,
   };
 }

@@ -1,5 +1,5 @@
 import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLog, type TunnelConfig, type VpnClientOptions } from '../../core/index';
-import type { AppliedTunnel, HelperEvent, Statistics, TunnelState } from '../api/index';
+import type { AppliedTunnel, HelperEvent, Prompt, Statistics, TunnelState } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
 import type { NetworkPort } from './network-port';
 import { TrafficMeter } from './traffic-meter';
@@ -49,6 +49,8 @@ export class TunnelController {
   stats: Statistics | null = null;
   connectedAtMs: number | null = null;
   lastError: { code: string; message: string } | null = null;
+  /** The question waiting for the owner's answer (never holds an answer). */
+  prompt: Prompt | null = null;
   readonly startedAtMs = Date.now();
 
   constructor(private readonly options: TunnelControllerOptions) {
@@ -58,6 +60,14 @@ export class TunnelController {
       onPacket: (ip) => { if (!this.#tun?.write(ip)) this.#tunDrops++; },
       onLog: (log) => this.#log(log),
       onStopped: (end) => { this.#finalEnd = end; },
+      onPrompt: (prompt) => {
+        this.prompt = prompt;
+        options.emit({ type: 'prompt', sessionId: options.sessionId, prompt });
+      },
+      onPromptClosed: (promptId, reason) => {
+        if (this.prompt?.id === promptId) this.prompt = null;
+        options.emit({ type: 'prompt_closed', sessionId: options.sessionId, promptId, reason });
+      },
     });
   }
 

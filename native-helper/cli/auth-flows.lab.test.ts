@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import { startLab } from '../../e2e/lab/lab';
+import type { Lab } from '../../e2e/lab/lab';
+import { labTest } from '../../e2e/lab/lab-test';
+import type { ManagementClient, ManagementEvent } from '../../e2e/lab/management';
+import { PosternProcess } from './testing/postern-process';
+
+// Every sign-in flow of an OpenVPN 2.6 server, end to end through `postern connect --json`:
+// prompts arrive as JSON lines, answers go in on stdin, and the server side is driven
+// through the real server's management interface (management-client-auth).
+
+type ClientEvent = Extract<ManagementEvent, { kind: 'client' }>;
+
+interface AuthLab {
+  lab: Lab;
+  management: ManagementClient;
+  /** `postern connect --json` with the lab profile plus `extra` lines. */
+  connect(extra?: readonly string[]): PosternProcess;
+  /** The next CLIENT:CONNECT / REAUTH / CR_RESPONSE the server asks management about. */
+  nextClientEvent(type: string): Promise<ClientEvent>;
+  /** Everything the Postern processes printed (for the secrets check). */
+  output(): string;
+}
+
+async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []): Promise<AuthLab> {
+  const lab = await startLab({ proto: 'udp', managementClientAuth: true, serverConfig });
+  const processes: PosternProcess[] = [];
+  t.after(async () => {
+    for (const process of processes) await process.stop('SIGKILL');
+    await lab.stop();
+  });
+  const management = lab.management;
+  assert.ok(management);
+  await management.ready;
+  let seen = management.events.length;
+  return {
+    lab, management,
+    connect: (extra = []) => {
+      const path = `${lab.dir}/auth-${processes.length}.ovpn`;
+      writeFileSync(path, lab.clientProfile({ remote: 'link', extra: ['auth-user-pass', ...extra] }), { mode: 0o600 });
+      const process = new PosternProcess(lab.clientNs, ['connect', path, '--json']);
+      processes.push(process);
+      t.after(() => rmSync(path, { force: true }));
+      return process;
+    },
+    nextClientEvent: async (type) => {
+      const event = await management.waitForEvent((e) => e.kind === 'client' && e.type === type, 15_000, seen);
+      seen = management.events.indexOf(event) + 1;
+      return event as ClientEvent;
+    },
+    output: () => processes.map((p) => `${p.lines.map((l) => JSON.stringify(l)).join('\n')}\n${p.stderr.join('')}`).join('\n'),
+  };
+}
+
+function prompt(postern: PosternProcess, kind: string, after = 0): Promise<Record<string, unknown>> {
+  return postern.waitForLine((line) => line['type'] === 'prompt' && line['kind'] === kind && postern.lines.indexOf(line) >= after);
+}
+
+function assertNoSecrets(output: string, secrets: readonly string[]): void {
+  for (const secret of secrets) {
+    assert.equal(output.includes(secret), false, 'a secret appeared in what Postern printed');
+    assert.equal(output.includes(Buffer.from(secret).toString('base64')), false, 'a secret appeared (base64) in what Postern printed');
+  }
+}
+
+const PASSWORD = 'correct horse battery';
+
+labTest('credentials: a password asked on stdin is accepted; a wrong one ends with the server\'s reason after one attempt', async (t) => {
+  const auth = await startAuthLab(t);
+  const first = auth.connect();
+  const asked = await prompt(first, 'credentials');
+  assert.deepEqual(asked['needs'], { username: true, password: true, response: false });
+  assert.equal(asked['echo'], false);
+  first.send({ id: asked['id'], username: 'alice', password: PASSWORD });
+  const connect = await auth.nextClientEvent('CONNECT');
+  assert.equal(connect.env['username'], 'alice');
+  assert.equal(connect.env['password'], PASSWORD);
+  assert.match(connect.env['IV_SSO'] ?? '', /webauth/);
+  await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await first.waitForState('connected');
+  assert.equal(await first.stop(), 0);
+
+  const wrong = auth.connect();
+  const again = await prompt(wrong, 'credentials');
+  wrong.send({ id: again['id'], username: 'alice', password: 'not it' });
+  const refused = await auth.nextClientEvent('CONNECT');
+  await auth.management.clientDeny(refused.cid, refused.kid ?? 0, 'bad password', 'Wrong username or password');
+  assert.equal(await wrong.exited, 1);
+  const error = await wrong.waitForLine((line) => line['type'] === 'error');
+  assert.equal(error['code'], 'auth.failed');
+  assert.match(String(error['message']), /Wrong username or password/);
+  const attempts = auth.management.events.filter((e) => e.kind === 'client' && e.type === 'CONNECT').length;
+  assert.equal(attempts, 2, 'one attempt each: a refused password is not retried (auth-retry none)');
+  assertNoSecrets(auth.output(), [PASSWORD, 'not it']);
+});
+
+labTest('static challenge: SCRV1 carries the password and the OTP; only the right OTP connects', async (t) => {
+  const auth = await startAuthLab(t);
+  const run = async (otp: string, accept: boolean): Promise<PosternProcess> => {
+    const postern = auth.connect(['static-challenge "Enter your OTP" 1']);
+    const asked = await prompt(postern, 'static_challenge');
+    assert.equal(asked['text'], 'Enter your OTP');
+    assert.equal(asked['echo'], true);
+    assert.deepEqual(asked['needs'], { username: true, password: true, response: true });
+    postern.send({ id: asked['id'], username: 'bob', password: PASSWORD, response: otp });
+    const connect = await auth.nextClientEvent('CONNECT');
+    const [scheme, password, response] = (connect.env['password'] ?? '').split(':');
+    assert.equal(scheme, 'SCRV1');
+    assert.equal(Buffer.from(password ?? '', 'base64').toString(), PASSWORD);
+    const received = Buffer.from(response ?? '', 'base64').toString();
+    if (accept && received === '123456') await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+    else await auth.management.clientDeny(connect.cid, connect.kid ?? 0, 'bad otp', 'Wrong code');
+    return postern;
+  };
+  const wrong = await run('000000', true);
+  assert.equal(await wrong.exited, 1);
+  const right = await run('123456', true);
+  await right.waitForState('connected');
+  assert.equal(await right.stop(), 0);
+  assertNoSecrets(auth.output(), [PASSWORD, '123456', '000000']);
+});
+
+labTest('dynamic challenge (CRV1): the first attempt is challenged, the answer connects on the second', async (t) => {
+  const auth = await startAuthLab(t);
+  const postern = auth.connect();
+  const asked = await prompt(postern, 'credentials');
+  postern.send({ id: asked['id'], username: 'carol', password: PASSWORD });
+  const first = await auth.nextClientEvent('CONNECT');
+  const user = Buffer.from('carol').toString('base64');
+  await auth.management.clientDeny(first.cid, first.kid ?? 0, 'challenge', `CRV1:R,E:state42:${user}:Enter the PIN from your token`);
+  const challenge = await prompt(postern, 'dynamic_challenge');
+  assert.equal(challenge['text'], 'Enter the PIN from your token');
+  assert.equal(challenge['echo'], true);
+  assert.equal(challenge['username'], 'carol');
+  postern.send({ id: challenge['id'], response: '8642' });
+  const second = await auth.nextClientEvent('CONNECT');
+  assert.equal(second.env['username'], 'carol');
+  assert.equal(second.env['password'], 'CRV1::state42::8642');
+  await auth.management.clientAuthNt(second.cid, second.kid ?? 0);
+  await postern.waitForState('connected');
+  assert.equal(await postern.stop(), 0);
+  assertNoSecrets(auth.output(), [PASSWORD, '8642']);
+});
+
+labTest('AUTH_PENDING with CR_TEXT: the right code connects, a wrong one is refused', async (t) => {
+  const auth = await startAuthLab(t);
+  const run = async (code: string): Promise<{ postern: PosternProcess; received: string }> => {
+    const postern = auth.connect();
+    const asked = await prompt(postern, 'credentials');
+    postern.send({ id: asked['id'], username: 'dave', password: PASSWORD });
+    const connect = await auth.nextClientEvent('CONNECT');
+    await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, 'CR_TEXT:R,E:Enter the code we texted you', 30);
+    const question = await prompt(postern, 'cr_text');
+    assert.equal(question['text'], 'Enter the code we texted you');
+    assert.equal(question['timeoutSeconds'], 30);
+    await postern.waitForState('auth_pending');
+    postern.send({ id: question['id'], response: code });
+    const answer = await auth.nextClientEvent('CR_RESPONSE');
+    const received = Buffer.from(answer.args.at(-1) ?? '', 'base64').toString();
+    if (received === '5150') await auth.management.clientAuthNt(answer.cid, answer.kid ?? 0);
+    else await auth.management.clientDeny(answer.cid, answer.kid ?? 0, 'wrong code', 'Wrong code');
+    return { postern, received };
+  };
+  const right = await run('5150');
+  assert.equal(right.received, '5150');
+  await right.postern.waitForState('connected');
+  assert.equal(await right.postern.stop(), 0);
+  const wrong = await run('0000');
+  assert.equal(await wrong.postern.exited, 1);
+  const error = await wrong.postern.waitForLine((line) => line['type'] === 'error');
+  assert.equal(error['code'], 'auth.failed');
+  assertNoSecrets(auth.output(), [PASSWORD, '5150']);
+});
+
+labTest('AUTH_PENDING with WEB_AUTH: the URL reaches the client and management completes it; a second run times out clearly', async (t) => {
+  const auth = await startAuthLab(t);
+  const url = 'https://sso.example.test/login?state=xyz';
+  const postern = auth.connect();
+  const asked = await prompt(postern, 'credentials');
+  postern.send({ id: asked['id'], username: 'erin', password: PASSWORD });
+  const connect = await auth.nextClientEvent('CONNECT');
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, `WEB_AUTH::${url}`, 30);
+  const web = await prompt(postern, 'web_auth');
+  assert.equal(web['url'], url);
+  assert.equal(web['timeoutSeconds'], 30);
+  await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await postern.waitForState('connected');
+  const closed = await postern.waitForLine((line) => line['type'] === 'prompt_closed' && line['promptId'] === web['id']);
+  assert.equal(closed['reason'], 'completed');
+  assert.equal(await postern.stop(), 0);
+
+  const slow = auth.connect();
+  const again = await prompt(slow, 'credentials');
+  slow.send({ id: again['id'], username: 'erin', password: PASSWORD });
+  const pending = await auth.nextClientEvent('CONNECT');
+  await auth.management.clientPendingAuth(pending.cid, pending.kid ?? 0, `WEB_AUTH::${url}`, 3);
+  await prompt(slow, 'web_auth');
+  assert.equal(await slow.exited, 1);
+  const error = await slow.waitForLine((line) => line['type'] === 'error');
+  assert.equal(error['code'], 'auth.pending_timeout');
+  assert.match(String(error['message']), /did not finish the sign-in/);
+  assertNoSecrets(auth.output(), [PASSWORD]);
+});
+
+labTest('auth-token: a reconnect and a renegotiation sign in with the token, without asking again', { timeout: 60_000 }, async (t) => {
+  const auth = await startAuthLab(t, ['auth-gen-token 120']);
+  const passwords: string[] = [];
+  auth.management.onEvent((event) => {
+    if (event.kind !== 'client' || !['CONNECT', 'REAUTH'].includes(event.type)) return;
+    passwords.push(event.env['password'] ?? '');
+    void auth.management.clientAuthNt(event.cid, event.kid ?? 0);
+  });
+  const postern = auth.connect(['reneg-sec 4']);
+  const asked = await prompt(postern, 'credentials');
+  postern.send({ id: asked['id'], username: 'frank', password: PASSWORD });
+  const connected = await postern.waitForState('connected');
+  const cid = Number((await auth.nextClientEvent('CONNECT')).cid);
+  await postern.waitForLine((line) => line['type'] === 'log' && /Renegotiated data-channel keys/.test(JSON.stringify(line)), 15_000);
+  await auth.management.clientKill(cid, 'RESTART');
+  await postern.waitForLine((line) => line['type'] === 'state' && line['state'] === 'connected' && line !== connected, 20_000);
+  assert.equal(postern.lines.filter((line) => line['type'] === 'prompt').length, 1, 'asked once, at the start');
+  assert.equal(passwords[0], PASSWORD);
+  // The server checks a valid token itself (management is not asked again) and says so in its log.
+  const tokenSignIns = auth.lab.serverLog().split('\n').filter((line) => /Username\/auth-token authentication succeeded for username 'frank'/.test(line));
+  assert.ok(tokenSignIns.length >= 2, `the renegotiation and the reconnect both signed in with the token:\n${tokenSignIns.join('\n')}`);
+  for (const later of passwords.slice(1)) assert.notEqual(later, PASSWORD, 'later sign-ins use the token, not the password');
+  assert.equal(await postern.stop(), 0);
+  assertNoSecrets(auth.output(), [PASSWORD, ...passwords.slice(1).filter((p) => p.length > 8)]);
+});

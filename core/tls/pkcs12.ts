@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { createSecureContext } from 'node:tls';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 import type { Result } from '../wire/result';
 import { ok, err } from '../wire/result';
 
@@ -31,8 +32,20 @@ export function pkcs12ToPem(der: Buffer, password: string): Result<PemCredential
   }
 }
 
+/**
+ * node-forge is loaded on first use: only legacy PKCS#12 files need it, and loading its
+ * 600 kB on every start would cost every connect ~15 ms (the CLI bundle keeps it external).
+ */
+let loadedForge: typeof Forge | undefined;
+function forgeLibrary(): typeof Forge {
+  loadedForge ??= createRequire(import.meta.url)('node-forge') as typeof Forge;
+  return loadedForge;
+}
+
 function convertWithForge(der: Buffer, password: string): Result<PemCredentials, Pkcs12Error> {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  const forge = forgeLibrary();
+  const { SHROUDED_KEY_BAG, KEY_BAG, CERT_BAG } = bagTypes(forge);
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
     p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
@@ -60,16 +73,20 @@ function convertWithForge(der: Buffer, password: string): Result<PemCredentials,
   return ok({ cert: leaf.pem, key, extraCerts: pems.filter((c) => c !== leaf).map((c) => c.pem) });
 }
 
-const SHROUDED_KEY_BAG = forge.pki.oids['pkcs8ShroudedKeyBag'] ?? '1.2.840.113549.1.12.10.1.2';
-const KEY_BAG = forge.pki.oids['keyBag'] ?? '1.2.840.113549.1.12.10.1.1';
-const CERT_BAG = forge.pki.oids['certBag'] ?? '1.2.840.113549.1.12.10.1.3';
+function bagTypes(forge: typeof Forge): { SHROUDED_KEY_BAG: string; KEY_BAG: string; CERT_BAG: string } {
+  return {
+    SHROUDED_KEY_BAG: forge.pki.oids['pkcs8ShroudedKeyBag'] ?? '1.2.840.113549.1.12.10.1.2',
+    KEY_BAG: forge.pki.oids['keyBag'] ?? '1.2.840.113549.1.12.10.1.1',
+    CERT_BAG: forge.pki.oids['certBag'] ?? '1.2.840.113549.1.12.10.1.3',
+  };
+}
 
-function bagsOf(p12: forge.pkcs12.Pkcs12Pfx, bagType: string): forge.pkcs12.Bag[] {
+function bagsOf(p12: Forge.pkcs12.Pkcs12Pfx, bagType: string): Forge.pkcs12.Bag[] {
   return p12.getBags({ bagType })[bagType] ?? [];
 }
 
-function derToPemCertificate(asn1: forge.asn1.Asn1): string {
-  const der = Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+function derToPemCertificate(asn1: Forge.asn1.Asn1): string {
+  const der = Buffer.from(forgeLibrary().asn1.toDer(asn1).getBytes(), 'binary');
   const body = der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? '';
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }

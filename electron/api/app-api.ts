@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppliedTunnel, HelperEvent, LogLine, Prompt, SessionStatus, Statistics } from '../../native-helper/api/index';
 
 /**

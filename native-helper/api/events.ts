@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Events the helper sends to subscribers (and what `postern connect --json` prints, one

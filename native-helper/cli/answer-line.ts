@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MethodParams } from '../api/index';
 
 /** One line of `postern connect --json` stdin: `{"id":"p1","username":"…","password":"…","response":"…"}` or `{"id":"p1","cancel":true}`. */

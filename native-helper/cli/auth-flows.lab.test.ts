@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { startLab } from '../../e2e/lab/lab';
 import type { Lab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
 import type { ManagementClient, ManagementEvent } from '../../e2e/lab/management';
-import { PosternProcess } from './testing/postern-process';
+import { POSTERN_BIN, PosternProcess } from './testing/postern-process';
 
 // Every sign-in flow of an OpenVPN 2.6 server, end to end through `postern connect --json`:
 // prompts arrive as JSON lines, answers go in on stdin, and the server side is driven
@@ -228,4 +229,37 @@ labTest('auth-token: a reconnect and a renegotiation sign in with the token, wit
   for (const later of passwords.slice(1)) assert.notEqual(later, PASSWORD, 'later sign-ins use the token, not the password');
   assert.equal(await postern.stop(), 0);
   assertNoSecrets(auth.output(), [PASSWORD, ...passwords.slice(1).filter((p) => p.length > 8)]);
+});
+
+labTest('on a terminal: the username is echoed, the password is not, and Ctrl-C disconnects cleanly', async (t) => {
+  const auth = await startAuthLab(t);
+  const path = `${auth.lab.dir}/tty.ovpn`;
+  writeFileSync(path, auth.lab.clientProfile({ remote: 'link', extra: ['auth-user-pass'] }), { mode: 0o600 });
+  // util-linux `script` gives postern a real pseudo-terminal; what we write goes in as keystrokes.
+  const command = ['ip', 'netns', 'exec', auth.lab.clientNs, process.execPath, POSTERN_BIN, 'connect', path].join(' ');
+  const terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  t.after(() => { terminal.kill('SIGKILL'); });
+  let screen = '';
+  terminal.stdout.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    while (!pattern.test(screen)) {
+      if (Date.now() > deadline) throw new Error(`the terminal never showed ${pattern}:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await waitFor(/Username: $/);
+  terminal.stdin.write('alice\r');
+  await waitFor(/Password: $/);
+  terminal.stdin.write(`${PASSWORD}\r`);
+  const connect = await auth.nextClientEvent('CONNECT');
+  assert.equal(connect.env['password'], PASSWORD);
+  await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await waitFor(/Connected in \d+ ms/);
+  assert.match(screen, /Username: alice/);
+  assert.equal(screen.includes(PASSWORD), false, 'the password never reaches the screen');
+  terminal.stdin.write('\u0003');
+  const code = await new Promise<number | null>((resolve) => terminal.once('exit', resolve));
+  assert.equal(code, 0, `Ctrl-C ends with exit 0:\n${screen}`);
+  assert.match(screen, /Disconnected/);
 });

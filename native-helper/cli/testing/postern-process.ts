@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const POSTERN_BIN = fileURLToPath(new URL('../../../bin/postern.mjs', import.meta.url));
+export const POSTERN_BIN = fileURLToPath(new URL('../../../bin/postern.mjs', import.meta.url));
 
 /**
  * Test-only: the real `postern` command (bin/postern.mjs, TypeScript through tsx) in a

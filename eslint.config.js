@@ -14,6 +14,7 @@ const elements = [
   { type: 'core-testing', pattern: 'core/testing' },
   { type: 'core-index', pattern: 'core/index.ts', mode: 'file' },
   { type: 'helper-api', pattern: 'native-helper/api', },
+  { type: 'helper-client', pattern: 'native-helper/client', },
   { type: 'helper', pattern: 'native-helper', },
   { type: 'electron-api', pattern: 'electron/api', },
   { type: 'electron', pattern: 'electron', },
@@ -36,9 +37,11 @@ const dependencyPolicies = [
   // contracts load in the renderer too: nothing from the repo.
   { from: { element: { type: 'helper-api' } }, allow: to('helper-api') },
   { from: { element: { type: 'electron-api' } }, allow: to('electron-api', 'helper-api') },
-  { from: { element: { type: 'helper' } }, allow: to('helper', 'helper-api', 'core-index') },
+  // The socket client: the contract bound to node:net, for the CLI and electron main alike.
+  { from: { element: { type: 'helper-client' } }, allow: to('helper-api') },
+  { from: { element: { type: 'helper' } }, allow: to('helper', 'helper-api', 'helper-client', 'core-index') },
   // The single named exception: electron may use the pure profile parser.
-  { from: { element: { type: 'electron' } }, allow: to('electron', 'electron-api', 'helper-api', 'core-config', 'core-wire') },
+  { from: { element: { type: 'electron' } }, allow: to('electron', 'electron-api', 'helper-api', 'helper-client', 'core-config', 'core-wire') },
   { from: { element: { type: 'renderer' } }, allow: to('renderer', 'electron-api') },
   // Tests, benchmarks and scripts may reach any folder.
   { from: { element: { types: { anyOf: ['e2e', 'bench', 'scripts'] } } }, allow: { to: { element: { type: '*' } } } },

@@ -87,3 +87,30 @@ test('only http and https sign-in addresses are handed on', () => {
   assert.equal(isWebUrl('http://10.0.0.1:8080/'), true);
   for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:', 'not a url', '']) assert.equal(isWebUrl(bad), false, bad);
 });
+
+test('a refusal while a token was held signs in again with the password; SESSION without a token follows auth-retry', async () => {
+  const { prompts, asked } = box();
+  const credentials = { username: 'u', password: new Secret('pw') };
+  const signIn = new SignIn({ ...NO_AUTH, userPass: true, credentials }, prompts);
+  const end = { code: 'auth.failed_session', message: 'The session expired: token expired', fatal: true };
+  assert.deepEqual(await signIn.afterRefusal({ kind: 'session', reason: 'token expired' }, end, true), { kind: 'retry_now' });
+  assert.deepEqual(await signIn.afterRefusal({ kind: 'plain', reason: 'server restarted' }, end, true), { kind: 'retry_now' });
+  const next = await signIn.forAttempt(false);
+  assert.equal(next.ok && next.credentials?.password.reveal(), 'pw', 'the cached password, no prompt');
+  // No token: a server repeating AUTH_FAILED,SESSION cannot make the client loop.
+  const stop = await signIn.afterRefusal({ kind: 'session', reason: 'token expired' }, end, false);
+  assert.deepEqual(stop, { kind: 'stop', end: { code: 'auth.failed', message: end.message, fatal: true } });
+  assert.equal(asked.length, 0);
+});
+
+test('auth-nocache with a token: the token stands in, the forgotten password is asked only after the token is refused', async () => {
+  const { prompts, asked } = box();
+  const signIn = new SignIn({ ...NO_AUTH, userPass: true, noCache: true, credentials: { username: 'u', password: new Secret('pw') } }, prompts);
+  signIn.onConnected();
+  const withToken = await signIn.forAttempt(true);
+  assert.equal(withToken.ok && withToken.credentials?.username, 'u');
+  assert.equal(asked.length, 0);
+  void signIn.forAttempt(false);
+  assert.deepEqual(asked[0]?.needs, { username: false, password: true, response: false });
+  assert.equal(asked[0]?.username, 'u', 'the known username is offered as a prefill');
+});

@@ -61,13 +61,14 @@ export class SignIn {
     return { ok: true, credentials: { username: this.#username, password } };
   }
 
-  /** After AUTH_FAILED: what to do next, asking the dynamic challenge when there is one. */
-  async afterRefusal(failure: AuthFailure, end: SessionEnd, usedToken: boolean): Promise<AfterRefusal> {
+  /**
+   * After AUTH_FAILED: what to do next, asking the dynamic challenge when there is one.
+   * `tokenRefused`: an auth-token was held when the server refused (it is dropped by now).
+   */
+  async afterRefusal(failure: AuthFailure, end: SessionEnd, tokenRefused: boolean): Promise<AfterRefusal> {
     switch (failure.kind) {
       case 'temp':
         return { kind: 'back_off' };
-      case 'session':
-        return { kind: 'retry_now' }; // the token expired: sign in again with the password (asked if forgotten)
       case 'crv1': {
         const asked = await this.prompts.ask({
           kind: 'dynamic_challenge', text: failure.challenge, echo: failure.flags.echo, timeoutSeconds: null,
@@ -78,9 +79,13 @@ export class SignIn {
         this.#challengeAnswer = { username: failure.username, password: new Secret(`CRV1::${failure.stateId}::${response}`) };
         return { kind: 'retry_now' };
       }
+      case 'session':
       case 'plain':
-        if (usedToken) return { kind: 'retry_now' }; // a refused token is dropped; the password comes next
-        return this.#afterPlainRefusal(failure.reason, end);
+        // 2.6 treats any refusal while a token is held as the token expiring (ovpn:push.c
+        // receive_auth_failed): sign in again with the password, asked for if forgotten.
+        // Without a token, SESSION is an ordinary refusal, so a server cannot make us loop.
+        if (tokenRefused) return { kind: 'retry_now' };
+        return this.#afterPlainRefusal(failure.kind === 'plain' ? failure.reason : failure.reason || undefined, end);
     }
   }
 

@@ -14,6 +14,8 @@ export type KeyPhase =
   | 'reset'
   /** TLS handshake running over the reliable layer. */
   | 'tls'
+  /** TLS is up; the key-method 2 message waits for the password (auth-nocache, no auth-token). */
+  | 'awaiting_credentials'
   /** Our key-method 2 message is sent; waiting for the server's. */
   | 'key_exchange'
   /** Both key-method 2 messages seen; data keys exist or wait for the push (key_id 0). */

@@ -35,6 +35,8 @@ export interface SessionSettings {
   /** allow-compression asym/yes: decompress what the server sends. */
   allowDecompression: boolean;
   credentials?: Credentials;
+  /** auth-nocache: drop the password once connected; renegotiations without an auth-token ask again. */
+  noCache?: boolean;
   /** A pushed auth-token and its user, reused on renegotiation and reconnects. */
   authToken?: { token: Secret; username?: string };
   peerInfo: {

@@ -19,10 +19,12 @@ import { createControlWrap, originalWrapKey } from './control-wrap-factory';
 import type { ControlWrap } from '../wrap/control-wrap';
 import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
 import { encodeClientKeyMethod, parseServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
-import type { SessionSettings } from './session-settings';
+import type { Credentials, SessionSettings } from './session-settings';
+import { SessionCredentials } from './session-credentials';
 import type { Secret } from '../wire/secret';
 import type { Counters, PhaseChange, SessionEnd, SessionLog, SessionPhase } from './events';
 import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
+import { pendingAuthSeconds } from './pending-auth-deadline';
 
 /** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
 export interface SessionEvents {
@@ -35,6 +37,8 @@ export interface SessionEvents {
   onAuthToken?(token: NonNullable<TunnelConfig['authToken']>, username: string | undefined): void;
   /** AUTH_PENDING / INFO_PRE / INFO, for the auth flows. */
   onControlMessage?(message: ControlMessage): void;
+  /** A renegotiation needs the password that auth-nocache dropped: answer with provideCredentials. */
+  onCredentialsNeeded?(): void;
 }
 
 /** PUSH_REQUEST is repeated every 5 s until a reply arrives (ovpn:push.c). */
@@ -67,17 +71,24 @@ export class Session {
   #cipherName: string | undefined;
   #pushRequestAtMs: number | undefined;
   #handshakeDeadlineMs: number;
+  /** When key id 0 finished its key exchange: AUTH_PENDING deadlines count from here. */
+  #keyExchangedAtMs: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ended = false;
   #closing = false;
   #authToken: SessionSettings['authToken'];
+  /** Held here, not in `settings`, so that auth-nocache can really let go of the password. */
+  readonly #credentials: SessionCredentials;
+  private readonly settings: SessionSettings;
 
   constructor(
-    private readonly settings: SessionSettings,
+    settings: SessionSettings,
     private readonly send: (packet: Buffer) => void,
     private readonly events: SessionEvents,
     private readonly now: () => number = () => performance.now(),
   ) {
+    this.settings = { ...settings, credentials: undefined };
+    this.#credentials = new SessionCredentials(settings.credentials, settings.noCache ?? false);
     this.#startMs = this.now();
     this.#phaseSinceMs = this.#startMs;
     this.#handshakeDeadlineMs = this.#startMs + settings.timers.handWindowSeconds * 1000;
@@ -234,8 +245,30 @@ export class Session {
 
   #onTlsSecure(key: KeyState): void {
     if (key.keyId === 0) this.#setPhase('authenticating');
+    const authToken = this.#authToken ?? this.settings.authToken;
+    const credentials = this.#credentials.forKey(authToken !== undefined);
+    if (credentials.kind === 'ask') {
+      key.phase = 'awaiting_credentials';
+      this.#log('info', `Key renegotiation (key id ${key.keyId}) needs the password again (auth-nocache).`);
+      this.events.onCredentialsNeeded?.();
+      return;
+    }
+    this.#sendKeyMethod(key, credentials.credentials);
+  }
+
+  /** Answers onCredentialsNeeded: the waiting renegotiation goes on. */
+  provideCredentials(credentials: Credentials): void {
+    if (this.#ended) return;
+    this.#credentials.provide(credentials);
+    for (const key of this.#keys) if (key.phase === 'awaiting_credentials') this.#sendKeyMethod(key, credentials);
+    this.#pump();
+  }
+
+  #sendKeyMethod(key: KeyState, credentials: Credentials | undefined): void {
     // Renegotiations sign in with the token pushed in this session, not the password (protocol.md §9).
-    const message = encodeClientKeyMethod(key, this.#authToken ? { ...this.settings, authToken: this.#authToken } : this.settings);
+    const authToken = this.#authToken ?? this.settings.authToken;
+    const message = encodeClientKeyMethod(key, { ...this.settings, credentials, authToken });
+    this.#credentials.sent();
     if (!message.ok) {
       this.#end({ code: message.error.code, message: message.error.message, fatal: true });
       return;
@@ -265,6 +298,7 @@ export class Session {
     const nowMs = this.now();
     if (key.keyId === 0) {
       // Key id 0 waits for the push: the cipher and the key derivation are pushed.
+      this.#keyExchangedAtMs = nowMs;
       this.#setPhase('pulling_config');
       this.#pushRequestAtMs = nowMs;
       return;
@@ -295,12 +329,12 @@ export class Session {
       case 'auth_failed':
         this.#end({ code: `auth.failed_${message.failure.kind}`, message: authFailureText(message.failure), fatal: message.failure.kind !== 'temp',
           backoffSeconds: message.failure.kind === 'temp' ? message.failure.backoffSeconds : undefined,
-          advance: message.failure.kind === 'temp' ? message.failure.advance : undefined });
+          // TEMP stays on the same server unless told otherwise (ovpn:push.c receive_auth_failed sets no_advance).
+          advance: message.failure.kind === 'temp' ? message.failure.advance ?? 'no' : undefined });
         break;
       case 'auth_pending':
         this.#setPhase('auth_pending');
-        // The server says how long its sign-in may take (2.6 sets the hand-window to it).
-        if (message.timeoutSeconds !== undefined) this.#handshakeDeadlineMs = this.now() + message.timeoutSeconds * 1000;
+        this.#handshakeDeadlineMs = (this.#keyExchangedAtMs ?? this.now()) + pendingAuthSeconds(message.timeoutSeconds, this.settings.timers) * 1000;
         break;
       case 'restart':
         this.#end({ code: 'server.restart', message: message.message || 'The server asked us to reconnect.', fatal: false, advance: message.flags.advanceRemote ? 'remote' : 'no' });
@@ -350,6 +384,7 @@ export class Session {
     const key0 = this.#keys.find((k) => k.keyId === 0);
     if (!key0 || !this.#installKeys(key0, this.now())) return;
     if (config.protocolFlags.has('dyn-tls-crypt')) this.#useDynamicTlsCrypt(key0);
+    this.#credentials.onConnected();
     this.#setPhase('connected');
     this.events.onConnected(config, { cipher: cipher.value, keyDerivation: config.keyDerivation, tlsVersion: key0.tls?.protocolVersion ?? null });
   }

@@ -81,7 +81,13 @@ export class VpnClient {
   constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
     this.#remotes = new RemoteList(options.remotes, options.remoteRandom);
     this.#prompts = new PromptBox({
-      onPrompt: (prompt) => events.onPrompt?.(prompt),
+      onPrompt: (prompt) => {
+        // CR_TEXT and web sign-in happen inside an attempt, in its auth_pending phase.
+        // A renegotiation's question (auth-nocache) leaves the tunnel up and the phase alone.
+        const beforeSending = prompt.kind !== 'cr_text' && prompt.kind !== 'web_auth' && this.#session?.phase !== 'connected';
+        if (beforeSending) this.#phase('authenticating', 'waiting for the answer to a sign-in question');
+        events.onPrompt?.(prompt);
+      },
       onPromptClosed: (id, reason) => events.onPromptClosed?.(id, reason),
     });
     const given = options.session.credentials;
@@ -137,8 +143,7 @@ export class VpnClient {
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
-      const usedToken = this.#authToken !== undefined;
-      const signIn = await this.#signIn.forAttempt(usedToken);
+      const signIn = await this.#signIn.forAttempt(this.#authToken !== undefined);
       if (this.#stopping) break;
       if (!signIn.ok) {
         this.#stopEnd = signIn.end;
@@ -148,9 +153,14 @@ export class VpnClient {
       let end = await this.#attempt(signIn.credentials);
       this.#pendingAuth.onAttemptEnded(end);
       this.#lastEnd = end;
+      // A token pushed during this attempt counts too: a renegotiation may be what was refused.
+      const refusal = this.#refusal as AuthFailure | undefined; // set by #attempt's callbacks
+      const tokenRefused = refusal !== undefined && refusal.kind !== 'temp' && this.#authToken !== undefined;
+      // A refused token is dropped; the next attempt uses the real credentials (protocol.md §10).
+      if (tokenRefused) this.#authToken = undefined;
       if (this.#stopping) break;
-      if (this.#refusal) {
-        const next = await this.#signIn.afterRefusal(this.#refusal, end, usedToken);
+      if (refusal) {
+        const next = await this.#signIn.afterRefusal(refusal, end, tokenRefused);
         if (this.#stopping) break;
         if (next.kind === 'stop') {
           this.#stopEnd = next.end;
@@ -212,7 +222,8 @@ export class VpnClient {
     }
     const link = this.#link;
     let connected = false;
-    const settings = { ...this.options.session, credentials, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken };
+    let attemptOver = false;
+    const settings = { ...this.options.session, credentials, noCache: this.options.auth?.noCache, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken };
     const session = new Session(settings, (p) => link.send(p), {
       onPhase: (change) => this.#forwardPhase(change),
       onConnected: (config, details) => {
@@ -225,6 +236,7 @@ export class VpnClient {
       onLog: (log) => this.events.onLog(log),
       onEnd: (end) => resolveEnd(end),
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
+      onCredentialsNeeded: () => void this.#credentialsForRenegotiation(session, () => !attemptOver),
       onControlMessage: (message) => {
         if (message.kind === 'auth_failed') this.#refusal = message.failure;
         this.#pendingAuth.onControlMessage(message, session);
@@ -238,13 +250,20 @@ export class VpnClient {
     }, this.options.serverPollTimeoutSeconds * 1000);
     session.start();
     const end = await ended;
+    attemptOver = true;
     clearTimeout(pollTimer);
     link.close();
-    if (this.#refusal && this.#refusal.kind !== 'temp' && this.#authToken) {
-      // A rejected token is dropped; the next attempt uses the real credentials (protocol.md §10).
-      this.#authToken = undefined;
-    }
     return connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end;
+  }
+
+  /** auth-nocache without an auth-token: the renegotiation asks for the password again. */
+  async #credentialsForRenegotiation(session: Session, isLive: () => boolean): Promise<void> {
+    const answer = await this.#signIn.forAttempt(false);
+    // Once the attempt is over, the next one's question supersedes this one: not a cancel.
+    if (this.#stopping || !isLive()) return;
+    if (!answer.ok) return this.#stopBecause(answer.end);
+    if (answer.credentials) session.provideCredentials(answer.credentials);
+    this.#signIn.onConnected(); // forget it again
   }
 
   #backoffMs(end: SessionEnd): number {

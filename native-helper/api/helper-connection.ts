@@ -32,7 +32,7 @@ type ClosedListener = (reason: HelperError | undefined) => void;
 /**
  * The client side of the helper socket, without any I/O (like ssh2's Protocol): bytes
  * from the helper go in through `receive`, frames go out through the transport. Used
- * by the CLI (ipc/socket-client.ts binds it to node:net) and by electron main.
+ * by the CLI (client/socket-client.ts binds it to node:net) and by electron main.
  *
  * Every reply is validated against the method's result schema and every event against
  * HelperEvent; events of kinds this client does not know (a newer helper) are skipped,

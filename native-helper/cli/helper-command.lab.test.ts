@@ -7,7 +7,7 @@ import { startLab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
 import { run } from '../../e2e/lab/run';
 import { MAX_FRAME_BYTES } from '../api/index';
-import { connectToHelper } from '../ipc/socket-client';
+import { connectToHelper } from '../client/socket-client';
 import { RawClient } from '../ipc/testing/raw-client';
 import { runAsNobody } from '../ipc/testing/run-as-nobody';
 import { PosternProcess } from './testing/postern-process';

@@ -1,5 +1,5 @@
 import type { HelperConnection, HelperError } from '../api/index';
-import { connectToHelper } from '../ipc/socket-client';
+import { connectToHelper } from '../client/socket-client';
 import type { CommandIo } from './check-command';
 
 export const CLI_CLIENT_NAME = 'postern-cli';

@@ -8,7 +8,7 @@ import { MAX_FRAME_BYTES } from '../api/index';
 import type { HelperEvent } from '../api/index';
 import { startIpcServer } from './ipc-server';
 import type { IpcServer, IpcServerOptions } from './ipc-server';
-import { connectToHelper } from './socket-client';
+import { connectToHelper } from '../client/socket-client';
 import { MemoryTunnelBackend } from './testing/memory-tunnel-backend';
 import { RawClient } from './testing/raw-client';
 import { runAsNobody } from './testing/run-as-nobody';

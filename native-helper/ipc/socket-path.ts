@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 
-export const DEFAULT_SOCKET_PATH = '/run/postern/postern.sock';
+export { DEFAULT_SOCKET_PATH } from '../client/socket-client';
 
 export interface SocketPathError {
   code: 'ipc.socket_in_use' | 'ipc.socket_path_unsafe';

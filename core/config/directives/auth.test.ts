@@ -32,6 +32,11 @@ test('auth-nocache, auth-retry, static-challenge', () => {
   assert.equal(profile.auth.retry, 'nointeract');
   assert.deepEqual(profile.auth.staticChallenge, { text: 'Code?', echo: true, format: 'scrv1' });
   assert.deepEqual(codes(parse(userPassProfile('auth-user-pass\nstatic-challenge "Code?" yes')).problems, 'error'), ['10 config.bad_value']);
+  assert.deepEqual(parse(userPassProfile('auth-user-pass\nstatic-challenge "OTP" 0 concat')).profile.auth.staticChallenge, { text: 'OTP', echo: false, format: 'concat' });
+  assert.equal(parse(userPassProfile('auth-user-pass')).profile.auth.retry, 'none', 'auth-retry defaults to none');
+  assert.deepEqual(codes(parse(userPassProfile('auth-user-pass\nauth-retry sometimes')).problems, 'error'), ['10 config.bad_value']);
+  assert.deepEqual(codes(parse(userPassProfile('auth-user-pass\nstatic-challenge "OTP" 1 base32')).problems, 'error'), ['10 config.bad_value']);
+  assert.equal(codes(parse(userPassProfile('auth-user-pass\nstatic-challenge "OTP"')).problems, 'error').length, 1, 'the echo flag is required');
 });
 
 test('askpass with and without a file', () => {

@@ -11,7 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { HelperEvent } from '../../api/index';
-import { connectToHelper } from '../socket-client';
+import { connectToHelper } from '../../client/socket-client';
 
 const socketPath = process.argv[2] ?? '';
 const ownSession = process.argv[3] === 'own';

@@ -16,6 +16,11 @@ export interface ConnectToHelperOptions {
    * collecting the passwords we send (mullvad's verifyOwnership). On by default.
    */
   verifyOwner?: boolean;
+  /**
+   * Also trust a socket owned by our own uid (a helper a developer runs unprivileged in
+   * tests). The desktop app sets false: only a root-owned socket can be the real helper.
+   */
+  trustOwnUid?: boolean;
 }
 
 export interface HelperClient {
@@ -27,10 +32,12 @@ export interface HelperClient {
 const DEFAULT_TIMEOUT_MS = 5000;
 export const START_HELPER_HINT = 'Start it with: sudo npx postern helper';
 
+export const DEFAULT_SOCKET_PATH = '/run/postern/postern.sock';
+
 /** Connects to a running helper over its Unix socket and says hello. Never throws. */
 export async function connectToHelper(socketPath: string, options: ConnectToHelperOptions): Promise<HelperCallResult<HelperClient>> {
   if (options.verifyOwner ?? true) {
-    const problem = checkOwner(socketPath);
+    const problem = checkOwner(socketPath, options.trustOwnUid ?? true);
     if (problem !== undefined) return { ok: false, error: problem };
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -52,7 +59,7 @@ export async function connectToHelper(socketPath: string, options: ConnectToHelp
   return { ok: true, value: { connection, hello: hello.value, close: () => connection.close() } };
 }
 
-function checkOwner(socketPath: string): HelperError | undefined {
+function checkOwner(socketPath: string, trustOwnUid: boolean): HelperError | undefined {
   let stat;
   try {
     stat = lstatSync(socketPath);
@@ -61,7 +68,7 @@ function checkOwner(socketPath: string): HelperError | undefined {
   }
   const me = process.getuid?.() ?? 0;
   if (!stat.isSocket()) return { code: 'ipc.untrusted_socket', message: `${socketPath} is not a socket.` };
-  if (stat.uid !== 0 && stat.uid !== me) {
+  if (stat.uid !== 0 && !(trustOwnUid && stat.uid === me)) {
     return { code: 'ipc.untrusted_socket', message: `${socketPath} belongs to uid ${stat.uid}, not root: refusing to talk to it.` };
   }
   return undefined;

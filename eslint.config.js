@@ -49,9 +49,11 @@ const dependencyPolicies = [
 
 // Which packages each runtime may load (style.md §2): the renderer and the two
 // schema folders must load in a browser; core and the helper never see Electron or React.
+// Exact package names (a pattern would also match our own electron/ folder).
+const BROWSER_MESSAGE = 'This folder runs in the renderer: no Node built-ins, no electron.';
 const browserOnly = {
-  patterns: [{ group: ['node:*', 'electron', 'fs', 'path', 'os', 'net', 'child_process', 'crypto'],
-    message: 'This folder runs in the renderer: no Node built-ins, no electron.' }],
+  paths: ['electron', 'fs', 'path', 'os', 'net', 'child_process', 'crypto'].map((name) => ({ name, message: BROWSER_MESSAGE })),
+  patterns: [{ group: ['node:*'], message: BROWSER_MESSAGE }],
 };
 const noUiInCore = {
   patterns: [{ group: ['electron', 'react', 'react-dom', 'zustand', 'react/*'],
@@ -85,7 +87,8 @@ export default tseslint.config(
       ] }],
     },
   },
-  { files: ['renderer/**', 'native-helper/api/**', 'electron/api/**'], rules: { 'no-restricted-imports': ['error', browserOnly] } },
+  // Their unit tests run in Node (node:test), not in the browser.
+  { files: ['renderer/**', 'native-helper/api/**', 'electron/api/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', browserOnly] } },
   { files: ['core/**', 'native-helper/**'], rules: { 'no-restricted-imports': ['error', noUiInCore] } },
   {
     files: ['**/*.{js,mjs}'],

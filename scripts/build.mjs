@@ -38,12 +38,20 @@ async function buildCli() {
   console.log('built dist/postern.mjs');
 }
 
+/** Electron's main process and preload, as CommonJS (a sandboxed preload cannot be ESM). */
+async function buildElectron() {
+  for (const [entry, outfile] of [['electron/main.ts', 'dist/electron/main.cjs'], ['electron/preload.ts', 'dist/electron/preload.cjs']]) {
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['electron', 'node-forge'], sourcemap: 'linked', logLevel: 'warning' });
+  }
+  console.log('built dist/electron');
+}
+
 function buildRenderer() {
-  if (!existsSync('renderer/vite.config.ts')) return;
-  const result = spawnSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'scripts/renderer.vite.config.mjs'], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   console.log('built dist/renderer');
 }
 
 if (!only || only === 'cli') await buildCli();
 if (!only || only === 'renderer') buildRenderer();
+if (!only || only === 'electron') await buildElectron();

@@ -9,7 +9,10 @@ for (const folder of folders) {
   const hasSources = existsSync(folder) && readdirSync(folder, { recursive: true })
     .some((f) => /\.tsx?$/.test(String(f)) && !String(f).includes('node_modules'));
   if (!hasSources) continue;
-  const run = spawnSync('npx', ['tsc', '-p', `${folder}/tsconfig.json`], { stdio: 'inherit' });
-  if (run.status !== 0) { failed = true; console.error(`typecheck failed in ${folder}/`); }
+  // A folder whose code has no Node (the renderer) checks its Node-run tests separately.
+  for (const config of ['tsconfig.json', 'tsconfig.test.json'].filter((name) => existsSync(`${folder}/${name}`))) {
+    const run = spawnSync('npx', ['tsc', '-p', `${folder}/${config}`], { stdio: 'inherit' });
+    if (run.status !== 0) { failed = true; console.error(`typecheck failed in ${folder}/${config}`); }
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -109,4 +109,16 @@ export class AppCallError extends Error {
   }
 }
 
-export { AppliedTunnel, Prompt, Statistics };
+export { AppliedTunnel, LogLine, Prompt, SessionStatus, Statistics };
+
+/** One call's answer, the same over Electron IPC and the browser bridge's POST /api/call. */
+export type CallEnvelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+/**
+ * What the preload exposes as `window.postern` (contextBridge drops Error classes, so
+ * answers cross as envelopes; the renderer turns them into an AppApi).
+ */
+export interface PreloadBridge {
+  invoke(method: string, params: unknown): Promise<CallEnvelope>;
+  subscribe(listener: (event: unknown) => void): () => void;
+}

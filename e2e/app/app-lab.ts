@@ -1,0 +1,116 @@
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PosternProcess } from '../../native-helper/cli/testing/postern-process';
+import { startLab } from '../lab/lab';
+import type { Lab, LabOptions } from '../lab/lab';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const WEB_MAIN = join(REPO, 'electron/web/web-main.ts');
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
+
+/**
+ * Test-only: everything the desktop app talks to, for real — the lab's openvpn 2.6 server,
+ * `postern helper` in the lab's client namespace (so the tunnel, its routes and pings live
+ * there), and the app's main-process controller behind the loopback bridge
+ * (`npm run start:web`), with a data folder of its own. Only the Electron runtime is absent.
+ */
+export interface AppLab {
+  lab: Lab;
+  /** The bridge's URL, token included: what a browser opens. */
+  url: string;
+  socketPath: string;
+  dataDir: string;
+  helper: PosternProcess;
+  /** Kills the helper (SIGKILL) and starts a new one on the same socket. */
+  killHelper(): Promise<void>;
+  startHelper(): Promise<void>;
+  /** Pings the server's tunnel address from the client namespace. */
+  ping(count: number): Promise<{ code: number | null; stdout: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startAppLab(options: LabOptions = {}): Promise<AppLab> {
+  ensureRendererBuilt();
+  const lab = await startLab({ proto: 'udp', ...options });
+  const socketDir = mkdtempSync(join(tmpdir(), 'postern-app-sock-'));
+  chmodSync(socketDir, 0o755);
+  const dataDir = mkdtempSync(join(tmpdir(), 'postern-app-data-'));
+  const socketPath = join(socketDir, 'postern.sock');
+  const startHelperProcess = async (): Promise<PosternProcess> => {
+    const helper = new PosternProcess(lab.clientNs, ['helper', '--socket', socketPath]);
+    await waitUntil(() => existsSync(socketPath), 15_000, () => `the helper did not start:\n${helper.stderr.join('')}`);
+    return helper;
+  };
+  let web: ChildProcess | undefined;
+  const appLab: AppLab = {
+    lab, url: '', socketPath, dataDir,
+    helper: await startHelperProcess(),
+    killHelper: async () => {
+      await appLab.helper.stop('SIGKILL');
+      rmSync(socketPath, { force: true });
+    },
+    startHelper: async () => {
+      appLab.helper = await startHelperProcess();
+    },
+    ping: async (count) => {
+      const result = await lab.exec(lab.clientNs, ['ping', '-c', String(count), '-i', '0.2', '-W', '2', lab.tunnel.serverIp], { timeoutMs: count * 1000 + 10_000 });
+      return { code: result.code, stdout: result.stdout };
+    },
+    stop: async () => {
+      web?.kill('SIGTERM');
+      await appLab.helper.stop('SIGTERM');
+      await lab.stop();
+      rmSync(socketDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    web = spawn(process.execPath, ['--import', 'tsx', WEB_MAIN], {
+      cwd: REPO,
+      env: { ...process.env, POSTERN_SOCKET: socketPath, POSTERN_DATA_DIR: dataDir, POSTERN_NO_BROWSER: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    appLab.url = await readUrl(web);
+  } catch (error) {
+    await appLab.stop();
+    throw error;
+  }
+  return appLab;
+}
+
+/** A clean checkout (CI) has no dist/renderer yet: build it once. */
+function ensureRendererBuilt(): void {
+  if (existsSync(join(REPO, 'dist/renderer/index.html'))) return;
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', 'renderer'], { cwd: REPO, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the renderer failed');
+}
+
+function readUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`start:web printed no URL:\n${output}`)), 20_000);
+    const take = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = URL_PATTERN.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    child.stdout?.on('data', take);
+    child.stderr?.on('data', take);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`start:web exited with ${code}:\n${output}`)); });
+  });
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { after } from 'node:test';
+import type { TestContext } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from '../browser/chromium';
+import { labTest } from '../lab/lab-test';
+import type { LabOptions } from '../lab/lab';
+import { startAppLab } from './app-lab';
+import type { AppLab } from './app-lab';
+import { assertAccessible, dropProfile, screenshot } from './app-page';
+
+// The desktop app's window in Debian Chromium, against the real thing underneath: the
+// main-process controller behind the loopback bridge, `postern helper` with a real TUN
+// device in the lab's client namespace, and the lab's openvpn 2.6 server. Only the
+// Electron runtime is missing (its binary cannot be downloaded here).
+
+const skip = chromiumSkipReason();
+let browser: Browser | undefined;
+
+async function openApp(t: TestContext, options: LabOptions = {}): Promise<{ app: AppLab; page: Page }> {
+  browser ??= await launchChromium();
+  const app = await startAppLab(options);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  t.after(async () => {
+    await context.close();
+    await app.stop();
+  });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  t.after(() => assert.deepEqual(pageErrors, [], 'no script errors in the page'));
+  await page.goto(app.url);
+  await page.getByRole('heading', { name: 'Profiles' }).waitFor();
+  return { app, page };
+}
+
+async function importProfile(page: Page, fileName: string, text: string, name: string): Promise<void> {
+  assert.equal(await dropProfile(page, fileName, text), true, 'the drop target shows while dragging');
+  await page.getByTestId('import-verdict').waitFor();
+  await page.getByTestId('import-name').fill(name);
+  await page.getByTestId('import-confirm').click();
+  await page.locator(`[data-testid="profile-item"][data-profile-name="${name}"]`).waitFor();
+}
+
+after(async () => { await browser?.close(); });
+
+function appTest(name: string, fn: (t: TestContext) => Promise<void>): void {
+  labTest(name, { timeout: 90_000, ...(skip ? { skip } : {}) }, fn);
+}
+
+appTest('drop a good profile and a broken one; connect; pings move the graph; disconnect', async (t) => {
+  const { app, page } = await openApp(t);
+  await assertAccessible(page, 'empty');
+  await screenshot(page, '01-empty');
+
+  assert.equal(await dropProfile(page, 'broken.ovpn', 'client\ndev tun\nremote\nproto udp\n'), true);
+  await page.getByTestId('import-verdict').waitFor();
+  const problems = await page.getByTestId('verdict-problem').allTextContents();
+  assert.ok(problems.some((p) => p.startsWith('Line 3:')), `line-numbered problems: ${problems.join(' | ')}`);
+  assert.equal(await page.getByTestId('import-confirm').count(), 0, 'a broken profile cannot be imported');
+  await assertAccessible(page, 'broken verdict');
+  await screenshot(page, '02-broken-profile');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('import-verdict').waitFor({ state: 'detached' });
+
+  await dropProfile(page, 'Lab office.ovpn', app.lab.clientProfile({ remote: 'link' }));
+  await page.getByTestId('import-verdict').waitFor();
+  assert.equal(await page.getByTestId('import-name').inputValue(), 'Lab office');
+  await assertAccessible(page, 'import verdict');
+  await screenshot(page, '03-import-verdict');
+  await page.getByTestId('import-confirm').click();
+  await page.locator('[data-testid="profile-item"][data-profile-name="Lab office"]').waitFor();
+
+  await page.getByTestId('connect-button').click();
+  const address = page.getByTestId('assigned-ipv4');
+  await address.waitFor({ timeout: 20_000 });
+  assert.match(await address.textContent() ?? '', /^10\.\d+\.\d+\.\d+$/);
+  assert.match(await page.getByTestId('connection-cipher').textContent() ?? '', /GCM|CHACHA/);
+  assert.match(await page.getByTestId('status-live').textContent() ?? '', /Connected/);
+
+  const pinging = app.ping(15);
+  await page.waitForFunction(() => {
+    const text = document.querySelector('[data-testid="rate-in"]')?.textContent ?? '';
+    return /[1-9]/.test(text);
+  }, undefined, { timeout: 10_000 });
+  assert.equal((await pinging).code, 0, 'pings through the tunnel');
+  assert.notEqual(await page.getByTestId('total-in').textContent(), '0 B');
+  await assertAccessible(page, 'connected');
+  await screenshot(page, '04-connected');
+
+  await page.getByTestId('disconnect-button').click();
+  await page.getByTestId('connect-button').waitFor({ timeout: 15_000 });
+  assert.match(await page.getByTestId('status-live').textContent() ?? '', /Disconnected/);
+});
+
+appTest('static challenge and CR_TEXT dialogs complete against the server\'s management interface', async (t) => {
+  const { app, page } = await openApp(t, { managementClientAuth: true });
+  const management = app.lab.management;
+  assert.ok(management);
+  await management.ready;
+  await importProfile(page, 'otp.ovpn', app.lab.clientProfile({ remote: 'link', extra: ['auth-user-pass', 'static-challenge "Enter your authenticator code" 1'] }), 'OTP');
+  await page.getByTestId('connect-button').click();
+
+  const dialog = page.locator('[data-testid="auth-dialog"][data-kind="static_challenge"]');
+  await dialog.waitFor();
+  assert.match(await dialog.textContent() ?? '', /Enter your authenticator code/);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'auth-username', 'focus lands in the first field');
+  assert.equal(await page.getByTestId('auth-response').getAttribute('type'), 'text', 'the code is echoed, as the profile says');
+  await assertAccessible(page, 'static challenge');
+  await screenshot(page, '05-static-challenge');
+  await page.getByTestId('auth-username').fill('alice');
+  await page.getByTestId('auth-password').fill('correct horse');
+  await page.getByTestId('auth-response').fill('123456');
+  await page.keyboard.press('Enter');
+
+  const connect = await management.waitForEvent((e) => e.kind === 'client' && e.type === 'CONNECT', 15_000);
+  assert.ok(connect.kind === 'client');
+  const [, password, otp] = (connect.env['password'] ?? '').split(':');
+  assert.equal(Buffer.from(password ?? '', 'base64').toString(), 'correct horse');
+  assert.equal(Buffer.from(otp ?? '', 'base64').toString(), '123456');
+  await management.clientPendingAuth(connect.cid, connect.kid ?? 0, 'CR_TEXT:R:Enter the code we texted you', 60);
+
+  const question = page.locator('[data-testid="auth-dialog"][data-kind="cr_text"]');
+  await question.waitFor();
+  assert.match(await question.textContent() ?? '', /Enter the code we texted you/);
+  assert.equal(await page.getByTestId('auth-response').getAttribute('type'), 'password', 'no E flag: the answer is hidden');
+  assert.match(await page.getByTestId('auth-remaining').textContent() ?? '', /Time left/);
+  await assertAccessible(page, 'CR_TEXT');
+  await screenshot(page, '06-cr-text');
+  await page.getByTestId('auth-response').fill('5150');
+  await page.getByTestId('auth-submit').click();
+  const answer = await management.waitForEvent((e) => e.kind === 'client' && e.type === 'CR_RESPONSE', 15_000);
+  assert.ok(answer.kind === 'client');
+  assert.equal(Buffer.from(answer.args.at(-1) ?? '', 'base64').toString(), '5150');
+  await management.clientAuthNt(answer.cid, answer.kid ?? 0);
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('auth-dialog').count(), 0, 'the dialog is gone once connected');
+});
+
+appTest('web sign-in shows the URL, counts down, and completes from the server side', async (t) => {
+  const { app, page } = await openApp(t, { managementClientAuth: true });
+  const management = app.lab.management;
+  assert.ok(management);
+  await management.ready;
+  await importProfile(page, 'sso.ovpn', app.lab.clientProfile({ remote: 'link', extra: ['auth-user-pass'] }), 'SSO');
+  await page.getByTestId('connect-button').click();
+  await page.locator('[data-testid="auth-dialog"][data-kind="credentials"]').waitFor();
+  await page.getByTestId('auth-username').fill('erin');
+  await page.getByTestId('auth-password').fill('correct horse');
+  await page.getByTestId('auth-submit').click();
+  const connect = await management.waitForEvent((e) => e.kind === 'client' && e.type === 'CONNECT', 15_000);
+  assert.ok(connect.kind === 'client');
+  const url = 'https://sso.example.test/login?state=e2e';
+  await management.clientPendingAuth(connect.cid, connect.kid ?? 0, `WEB_AUTH::${url}`, 120);
+
+  await page.locator('[data-testid="auth-dialog"][data-kind="web_auth"]').waitFor();
+  assert.equal(await page.getByTestId('auth-url').inputValue(), url);
+  assert.match(await page.getByTestId('auth-remaining').textContent() ?? '', /Time left: \d+ min/);
+  await page.getByTestId('auth-open-url').click(); // browser mode: the bridge's opener (disabled in tests)
+  await assertAccessible(page, 'web sign-in');
+  await screenshot(page, '07-web-auth');
+  await management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId('auth-dialog').count(), 0);
+});
+
+appTest('killing the helper mid-session leaves a truthful window; a restarted helper is picked up again', async (t) => {
+  const { app, page } = await openApp(t);
+  await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
+  await page.getByTestId('connect-button').click();
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
+
+  await app.killHelper();
+  await page.getByTestId('helper-banner').waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('assigned-ipv4').count(), 0, 'no longer claims to be connected');
+  assert.equal(await page.getByTestId('connect-button').isDisabled(), true, 'cannot connect without a helper');
+  await assertAccessible(page, 'helper gone');
+  await screenshot(page, '08-helper-gone');
+
+  await app.startHelper();
+  await page.getByTestId('helper-banner').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.waitForFunction(() => !(document.querySelector('[data-testid="connect-button"]') as HTMLButtonElement | null)?.disabled, undefined, { timeout: 10_000 });
+  await page.getByTestId('connect-button').click();
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
+  const firstRenderMs = await page.evaluate(() => document.documentElement.dataset['firstRenderMs']);
+  t.diagnostic(`renderer first render: ${firstRenderMs} ms`);
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { AppCallError, AppEvent } from '../api/app-api';
+import { createCredentialStore } from '../credentials/credential-store';
+import type { Encryptor } from '../credentials/credential-store';
+import { HelperLink } from '../helper/helper-link';
+import { ProfileStore } from '../profiles/profile-store';
+import { SettingsStore } from '../settings/settings-store';
+import { FakeHelperServer, eventually, fakeSession } from '../testing/fake-helper-server';
+import { GOOD_PROFILE } from '../testing/fixtures';
+import { createAppController } from './app-controller';
+
+const xorEncryptor: Encryptor = {
+  isEncryptionAvailable: () => true,
+  encryptString: (plain) => Buffer.from([...Buffer.from(plain)].map((b) => b ^ 0x5a)),
+  decryptString: (encrypted) => Buffer.from([...encrypted].map((b) => b ^ 0x5a)).toString(),
+};
+
+async function fixture(t: { after(fn: () => Promise<void> | void): void }, options: { encryptor?: Encryptor; helperRunning?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'postern-controller-'));
+  const server = new FakeHelperServer(join(dir, 'postern.sock'));
+  if (options.helperRunning ?? true) await server.start();
+  const helper = new HelperLink({ socketPath: server.socketPath, trustOwnUid: process.getuid?.() !== 0 });
+  const opened: string[] = [];
+  const notes: string[] = [];
+  const controller = createAppController({
+    profiles: new ProfileStore(dir, () => 1000),
+    credentials: createCredentialStore(dir, options.encryptor),
+    settings: new SettingsStore(dir),
+    helper,
+    openExternal: (url) => opened.push(url),
+    notify: (title) => notes.push(title),
+  });
+  const events: AppEvent[] = [];
+  controller.onEvent((event) => events.push(event));
+  helper.start();
+  t.after(async () => { helper.stop(); await server.stop(); rmSync(dir, { recursive: true, force: true }); });
+  if (options.helperRunning ?? true) await eventually(() => helper.state.state === 'connected', 'helper link');
+  return { dir, server, helper, controller, events, opened, notes };
+}
+
+const code = (expected: string) => (error: AppCallError) => error.code === expected;
+
+test('every call is validated against APP_METHODS; unknown methods and bad params get codes', async (t) => {
+  const { controller } = await fixture(t);
+  await assert.rejects(controller.call('tunnel.explode', {}), code('app.unknown_method'));
+  await assert.rejects(controller.call('profiles.rename', { id: 'x' }), code('app.bad_request'));
+  await assert.rejects(controller.call('tunnel.disconnect', { extra: 1 }), code('app.bad_request'));
+  await assert.rejects(controller.call('log.recent', { limit: 0 }), code('app.bad_request'));
+  await assert.rejects(controller.call('tunnel.connect', { profileId: 'nope' }), code('profiles.not_found'));
+});
+
+test('snapshot: helper link, profiles, session, settings; a snapshot event after each change', async (t) => {
+  const { controller, events } = await fixture(t);
+  const snapshot = await controller.call('app.snapshot', {});
+  assert.deepEqual(snapshot, {
+    helper: { state: 'connected', helperVersion: '9.9.9-test' }, profiles: [], session: null,
+    settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false,
+  });
+  events.length = 0;
+  const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  await controller.call('profiles.rename', { id: entry.id, name: 'Office' });
+  await controller.call('settings.update', { notifications: false });
+  await controller.call('profiles.delete', { id: entry.id });
+  assert.deepEqual(events.map((e) => e.type), ['snapshot', 'snapshot', 'snapshot', 'snapshot']);
+  const last = events.at(-1);
+  assert.ok(last?.type === 'snapshot' && last.snapshot.profiles.length === 0 && !last.snapshot.settings.notifications);
+});
+
+test('preview gives the verdict with line numbers; a broken import is profile.invalid; duplicate names are refused', async (t) => {
+  const { controller } = await fixture(t);
+  const verdict = await controller.call('profiles.preview', { fileName: 'bad.ovpn', text: 'client\ndev tun\nremote\n' }) as { connectable: boolean; problems: Array<{ line: number }> };
+  assert.equal(verdict.connectable, false);
+  assert.ok(verdict.problems.some((p) => p.line === 3));
+  await assert.rejects(controller.call('profiles.import', { fileName: 'bad.ovpn', text: 'client\ndev tun\nremote\n', name: 'Bad' }), code('profile.invalid'));
+  await controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' });
+  await assert.rejects(controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' }), code('profiles.duplicate_name'));
+});
+
+test('connect sends the stored self-contained text; disconnect, cancel and log go to the helper; its errors keep their codes', async (t) => {
+  const { controller, server } = await fixture(t);
+  const entry = await controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  await controller.call('tunnel.connect', { profileId: entry.id });
+  assert.deepEqual(server.calls('tunnel.connect')[0]?.params, { profile: { name: 'Work', text: GOOD_PROFILE } });
+  await controller.call('tunnel.disconnect', {});
+  await controller.call('auth.cancel', { promptId: 'p1' });
+  assert.deepEqual(await controller.call('log.recent', { limit: 10 }), { lines: [] });
+  assert.deepEqual(server.calls('log.recent')[0]?.params, { limit: 10 });
+  server.answers.set('tunnel.connect', () => ({ ok: false, error: { code: 'tunnel.already_running', message: 'busy' } }));
+  await assert.rejects(controller.call('tunnel.connect', { profileId: entry.id }), code('tunnel.already_running'));
+});
+
+test('without a helper, calls answer ipc.helper_unavailable and the snapshot says how to start it', async (t) => {
+  const { controller, helper } = await fixture(t, { helperRunning: false });
+  await eventually(() => helper.state.state === 'unavailable', 'unavailable');
+  await assert.rejects(controller.call('tunnel.disconnect', {}), code('ipc.helper_unavailable'));
+  const snapshot = controller.snapshot();
+  assert.equal(snapshot.helper.state === 'unavailable' && snapshot.helper.howToStart, 'Start the helper: sudo npx postern helper');
+});
+
+const credentialsPrompt = { id: 'p1', kind: 'credentials' as const, text: 'Sign in', echo: false, timeoutSeconds: null, needs: { username: true, password: true, response: false } };
+const challengePrompt = { ...credentialsPrompt, id: 'p2', kind: 'static_challenge' as const, text: 'OTP', needs: { username: true, password: true, response: true } };
+
+test('remember: username+password saved encrypted once connected (never the OTP); later connects send them', async (t) => {
+  const { controller, server, dir, events } = await fixture(t, { encryptor: xorEncryptor });
+  assert.equal(controller.snapshot().rememberAvailable, true);
+  const entry = await controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  await controller.call('tunnel.connect', { profileId: entry.id });
+  server.push({ type: 'prompt', sessionId: 's1', prompt: challengePrompt });
+  await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
+  await controller.call('auth.answer', { promptId: 'p2', username: 'alice', password: 'hunter2-secret', response: '123456', remember: true });
+  assert.deepEqual(server.calls('auth.answer')[0]?.params, { promptId: 'p2', username: 'alice', password: 'hunter2-secret', response: '123456' });
+  assert.equal(controller.snapshot().profiles[0]?.hasSavedCredentials, false, 'nothing saved before the server accepted it');
+  server.session = fakeSession({ state: 'connected' });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => controller.snapshot().profiles[0]?.hasSavedCredentials === true, 'credentials saved');
+  assert.equal(controller.snapshot().profiles[0]?.savedUsername, 'alice');
+  const onDisk = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  assert.ok(!onDisk.includes('hunter2-secret') && !onDisk.includes('123456'), 'no secret in clear on disk');
+  await controller.call('tunnel.connect', { profileId: entry.id });
+  assert.deepEqual((server.calls('tunnel.connect')[1]?.params as { credentials?: unknown }).credentials, { username: 'alice', password: 'hunter2-secret' });
+  await controller.call('profiles.forgetCredentials', { id: entry.id });
+  assert.equal(controller.snapshot().profiles[0]?.hasSavedCredentials, false);
+});
+
+test('remember is ignored without an encryptor (nothing written); refused saved credentials are forgotten', async (t) => {
+  const plain = await fixture(t);
+  const entry = await plain.controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  await plain.controller.call('tunnel.connect', { profileId: entry.id });
+  plain.server.push({ type: 'prompt', sessionId: 's1', prompt: credentialsPrompt });
+  await eventually(() => plain.events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
+  await plain.controller.call('auth.answer', { promptId: 'p1', username: 'alice', password: 'pw', remember: true });
+  plain.server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => plain.events.some((e) => e.type === 'helper' && e.event.type === 'state'), 'state event');
+  assert.deepEqual(readdirSync(plain.dir).filter((f) => f.startsWith('credentials')), []);
+
+  const safe = await fixture(t, { encryptor: xorEncryptor });
+  const saved = await safe.controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  createCredentialStore(safe.dir, xorEncryptor).save(saved.id, { username: 'bob', password: 'old' });
+  await safe.controller.call('tunnel.connect', { profileId: saved.id });
+  safe.server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 9, previousStateMs: 1, error: { code: 'auth.failed', message: 'AUTH_FAILED' } });
+  await eventually(() => safe.controller.snapshot().profiles[0]?.hasSavedCredentials === false, 'refused credentials forgotten');
+});
+
+test('auth.openUrl opens only the http(s) URL of the open web sign-in prompt', async (t) => {
+  const { controller, server, opened, events } = await fixture(t);
+  await assert.rejects(controller.call('auth.openUrl', { promptId: 'w1' }), code('auth.no_prompt'));
+  const web = { ...credentialsPrompt, id: 'w1', kind: 'web_auth' as const, url: 'https://sso.example.org/login?x=1', needs: { username: false, password: false, response: false } };
+  server.push({ type: 'prompt', sessionId: 's1', prompt: web });
+  await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
+  await assert.rejects(controller.call('auth.openUrl', { promptId: 'other' }), code('auth.no_prompt'));
+  await controller.call('auth.openUrl', { promptId: 'w1' });
+  assert.deepEqual(opened, ['https://sso.example.org/login?x=1']);
+  for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:x']) {
+    const id = `bad-${url.length}`;
+    server.push({ type: 'prompt', sessionId: 's1', prompt: { ...web, id, url } });
+    await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt' && e.event.prompt.id === id), 'prompt event');
+    await assert.rejects(controller.call('auth.openUrl', { promptId: id }), code('auth.unsafe_url'), url);
+  }
+  server.push({ type: 'prompt_closed', sessionId: 's1', promptId: 'bad-13', reason: 'completed' });
+  await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt_closed'), 'closed event');
+  await assert.rejects(controller.call('auth.openUrl', { promptId: 'bad-13' }), code('auth.no_prompt'));
+  assert.equal(opened.length, 1);
+});
+
+test('helper events reach listeners as they are; notifications follow the setting', async (t) => {
+  const { controller, server, events, notes } = await fixture(t);
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => notes.length === 1, 'a notification');
+  assert.deepEqual(notes, ['Postern: connected']);
+  await controller.call('settings.update', { notifications: false });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => events.filter((e) => e.type === 'helper').length === 2, 'second event');
+  assert.equal(notes.length, 1);
+});

@@ -1,0 +1,218 @@
+import { APP_METHODS, AppCallError } from '../api/app-api';
+import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEntry } from '../api/app-api';
+import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } from '../../native-helper/api/index';
+import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
+import type { HelperLink } from '../helper/helper-link';
+import { checkProfile } from '../profiles/profile-verdict';
+import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
+import type { SettingsStore } from '../settings/settings-store';
+import { notificationFor } from './notifications';
+
+/** What the controller needs of the helper link (HelperLink; a fake in tests). */
+export type HelperPort = Pick<HelperLink, 'state' | 'session' | 'call' | 'onEvent' | 'onChange'>;
+
+export interface AppControllerDeps {
+  profiles: ProfileStore;
+  credentials: CredentialStore;
+  settings: SettingsStore;
+  helper: HelperPort;
+  /** Opens an http(s) URL in the system browser (the caller has checked the scheme). */
+  openExternal(url: string): void;
+  notify?(title: string, body: string): void;
+  setLaunchAtLogin?(enabled: boolean): void;
+}
+
+type Handlers = { [M in AppMethod]: (params: AppParams<M>) => Promise<AppResult<M>> | AppResult<M> };
+
+/**
+ * Everything the window can ask of the main process, as plain code (no Electron): the
+ * Electron IPC handler and the browser-mode bridge both call `call`, which validates the
+ * params against the one schema in electron/api before anything runs.
+ */
+export class AppController {
+  readonly #listeners = new Set<(event: AppEvent) => void>();
+  readonly #handlers: Handlers;
+  /** Credentials the user asked to remember, saved once the tunnel proves them right. */
+  #toRemember: { profileId: string; credentials: SavedCredentials } | undefined;
+  #connectingProfileId: string | undefined;
+  #usedSavedCredentials = false;
+  /** The open question as the events tell it (the session copy lags by one status read). */
+  #openPrompt: Prompt | undefined;
+
+  constructor(private readonly deps: AppControllerDeps) {
+    this.#handlers = this.#createHandlers();
+    deps.helper.onEvent((event) => this.#onHelperEvent(event));
+    deps.helper.onChange(() => {
+      if (deps.helper.state.state !== 'connected') this.#openPrompt = undefined; // a helper that went away took its question along
+      this.#emitSnapshot();
+    });
+  }
+
+  async call(method: string, params: unknown): Promise<unknown> {
+    if (!Object.hasOwn(APP_METHODS, method)) throw new AppCallError('app.unknown_method', `There is no method ${method}.`);
+    const schema = APP_METHODS[method as AppMethod].params;
+    const parsed = schema.safeParse(params ?? {});
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'params').join(', ');
+      throw new AppCallError('app.bad_request', `Bad parameters for ${method}: ${fields}.`);
+    }
+    const handler = this.#handlers[method as AppMethod] as (p: unknown) => unknown;
+    return handler(parsed.data);
+  }
+
+  snapshot(): AppSnapshot {
+    return {
+      helper: this.deps.helper.state,
+      profiles: this.deps.profiles.list().map((profile) => this.#entry(profile)),
+      session: this.deps.helper.session,
+      settings: this.deps.settings.get(),
+      rememberAvailable: this.deps.credentials.available,
+    };
+  }
+
+  onEvent(listener: (event: AppEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #createHandlers(): Handlers {
+    const { profiles, credentials, settings } = this.deps;
+    return {
+      'app.snapshot': () => this.snapshot(),
+      'profiles.preview': ({ fileName, text }) => checkProfile(fileName, text).verdict,
+      'profiles.import': ({ fileName, text, name }) => this.#changed(this.#entry(profiles.import(fileName, text, name))),
+      'profiles.rename': ({ id, name }) => this.#changed(this.#entry(profiles.rename(id, name))),
+      'profiles.delete': ({ id }) => {
+        profiles.delete(id);
+        credentials.forget(id);
+        return this.#changed({});
+      },
+      'profiles.forgetCredentials': ({ id }) => {
+        credentials.forget(id);
+        return this.#changed({});
+      },
+      'tunnel.connect': ({ profileId }) => this.#connect(profileId),
+      'tunnel.disconnect': async () => {
+        await this.#helperCall('tunnel.disconnect', {});
+        return {};
+      },
+      'auth.answer': ({ remember, ...answer }) => this.#answer(answer, remember ?? false),
+      'auth.cancel': async ({ promptId }) => {
+        await this.#helperCall('auth.cancel', { promptId });
+        return {};
+      },
+      'auth.openUrl': ({ promptId }) => this.#openUrl(promptId),
+      'log.recent': async ({ limit }) => this.#helperCall('log.recent', limit === undefined ? {} : { limit }),
+      'settings.update': (change) => {
+        const updated = settings.update(change);
+        if (change.launchAtLogin !== undefined) this.deps.setLaunchAtLogin?.(change.launchAtLogin);
+        return this.#changed(updated);
+      },
+    };
+  }
+
+  async #connect(profileId: string): Promise<Record<string, never>> {
+    const profile = this.deps.profiles.get(profileId);
+    const saved = this.deps.credentials.load(profileId);
+    this.#connectingProfileId = profileId;
+    this.#usedSavedCredentials = saved !== undefined;
+    this.#toRemember = undefined;
+    await this.#helperCall('tunnel.connect', { profile: { name: profile.name, text: this.deps.profiles.text(profileId) }, ...(saved ? { credentials: saved } : {}) });
+    return {};
+  }
+
+  async #answer(answer: { promptId: string; username?: string; password?: string; response?: string }, remember: boolean): Promise<Record<string, never>> {
+    const prompt = this.#currentPrompt();
+    await this.#helperCall('auth.answer', answer);
+    // Only a username and password are ever kept; one-time codes and challenge answers never.
+    const rememberable = prompt?.id === answer.promptId && (prompt.kind === 'credentials' || prompt.kind === 'static_challenge');
+    if (remember && rememberable && this.deps.credentials.available && this.#connectingProfileId && answer.password !== undefined) {
+      const username = answer.username ?? prompt.username ?? '';
+      this.#toRemember = { profileId: this.#connectingProfileId, credentials: { username, password: answer.password } };
+    }
+    return {};
+  }
+
+  #openUrl(promptId: string): Record<string, never> {
+    const prompt = this.#currentPrompt();
+    if (!prompt || prompt.id !== promptId || prompt.kind !== 'web_auth' || !prompt.url) {
+      throw new AppCallError('auth.no_prompt', 'No web sign-in is waiting.');
+    }
+    // The URL comes from the VPN server: never hand the OS a file:, javascript: or custom-scheme link.
+    if (!isWebUrl(prompt.url)) throw new AppCallError('auth.unsafe_url', 'Only http and https addresses are opened.');
+    this.deps.openExternal(prompt.url);
+    return {};
+  }
+
+  #currentPrompt(): Prompt | undefined {
+    return this.#openPrompt ?? this.deps.helper.session?.prompt ?? undefined;
+  }
+
+  async #helperCall<M extends HelperMethod>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    const result = await this.deps.helper.call(method, params);
+    if (!result.ok) throw new AppCallError(result.error.code, result.error.message);
+    return result.value;
+  }
+
+  #onHelperEvent(event: HelperEvent): void {
+    if (event.type === 'prompt') this.#openPrompt = event.prompt;
+    if (event.type === 'prompt_closed' && this.#openPrompt?.id === event.promptId) this.#openPrompt = undefined;
+    if (event.type === 'state' && event.state === 'disconnected') this.#openPrompt = undefined;
+    this.#emit({ type: 'helper', event });
+    if (event.type === 'state') this.#onState(event);
+    if (this.deps.settings.get().notifications) {
+      const note = notificationFor(event);
+      if (note) this.deps.notify?.(note.title, note.body);
+    }
+  }
+
+  #onState(event: Extract<HelperEvent, { type: 'state' }>): void {
+    const profileId = this.#connectingProfileId;
+    if (event.state === 'connected' && this.#toRemember) {
+      this.deps.credentials.save(this.#toRemember.profileId, this.#toRemember.credentials);
+      this.#toRemember = undefined;
+      this.#emitSnapshot();
+    }
+    if (event.state === 'disconnected') {
+      // Saved credentials the server refused are wrong now: forget them so the next connect asks.
+      if (profileId && this.#usedSavedCredentials && event.error?.code.startsWith('auth.failed')) this.deps.credentials.forget(profileId);
+      this.#toRemember = undefined;
+      this.#usedSavedCredentials = false;
+    }
+  }
+
+  #entry(profile: StoredProfile): ProfileEntry {
+    const username = this.deps.credentials.usernameOf(profile.id);
+    return {
+      id: profile.id, name: profile.name, remotes: profile.remotes, asks: profile.asks, importedAtMs: profile.importedAtMs,
+      hasSavedCredentials: username !== undefined, ...(username === undefined ? {} : { savedUsername: username }),
+    };
+  }
+
+  #changed<T>(result: T): T {
+    this.#emitSnapshot();
+    return result;
+  }
+
+  #emitSnapshot(): void {
+    this.#emit({ type: 'snapshot', snapshot: this.snapshot() });
+  }
+
+  #emit(event: AppEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}
+
+/** The controller with its dependencies; `call` and `onEvent` are what the IPC handler and the web bridge use. */
+export function createAppController(deps: AppControllerDeps): AppController {
+  return new AppController(deps);
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -23,7 +23,23 @@ function ensureBuilt(part, output) {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+/**
+ * Development convenience: the app needs the privileged helper. As root, start one for
+ * this session when none is listening; otherwise say how (the app shows it too).
+ */
+function ensureHelper() {
+  const socket = process.env.POSTERN_SOCKET || '/run/postern/postern.sock';
+  if (existsSync(socket)) return undefined;
+  if (process.getuid?.() !== 0) {
+    console.log('postern: no helper is running; start it in another terminal with: sudo npx postern helper');
+    return undefined;
+  }
+  console.log('postern: starting the helper for this session (postern helper)');
+  return spawn(process.execPath, ['bin/postern.mjs', 'helper'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 ensureBuilt('renderer', 'dist/renderer/index.html');
+const helper = ensureHelper();
 const binary = electronBinary();
 const [program, args] = binary
   ? (ensureBuilt('electron', 'dist/electron/main.cjs'), [binary, ['dist/electron/main.cjs']])
@@ -31,4 +47,8 @@ const [program, args] = binary
     [process.execPath, ['--import', 'tsx', 'electron/web/web-main.ts']]);
 const child = spawn(program, args, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code) => process.exit(code ?? 0));
+child.on('exit', (code) => {
+  // The helper we started takes its tunnel down (routes and DNS restored) on SIGTERM.
+  if (helper) helper.once('exit', () => process.exit(code ?? 0)).kill('SIGTERM');
+  else process.exit(code ?? 0);
+});

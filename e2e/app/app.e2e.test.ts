@@ -87,6 +87,10 @@ appTest('drop a good profile and a broken one; connect; pings move the graph; di
   assert.notEqual(await page.getByTestId('total-in').textContent(), '0 B');
   await assertAccessible(page, 'connected');
   await screenshot(page, '04-connected');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await assertAccessible(page, 'connected, dark theme');
+  await screenshot(page, '04-connected-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.getByTestId('disconnect-button').click();
   await page.getByTestId('connect-button').waitFor({ timeout: 15_000 });
@@ -112,6 +116,7 @@ appTest('static challenge and CR_TEXT dialogs complete against the server\'s man
   await page.getByTestId('auth-password').fill('correct horse');
   await page.getByTestId('auth-response').fill('123456');
   await page.keyboard.press('Enter');
+  await page.getByTestId('auth-dialog').waitFor({ state: 'detached' });
 
   const connect = await management.waitForEvent((e) => e.kind === 'client' && e.type === 'CONNECT', 15_000);
   assert.ok(connect.kind === 'client');
@@ -162,6 +167,17 @@ appTest('web sign-in shows the URL, counts down, and completes from the server s
   await management.clientAuthNt(connect.cid, connect.kid ?? 0);
   await page.getByTestId('assigned-ipv4').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('auth-dialog').count(), 0);
+
+  // Escape cancels a question, and with it the connection attempt.
+  await page.getByTestId('disconnect-button').click();
+  await page.getByTestId('connect-button').waitFor({ timeout: 15_000 });
+  await page.getByTestId('connect-button').click();
+  await page.locator('[data-testid="auth-dialog"][data-kind="credentials"]').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('auth-dialog').waitFor({ state: 'detached' });
+  await page.getByTestId('error-banner').waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('error-banner').getAttribute('data-code'), 'auth.cancelled');
+  await page.getByTestId('connect-button').waitFor();
 });
 
 appTest('killing the helper mid-session leaves a truthful window; a restarted helper is picked up again', async (t) => {

@@ -32,7 +32,7 @@ export function ConnectionPanel({ profile }: { profile: ProfileEntry | undefined
       {mine && BUSY.has(active.state) && <Phase state={active.state} sinceMs={active.startedAtMs} />}
       {mine && active.state === 'connected' && active.tunnel && (
         <dl className="tunnel-details">
-          <dt>Server</dt><dd>{active.tunnel.server.host} ({active.tunnel.server.address}:{active.tunnel.server.port}/{active.tunnel.server.proto})</dd>
+          <dt>Server</dt><dd>{serverText(active.tunnel.server)}</dd>
           <dt>Your address</dt><dd data-testid="assigned-ipv4">{active.tunnel.ipv4 ?? '—'}</dd>
           {active.tunnel.ipv6 && <><dt>IPv6</dt><dd data-testid="assigned-ipv6">{active.tunnel.ipv6}</dd></>}
           <dt>Cipher</dt><dd data-testid="connection-cipher">{active.tunnel.cipher}</dd>
@@ -75,4 +75,10 @@ function Traffic() {
       <TrafficGraph samples={samples} />
     </section>
   );
+}
+
+/** `vpn.example.org (203.0.113.7:1194/udp)`, or just the address when the profile named one. */
+function serverText(server: { host: string; address: string; port: number; proto: string }): string {
+  const where = `${server.address}:${server.port}/${server.proto}`;
+  return server.host === server.address ? where : `${server.host} (${where})`;
 }

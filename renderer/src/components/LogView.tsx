@@ -14,7 +14,7 @@ export function LogView() {
   };
   return (
     <details className="log" open={false}>
-      <summary>Log ({log.length} lines)</summary>
+      <summary>Log ({log.length} {log.length === 1 ? 'line' : 'lines'})</summary>
       <div className="log-buttons">
         <button type="button" data-testid="log-copy" onClick={() => void navigator.clipboard?.writeText(text())}>Copy</button>
         <button type="button" data-testid="log-export" onClick={exportFile}>Export…</button>

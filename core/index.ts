@@ -21,6 +21,7 @@ export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
 export type { AuthPolicy } from './auth/auth-policy';
 export type { PhaseChange, SessionPhase, SessionEnd, SessionLog, LogLevel, Counters } from './session/events';
+export { emptyTunnelConfig } from './control/tunnel-config-types';
 export type {
   TunnelConfig, Topology, PushedRoute, PushedRouteIpv6, RedirectGateway, DnsConfig, DnsServerOption,
 } from './control/tunnel-config-types';

@@ -3,13 +3,13 @@
 // server side is driven through management-client-auth (client-auth-nt, -deny, -pending-auth, -kill).
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { startLab, type Lab } from '../../e2e/lab/lab';
+import type { Lab } from '../../e2e/lab/lab';
+import { startManagedLab } from '../../e2e/lab/managed-lab';
+import type { ClientEvent } from '../../e2e/lab/managed-lab';
 import { labTest } from '../../e2e/lab/lab-test';
-import type { ManagementClient, ManagementEvent } from '../../e2e/lab/management';
+import type { ManagementClient } from '../../e2e/lab/management';
 import { startAuthClient, waitUntil, type AuthClient } from '../../e2e/lab/auth-client';
 import { Secret } from '../wire/secret';
-
-type ClientEvent = Extract<ManagementEvent, { kind: 'client' }>;
 
 interface AuthLab {
   lab: Lab;
@@ -24,7 +24,7 @@ const transcripts: string[] = [];
 const secretsUsed = new Set<string>();
 
 async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []): Promise<AuthLab> {
-  const lab = await startLab({ proto: 'udp', managementClientAuth: true, serverConfig });
+  const { lab, management, nextClientEvent } = await startManagedLab(serverConfig);
   const clients: AuthClient[] = [];
   t.after(async () => {
     for (const client of clients) {
@@ -33,10 +33,6 @@ async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []
     }
     await lab.stop();
   });
-  const management = lab.management;
-  assert.ok(management);
-  await management.ready;
-  let seen = management.events.length;
   return {
     lab, management,
     connect: (extra = []) => {
@@ -44,11 +40,7 @@ async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []
       clients.push(client);
       return client;
     },
-    next: async (type) => {
-      const event = await management.waitForClientEvent(type, 15_000, seen);
-      seen = management.events.indexOf(event) + 1;
-      return event;
-    },
+    next: nextClientEvent,
   };
 }
 

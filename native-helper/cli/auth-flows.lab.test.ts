@@ -2,17 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
-import { startLab } from '../../e2e/lab/lab';
 import type { Lab } from '../../e2e/lab/lab';
+import { startManagedLab } from '../../e2e/lab/managed-lab';
+import type { ClientEvent } from '../../e2e/lab/managed-lab';
 import { labTest } from '../../e2e/lab/lab-test';
-import type { ManagementClient, ManagementEvent } from '../../e2e/lab/management';
+import type { ManagementClient } from '../../e2e/lab/management';
 import { POSTERN_BIN, PosternProcess } from './testing/postern-process';
 
 // Every sign-in flow of an OpenVPN 2.6 server, end to end through `postern connect --json`:
 // prompts arrive as JSON lines, answers go in on stdin, and the server side is driven
 // through the real server's management interface (management-client-auth).
-
-type ClientEvent = Extract<ManagementEvent, { kind: 'client' }>;
 
 interface AuthLab {
   lab: Lab;
@@ -26,16 +25,12 @@ interface AuthLab {
 }
 
 async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []): Promise<AuthLab> {
-  const lab = await startLab({ proto: 'udp', managementClientAuth: true, serverConfig });
+  const { lab, management, nextClientEvent } = await startManagedLab(serverConfig);
   const processes: PosternProcess[] = [];
   t.after(async () => {
     for (const process of processes) await process.stop('SIGKILL');
     await lab.stop();
   });
-  const management = lab.management;
-  assert.ok(management);
-  await management.ready;
-  let seen = management.events.length;
   return {
     lab, management,
     connect: (extra = []) => {
@@ -46,11 +41,7 @@ async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []
       t.after(() => rmSync(path, { force: true }));
       return process;
     },
-    nextClientEvent: async (type) => {
-      const event = await management.waitForEvent((e) => e.kind === 'client' && e.type === type, 15_000, seen);
-      seen = management.events.indexOf(event) + 1;
-      return event as ClientEvent;
-    },
+    nextClientEvent,
     output: () => processes.map((p) => `${p.lines.map((l) => JSON.stringify(l)).join('\n')}\n${p.stderr.join('')}`).join('\n'),
   };
 }

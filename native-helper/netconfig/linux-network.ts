@@ -1,4 +1,5 @@
-import type { Result, TunnelConfig } from '../../core/index';
+import type { Result } from '../../core/index';
+import type { NetworkRequest as PortRequest } from '../tunnel/network-port';
 import type { NetconfigRunners } from './command-runner';
 import { systemRunners } from './command-runner';
 import { applyNetworkPlan } from './apply-network-plan';
@@ -21,12 +22,7 @@ export interface LinuxNetworkOptions {
   dns?: 'auto' | 'systemd-resolved' | 'resolv-conf' | 'none';
 }
 
-export interface NetworkRequest {
-  tunName: string;
-  mtuBytes: number;
-  config: TunnelConfig;
-  serverAddress: string;
-  serverFamily: 4 | 6;
+export interface NetworkRequest extends PortRequest {
   /** The device's MTU before; undo restores it. Only for persistent devices (tests). */
   originalMtuBytes?: number;
 }

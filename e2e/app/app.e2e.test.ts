@@ -140,6 +140,10 @@ appTest('static challenge and CR_TEXT dialogs complete against the server\'s man
   await management.clientAuthNt(answer.cid, answer.kid ?? 0);
   await page.getByTestId('assigned-ipv4').waitFor({ timeout: 15_000 });
   assert.equal(await page.getByTestId('auth-dialog').count(), 0, 'the dialog is gone once connected');
+  // Nothing typed survives anywhere in the window: not in the log, not in the page.
+  await page.locator('summary', { hasText: 'Log' }).click();
+  const everything = await page.content();
+  for (const secret of ['correct horse', '123456', '5150']) assert.equal(everything.includes(secret), false, 'a secret is in the page');
 });
 
 appTest('web sign-in shows the URL, counts down, and completes from the server side', async (t) => {
@@ -182,7 +186,11 @@ appTest('web sign-in shows the URL, counts down, and completes from the server s
 
 appTest('killing the helper mid-session leaves a truthful window; a restarted helper is picked up again', async (t) => {
   const { app, page } = await openApp(t);
-  await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
+  // This time through the file picker instead of a drop.
+  await page.getByTestId('file-input').setInputFiles({ name: 'lab.ovpn', mimeType: 'application/x-openvpn-profile', buffer: Buffer.from(app.lab.clientProfile({ remote: 'link' })) });
+  await page.getByTestId('import-name').fill('Lab');
+  await page.getByTestId('import-confirm').click();
+  await page.locator('[data-testid="profile-item"][data-profile-name="Lab"]').waitFor();
   await page.getByTestId('connect-button').click();
   await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { Lab } from '../../e2e/lab/lab';
 import { startManagedLab } from '../../e2e/lab/managed-lab';
@@ -253,4 +255,32 @@ labTest('on a terminal: the username is echoed, the password is not, and Ctrl-C 
   const code = await new Promise<number | null>((resolve) => terminal.once('exit', resolve));
   assert.equal(code, 0, `Ctrl-C ends with exit 0:\n${screen}`);
   assert.match(screen, /Disconnected/);
+});
+
+labTest('through the helper: the prompt reaches the CLI that owns the session, its answer signs in, and the helper keeps the tunnel', async (t) => {
+  const auth = await startAuthLab(t);
+  const socketDir = mkdtempSync(join(tmpdir(), 'postern-auth-sock-'));
+  const socketPath = join(socketDir, 'postern.sock');
+  const helper = new PosternProcess(auth.lab.clientNs, ['helper', '--socket', socketPath]);
+  t.after(async () => {
+    await helper.stop('SIGTERM');
+    rmSync(socketDir, { recursive: true, force: true });
+  });
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(socketPath) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const path = `${auth.lab.dir}/via-helper.ovpn`;
+  writeFileSync(path, auth.lab.clientProfile({ remote: 'link', extra: ['auth-user-pass', 'static-challenge "Code from your app" 0'] }), { mode: 0o600 });
+  const client = new PosternProcess(auth.lab.clientNs, ['connect', path, '--helper', '--socket', socketPath, '--json']);
+  t.after(() => client.stop('SIGKILL'));
+  const asked = await prompt(client, 'static_challenge');
+  assert.equal(asked['echo'], false);
+  client.send({ id: asked['id'], username: 'grace', password: PASSWORD, response: '424242' });
+  const connect = await auth.nextClientEvent('CONNECT');
+  assert.equal(connect.env['username'], 'grace');
+  await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  assert.equal(await client.exited, 0, `connected through the helper:\n${client.stderr.join('')}`);
+  const status = new PosternProcess(undefined, ['status', '--socket', socketPath, '--json']);
+  assert.equal(await status.exited, 0);
+  assert.equal((status.lines[0]?.['session'] as { state?: string } | undefined)?.state, 'connected', 'the helper holds the tunnel after the CLI left');
+  assertNoSecrets(`${auth.output()}${client.lines.map((l) => JSON.stringify(l)).join('\n')}${helper.stderr.join('')}`, [PASSWORD, '424242']);
 });

@@ -108,14 +108,17 @@ test('rollbackStaleJournals skips a journal whose writer still runs and undoes o
   assert.deepEqual(await rollbackStaleJournals(join(dir, 'missing'), runners), []);
 });
 
-test('rollbackStaleJournals leaves a dead writer\'s journal from another network namespace alone', async (t) => {
+test('a dead writer\'s journal from another namespace: left alone while that namespace lives, removed (not replayed) once it is gone', async (t) => {
   const dir = await tempDir(t);
   await mkdir(dir, { recursive: true });
   const foreignPath = join(dir, 'tunother-1-abcdef.journal');
   await writeFile(foreignPath, encodeJournalRecord({ ...HEADER, pid: process.pid, pidStartTicks: 'not-a-start-time', tunName: 'tunother', netns: 'net:[1]' })
     + encodeJournalRecord({ kind: 'undo', id: 1, action: { kind: 'ip', argv: ['link', 'set', 'dev', 'tunother', 'down'] } }), { mode: 0o600 });
   const { runners, calls } = recorder();
-  assert.deepEqual(await rollbackStaleJournals(dir, runners), []);
-  assert.deepEqual(calls, [], 'its routes live in that namespace; replaying them here would touch ours');
-  assert.deepEqual(await readdir(dir), ['tunother-1-abcdef.journal']);
+  assert.deepEqual(await rollbackStaleJournals(dir, runners, async () => new Set(['net:[1]'])), []);
+  assert.deepEqual(await readdir(dir), ['tunother-1-abcdef.journal'], 'its routes live in that namespace; a helper there will undo them');
+  const reports = await rollbackStaleJournals(dir, runners, async () => new Set());
+  assert.deepEqual(reports.map((r) => r.undone), [0]);
+  assert.deepEqual(calls, [], 'nothing is replayed here: replaying would touch our own namespace');
+  assert.deepEqual(await readdir(dir), []);
 });

@@ -85,9 +85,12 @@ export class LinuxNetwork {
 
   private async discover(request: NetworkRequest): Promise<Result<{ originalGateway4?: OriginalGateway; originalGateway6?: OriginalGateway }, NetconfigError>> {
     const { runIp } = this.runners;
-    const toServer = await discoverGateway(runIp, request.serverAddress, request.serverFamily);
+    // Independent questions to the kernel: asked at the same time.
+    const [toServer, other] = await Promise.all([
+      discoverGateway(runIp, request.serverAddress, request.serverFamily),
+      discoverDefaultGateway(runIp, request.serverFamily === 4 ? 6 : 4),
+    ]);
     if (!toServer.ok) return toServer;
-    const other = await discoverDefaultGateway(runIp, request.serverFamily === 4 ? 6 : 4);
     const [v4, v6] = request.serverFamily === 4 ? [toServer.value, other] : [other, toServer.value];
     return { ok: true, value: { ...(v4 ? { originalGateway4: v4 } : {}), ...(v6 ? { originalGateway6: v6 } : {}) } };
   }

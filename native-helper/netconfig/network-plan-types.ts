@@ -30,6 +30,11 @@ export interface PlanInput {
    * vanishes when closed, so production leaves this out; tests on persistent devices set it.
    */
   originalMtuBytes?: number;
+  /**
+   * The device was just created with mtuBytes and is up (the helper's TUN addon does both
+   * through ioctls): no `ip link` step is needed, which saves two process spawns per connect.
+   */
+  deviceReady?: boolean;
 }
 
 /** One `ip` command and the command that takes it back (argv without the leading `ip`). */

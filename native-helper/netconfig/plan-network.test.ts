@@ -29,6 +29,10 @@ test('topology subnet: MTU, up, local/prefix; undo takes the address and link ba
   assert.deepEqual(plan.warnings, []);
 });
 
+test('a device the helper just created (MTU set, up) needs only its addresses', () => {
+  assert.deepEqual(applied(planNetwork(input({ deviceReady: true }))), ['addr add 10.8.0.2/24 dev tun7']);
+});
+
 test('originalMtuBytes makes the MTU step undoable', () => {
   const plan = planNetwork(input({ originalMtuBytes: 1400 }));
   assert.deepEqual(plan.steps[0]?.undo, ['link', 'set', 'dev', 'tun7', 'mtu', '1400']);

@@ -27,7 +27,8 @@ export function planNetwork(input: PlanInput): NetworkPlan {
   };
 }
 
-function planLink({ tunName, mtuBytes, originalMtuBytes }: PlanInput): NetworkStep[] {
+function planLink({ tunName, mtuBytes, originalMtuBytes, deviceReady }: PlanInput): NetworkStep[] {
+  if (deviceReady) return [];
   return [
     {
       description: `set the MTU of ${tunName} to ${mtuBytes} bytes`,

@@ -1,4 +1,4 @@
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { UndoAction } from './network-plan-types';
 import type { NetconfigRunners } from './command-runner';
@@ -64,9 +64,14 @@ export async function undoNetwork(journal: Journal | string, runners: NetconfigR
 /**
  * At helper start: undo every journal whose writer is no longer alive (crashed, killed).
  * A journal whose pid still runs with the same start time belongs to a live helper; one
- * written in another network namespace is left for a helper running there.
+ * written in another network namespace is left for a helper running there, unless that
+ * namespace is gone (its routes went with it): then the journal is only removed.
  */
-export async function rollbackStaleJournals(dir: string, runners: NetconfigRunners = systemRunners()): Promise<UndoReport[]> {
+export async function rollbackStaleJournals(
+  dir: string,
+  runners: NetconfigRunners = systemRunners(),
+  namespacesInUse: () => Promise<Set<string>> = networkNamespacesInUse,
+): Promise<UndoReport[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.endsWith(JOURNAL_SUFFIX)).sort();
@@ -75,26 +80,44 @@ export async function rollbackStaleJournals(dir: string, runners: NetconfigRunne
   }
   const reports: UndoReport[] = [];
   const netns = await currentNetworkNamespace();
+  let liveNamespaces: Set<string> | undefined;
   for (const name of names) {
     const path = join(dir, name);
-    if (await isOwnerAlive(path) || await isFromOtherNamespace(path, netns)) continue;
+    const decoded = decodeJournal(await readFile(path, 'utf8').catch(() => ''));
+    const header = decoded.ok ? decoded.value.header : undefined;
+    if (header && await isOwnerAlive(header.pid, header.pidStartTicks)) continue;
+    const written = header?.netns;
+    if (written !== undefined && netns !== undefined && written !== netns) {
+      liveNamespaces ??= await namespacesInUse();
+      if (liveNamespaces.has(written)) continue;
+      const report: UndoReport = { journalPath: path, undone: 0, alreadyGone: 0, failures: [] };
+      await removeJournalFiles(path, report);
+      reports.push(report);
+      continue;
+    }
     reports.push(await undoNetwork(path, runners));
   }
   return reports;
 }
 
-async function isOwnerAlive(path: string): Promise<boolean> {
-  const decoded = decodeJournal(await readFile(path, 'utf8').catch(() => ''));
-  if (!decoded.ok) return false;
-  const { pid, pidStartTicks } = decoded.value.header;
+async function isOwnerAlive(pid: number, pidStartTicks: string): Promise<boolean> {
   const ticks = await processStartTicks(pid);
   return ticks !== undefined && ticks === pidStartTicks;
 }
 
-async function isFromOtherNamespace(path: string, netns: string | undefined): Promise<boolean> {
-  const decoded = decodeJournal(await readFile(path, 'utf8').catch(() => ''));
-  const written = decoded.ok ? decoded.value.header.netns : undefined;
-  return written !== undefined && netns !== undefined && written !== netns;
+/** Every network namespace some process lives in or `ip netns` keeps (bind mounts in /run/netns). */
+export async function networkNamespacesInUse(): Promise<Set<string>> {
+  const found = new Set<string>();
+  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((entry) => /^\d+$/.test(entry));
+  for (const pid of pids) {
+    const link = await readlink(`/proc/${pid}/ns/net`).catch(() => undefined);
+    if (link) found.add(link);
+  }
+  for (const name of await readdir('/run/netns').catch(() => [] as string[])) {
+    const inode = await stat(join('/run/netns', name)).then((info) => info.ino, () => undefined);
+    if (inode !== undefined) found.add(`net:[${inode}]`);
+  }
+  return found;
 }
 
 /** 'done', 'gone', or a one-line failure. */

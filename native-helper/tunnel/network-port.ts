@@ -8,6 +8,8 @@ export interface NetworkRequest {
   /** The VPN server's address: it keeps a route through the original gateway. */
   serverAddress: string;
   serverFamily: 4 | 6;
+  /** The device was just created with mtuBytes and brought up: only addresses, routes and DNS are left. */
+  deviceReady?: boolean;
 }
 
 /** What was applied, for the `tunnel` event (plain words, no secrets). */

@@ -147,7 +147,7 @@ export class TunnelController {
     }
     const tun = this.#tun;
     tun.onDidFail((error) => this.#fail('tunnel.tun_failed', `The tunnel device stopped working: ${error.message}`));
-    const applied = await this.options.network.apply({ tunName: tun.name, mtuBytes, config: info.config, serverAddress: info.remote.address, serverFamily: info.remote.family });
+    const applied = await this.options.network.apply({ tunName: tun.name, mtuBytes, config: info.config, serverAddress: info.remote.address, serverFamily: info.remote.family, deviceReady: true });
     if (!applied.ok) {
       this.#fail(applied.error.code, applied.error.message);
       return;

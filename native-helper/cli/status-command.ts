@@ -1,8 +1,6 @@
 import type { SessionStatus } from '../api/index';
 import type { CommandIo } from './check-command';
-import { parseCommandArgs } from './command-args';
-import { printError, withHelper } from './helper-session';
-import { SOCKET_OPTION, resolveSocketPath } from './socket-option';
+import { parsePlainHelperArgs, printError, withHelper } from './helper-session';
 
 export const STATUS_USAGE = 'usage: postern status [--json] [--socket PATH]';
 
@@ -12,14 +10,10 @@ export const STATUS_USAGE = 'usage: postern status [--json] [--socket PATH]';
  * With --json, one line: the helper's status result ({"session": …}).
  */
 export async function runStatus(args: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const parsed = parseCommandArgs(args, { booleans: ['--json'], values: [SOCKET_OPTION] });
-  if (!parsed.ok || parsed.value.positional.length > 0) {
-    io.err(`postern status: ${parsed.ok ? 'no arguments expected' : parsed.error}\n${STATUS_USAGE}\n`);
-    return 2;
-  }
-  const json = parsed.value.flags.has('--json');
-  const report = { command: 'status', json };
-  return withHelper(resolveSocketPath(parsed.value.values, env), io, report, async (connection) => {
+  const parsed = parsePlainHelperArgs('status', STATUS_USAGE, args, io, env);
+  if (typeof parsed === 'number') return parsed;
+  const { json, socketPath, report } = parsed;
+  return withHelper(socketPath, io, report, async (connection) => {
     const status = await connection.call('tunnel.status', {});
     if (!status.ok) return printError(io, report, status.error);
     io.out(json ? `${JSON.stringify(status.value)}\n` : formatStatus(status.value.session, Date.now()));

@@ -60,8 +60,11 @@ export interface Remote {
 export interface MssfixSetting {
   /** 0 disables mssfix. */
   bytes: number;
-  /** `mtu`: the value is a full-packet MTU; `fixed`: exactly this TCP MSS; `default`: 2.x semantics. */
-  mode: 'default' | 'mtu' | 'fixed';
+  /**
+   * `default`: no size given, 2.6's "1492 mtu"; `payload`: `mssfix N`, N bytes of UDP
+   * payload; `mtu`: N bytes including the outer IP and UDP headers; `fixed`: a TCP MSS of N − 40.
+   */
+  mode: 'default' | 'payload' | 'mtu' | 'fixed';
 }
 
 export interface HttpProxy {

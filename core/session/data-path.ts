@@ -1,6 +1,8 @@
 import { encodeCompressionFraming, decodeCompressionFraming, type CompressionFraming } from '../data/compression';
 import { readDataKeyId } from '../data/data-header';
 import { PING_PAYLOAD, isPing, isOccExit } from '../data/ping-occ';
+import { clampTcpMss } from '../data/mss-clamp';
+import { mssLimit } from '../data/mss-limit';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { KeyState } from './key-state';
 import { selectEncryptionKey } from './key-selection';
@@ -22,24 +24,35 @@ export class DataPath {
   #framing: CompressionFraming;
   #allowDecompression: boolean;
   #peerId: number | undefined;
+  /** mssfix: the TCP MSS that still fits one outer packet; undefined when off. */
+  #maxMss: number | undefined;
 
-  constructor(settings: SessionSettings, private readonly sinks: DataPathSinks) {
+  constructor(private readonly settings: SessionSettings, private readonly sinks: DataPathSinks) {
     this.#framing = settings.compression;
     this.#allowDecompression = settings.allowDecompression;
   }
 
-  /** Pushed compression and peer-id apply from the first data packet on. */
-  configure(config: TunnelConfig): void {
+  /** Pushed compression, peer-id and the negotiated cipher apply from the first data packet on. */
+  configure(config: TunnelConfig, cipher: string): void {
     if (config.compression) {
       this.#framing = config.compression.framing;
       // A server that pushes real compression may send compressed packets; asymmetric:
       // we decompress when allowed, and never compress ourselves (protocol.md §8).
     }
     this.#peerId = config.peerId;
+    const { mssfix, auth, transport, outerFamily } = this.settings;
+    this.#maxMss = mssfix && mssLimit({ mssfix, cipher, auth, peerId: config.peerId !== undefined, compression: this.#framing, transport, family: outerFamily ?? 4 });
+  }
+
+  /** The TCP MSS in use by mssfix (for the log), undefined when off. */
+  get maxMss(): number | undefined {
+    return this.#maxMss;
   }
 
   /** Returns false when the packet was dropped. */
   send(ipPacket: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+    // Both directions, as 2.x does: the SYN leaving and the SYN-ACK coming back.
+    if (this.#maxMss !== undefined) clampTcpMss(ipPacket, this.#maxMss);
     return this.sendControlPayload(ipPacket, keys, nowMs);
   }
 
@@ -89,6 +102,7 @@ export class DataPath {
       return 0;
     }
     if (ip.length === 0) return 0;
+    if (this.#maxMss !== undefined) clampTcpMss(ip, this.#maxMss);
     this.sinks.deliver(ip);
     return ip.length;
   }

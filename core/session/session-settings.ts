@@ -59,4 +59,8 @@ export interface SessionSettings {
     tlsTimeoutSeconds: number;
   };
   explicitExitNotify?: number;
+  /** mssfix from the profile (2.x default 1492, `default` mode); absent or 0 bytes: off. */
+  mssfix?: { bytes: number; mode: 'default' | 'payload' | 'mtu' | 'fixed' };
+  /** The outer packets' IP family, for `mssfix N mtu` (set per attempt). */
+  outerFamily?: 4 | 6;
 }

@@ -380,7 +380,8 @@ export class Session {
     this.#cipherName = cipher.value;
     this.#pushRequestAtMs = undefined;
     this.#keepalive.configure(config.pingSeconds, config.pingRestartSeconds);
-    this.#data.configure(config);
+    this.#data.configure(config, cipher.value);
+    if (this.#data.maxMss !== undefined) this.#log('debug', `mssfix: TCP MSS at most ${this.#data.maxMss} (IPv6 ${this.#data.maxMss - 20}).`);
     const key0 = this.#keys.find((k) => k.keyId === 0);
     if (!key0 || !this.#installKeys(key0, this.now())) return;
     if (config.protocolFlags.has('dyn-tls-crypt')) this.#useDynamicTlsCrypt(key0);

@@ -78,6 +78,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
       auth: profile.ciphers.auth,
       compression: framingFor(profile),
       allowDecompression: profile.compression.allowCompression !== 'no',
+      mssfix: profile.mssfix,
       peerInfo: {
         version: ANNOUNCED_OPENVPN_VERSION,
         guiVersion: profile.peerInfo.extra['IV_GUI_VER'] ?? inputs.guiVersion ?? 'Postern',

@@ -223,7 +223,10 @@ export class VpnClient {
     const link = this.#link;
     let connected = false;
     let attemptOver = false;
-    const settings = { ...this.options.session, credentials, noCache: this.options.auth?.noCache, wrap: endpoint.wrap ?? this.options.session.wrap, transport: endpoint.proto, authToken: this.#authToken ?? this.options.session.authToken };
+    const settings = {
+      ...this.options.session, credentials, noCache: this.options.auth?.noCache, wrap: endpoint.wrap ?? this.options.session.wrap,
+      transport: endpoint.proto, outerFamily: family, authToken: this.#authToken ?? this.options.session.authToken,
+    };
     const session = new Session(settings, (p) => link.send(p), {
       onPhase: (change) => this.#forwardPhase(change),
       onConnected: (config, details) => {

@@ -176,3 +176,41 @@ labTest('a broken profile is refused with its line number; connecting to nothing
 function mbit(bitsPerSecond: number): string {
   return (bitsPerSecond / 1e6).toFixed(0);
 }
+
+/** The MSS a TCP connection from the client namespace to the server gets (iperf3's view, timestamps taken off). */
+async function tunnelTcpMss(lab: Lab): Promise<number> {
+  const server = lab.spawnIn(lab.serverNs, ['iperf3', '-s', '-1', '--forceflush', '-B', lab.tunnel.serverIp]);
+  try {
+    await new Promise<void>((resolve) => server.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('Server listening')) resolve(); }));
+    const run = await lab.exec(lab.clientNs, ['iperf3', '-c', lab.tunnel.serverIp, '-t', '1', '-J'], { timeoutMs: 15_000 });
+    return (JSON.parse(run.stdout) as { start: { tcp_mss_default: number } }).start.tcp_mss_default;
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+labTest('mssfix: with the server\'s clamping off, TCP through Postern gets the MSS openvpn 2.6 gives it; mssfix 0 turns it off', { timeout: 60_000 }, async (t) => {
+  const cli = await startCliLab(t, { proto: 'udp', serverConfig: ['mssfix 0'] });
+  const { lab } = cli;
+  const measure = async (start: () => { stop(): Promise<unknown> }, ready: () => Promise<unknown>): Promise<number> => {
+    const client = start();
+    await ready();
+    try {
+      return await tunnelTcpMss(lab);
+    } finally {
+      await client.stop();
+    }
+  };
+  let postern = cli.start();
+  const ours = await measure(() => postern, () => postern.waitForState('connected'));
+  const reference = lab.startOpenvpnClient({ profile: readFileSync(cli.profilePath, 'utf8') });
+  const theirs = await measure(() => reference, () => reference.waitConnected(20_000));
+  t.diagnostic(`TCP MSS through the tunnel: Postern ${ours}, openvpn ${theirs} (AES-256-GCM, mssfix 1492 mtu)`);
+  assert.equal(ours, theirs, 'the same clamping as the C client');
+  assert.ok(ours <= 1400, `an MSS that fits one outer packet: ${ours}`);
+
+  writeFileSync(cli.profilePath, `${readFileSync(cli.profilePath, 'utf8')}mssfix 0\n`);
+  postern = cli.start();
+  const unclamped = await measure(() => postern, () => postern.waitForState('connected'));
+  assert.ok(unclamped > 1400, `mssfix 0 leaves the MSS alone: ${unclamped}`);
+});

@@ -44,10 +44,12 @@ function applyDevType(ctx: DirectiveContext): void {
   if (type !== undefined) ctx.draft.devType = { type, line: ctx.call.line, column: ctx.call.argColumns[0] ?? ctx.call.column };
 }
 
-// mssfix [BYTES] [mtu|fixed]: no value means the default 1492; 0 turns it off.
+// mssfix [BYTES] [mtu|fixed]: no value means the default (1492, outer headers included);
+// a bare number is the UDP payload size (2.6); 0 turns it off.
 function applyMssfix(ctx: DirectiveContext): void {
-  const bytes = ctx.call.args[0] === undefined ? 1492 : intArg(ctx, 0, 0, 65535, 'a size in bytes');
-  const mode = ctx.call.args[1] === undefined ? 'default' : choiceArg(ctx, 1, ['mtu', 'fixed'] as const);
+  const [size, flag] = ctx.call.args;
+  const bytes = size === undefined ? 1492 : intArg(ctx, 0, 0, 65535, 'a size in bytes');
+  const mode = flag !== undefined ? choiceArg(ctx, 1, ['mtu', 'fixed'] as const) : size === undefined ? 'default' : 'payload';
   if (bytes !== undefined && mode !== undefined) ctx.conn.mssfix = { bytes, mode };
 }
 

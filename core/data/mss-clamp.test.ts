@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { clampTcpMss } from './mss-clamp';
+import { mssLimit } from './mss-limit';
+
+/** RFC 1071 sum over the parts (16-bit words, big-endian). */
+function onesComplementSum(...parts: Uint8Array[]): number {
+  let sum = 0;
+  for (const part of parts) for (let i = 0; i < part.length; i += 2) sum += ((part[i] ?? 0) << 8) | (part[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return sum;
+}
+
+/** A TCP SYN with options [NOP, NOP, MSS mss, SACK-permitted…] and a correct checksum. */
+function tcpSyn(version: 4 | 6, mss: number, flags = 0x02, fragmentOffset = 0): Buffer {
+  const tcp = Buffer.alloc(32);
+  tcp.writeUInt16BE(40000, 0);
+  tcp.writeUInt16BE(443, 2);
+  tcp.writeUInt32BE(123456, 4);
+  tcp[12] = (32 / 4) << 4;
+  tcp[13] = flags;
+  tcp.writeUInt16BE(64240, 14);
+  Buffer.from([1, 1, 2, 4, mss >> 8, mss & 0xff, 4, 2, 1, 1, 1, 0]).copy(tcp, 20);
+  if (version === 4) {
+    const ip = Buffer.alloc(20);
+    ip[0] = 0x45;
+    ip.writeUInt16BE(20 + tcp.length, 2);
+    ip.writeUInt16BE(fragmentOffset, 6);
+    ip[8] = 64;
+    ip[9] = 6;
+    Buffer.from([10, 8, 0, 2, 10, 8, 0, 1]).copy(ip, 12);
+    const pseudo = Buffer.concat([ip.subarray(12, 20), Buffer.from([0, 6, 0, tcp.length])]);
+    tcp.writeUInt16BE(~onesComplementSum(pseudo, tcp) & 0xffff, 16);
+    return Buffer.concat([ip, tcp]);
+  }
+  const ip = Buffer.alloc(40);
+  ip[0] = 0x60;
+  ip.writeUInt16BE(tcp.length, 4);
+  ip[6] = 6;
+  ip[7] = 64;
+  ip[8] = 0xfd;
+  ip[39] = 2;
+  ip[24] = 0xfd;
+  ip[39 - 16] = 1;
+  const pseudo = Buffer.concat([ip.subarray(8, 40), Buffer.from([0, 0, 0, tcp.length, 0, 0, 0, 6])]);
+  tcp.writeUInt16BE(~onesComplementSum(pseudo, tcp) & 0xffff, 16);
+  return Buffer.concat([ip, tcp]);
+}
+
+function tcpChecksumValid(packet: Buffer): boolean {
+  const v4 = packet[0]! >> 4 === 4;
+  const tcp = packet.subarray(v4 ? 20 : 40);
+  const pseudo = v4
+    ? Buffer.concat([packet.subarray(12, 20), Buffer.from([0, 6, 0, tcp.length])])
+    : Buffer.concat([packet.subarray(8, 40), Buffer.from([0, 0, 0, tcp.length, 0, 0, 0, 6])]);
+  return onesComplementSum(pseudo, tcp) === 0xffff;
+}
+
+const mssOf = (packet: Buffer): number => packet.readUInt16BE((packet[0]! >> 4 === 4 ? 20 : 40) + 24);
+
+test('a SYN announcing 1460 is lowered to the limit (IPv6: 20 less) and its checksum stays right', () => {
+  for (const [version, expected] of [[4, 1428], [6, 1408]] as const) {
+    const syn = tcpSyn(version, 1460);
+    assert.equal(tcpChecksumValid(syn), true, 'the fixture is valid');
+    assert.equal(clampTcpMss(syn, 1428), true);
+    assert.equal(mssOf(syn), expected);
+    assert.equal(tcpChecksumValid(syn), true, `IPv${version} checksum after the rewrite`);
+  }
+  const synAck = tcpSyn(4, 1460, 0x12);
+  assert.equal(clampTcpMss(synAck, 1400), true, 'a SYN-ACK too');
+  assert.equal(tcpChecksumValid(synAck), true);
+});
+
+test('left alone: an MSS already small enough, a segment without SYN, a later fragment, other protocols', () => {
+  const small = tcpSyn(4, 1200);
+  assert.equal(clampTcpMss(small, 1428), false);
+  assert.equal(mssOf(small), 1200);
+  assert.equal(clampTcpMss(tcpSyn(4, 1460, 0x10), 1428), false, 'ACK only');
+  assert.equal(clampTcpMss(tcpSyn(4, 1460, 0x02, 185), 1428), false, 'fragment offset 185');
+  const udp = tcpSyn(4, 1460);
+  udp[9] = 17;
+  assert.equal(clampTcpMss(udp, 1428), false);
+});
+
+test('any bytes at all: never throws, never reads or writes past the packet', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), fc.integer({ min: 0, max: 0xffff }), (bytes, limit) => {
+    const copy = Buffer.from(bytes);
+    clampTcpMss(copy, limit);
+    assert.equal(copy.length, bytes.length);
+  }), { numRuns: 2000 });
+  // A SYN whose option lengths lie: 0, and past the header end.
+  for (const lie of [0, 40]) {
+    const syn = tcpSyn(4, 1460);
+    syn[20 + 20 + 3] = lie;
+    syn[20 + 20 + 2] = 5; // an unknown option kind with that length
+    assert.doesNotThrow(() => clampTcpMss(syn, 1428));
+  }
+});
+
+test('the limit follows 2.6: AEAD with peer-id, CBC+HMAC rounded to blocks, compression byte, tcp, mtu and fixed modes, off', () => {
+  // openvpn 2.6's own figures (its log's "mss_fix:" at verb 4, measured in the lab): 1400 for
+  // AES-256-GCM and 1363 for AES-256-CBC/SHA256 with the default mssfix.
+  const defaults = { mssfix: { bytes: 1492, mode: 'default' as const }, cipher: 'AES-256-GCM', auth: 'SHA256', peerId: true, compression: 'none' as const, transport: 'udp' as const, family: 4 as const };
+  assert.equal(mssLimit(defaults), 1400);
+  assert.equal(mssLimit({ ...defaults, cipher: 'AES-256-CBC' }), 1363);
+  const base = { ...defaults, mssfix: { bytes: 1492, mode: 'payload' as const }, auth: 'SHA1' };
+  assert.equal(mssLimit(base), 1428);
+  assert.equal(mssLimit({ ...base, peerId: false }), 1431);
+  assert.equal(mssLimit({ ...base, compression: 'stub' }), 1427);
+  assert.equal(mssLimit({ ...base, compression: 'stub-v2' }), 1428);
+  assert.equal(mssLimit({ ...base, transport: 'tcp' }), 1426);
+  assert.equal(mssLimit({ ...base, cipher: 'AES-256-CBC' }), 1395);
+  assert.equal(mssLimit({ ...base, cipher: 'AES-128-CBC', auth: 'SHA256' }), 1395); // 52 header bytes, then rounded down to blocks like SHA1's 40
+  assert.equal(mssLimit({ ...base, mssfix: { bytes: 1450, mode: 'mtu' } }), 1450 - 28 - 24 - 40);
+  assert.equal(mssLimit({ ...base, mssfix: { bytes: 1300, mode: 'fixed' } }), 1260);
+  assert.equal(mssLimit({ ...base, mssfix: { bytes: 0, mode: 'payload' } }), undefined);
+});

@@ -62,14 +62,16 @@ function tcpConnects(host: string, port: number): Promise<void> {
   });
 }
 
-labTest('20 % loss on the link: the client still connects and pings get through', { timeout: 90_000 }, async (t) => {
+labTest('20 % loss on the link: the client still connects and pings get through', { timeout: 150_000 }, async (t) => {
   const lab = await startLab();
   t.after(() => lab.stop());
   await lab.setLoss(20, 'link');
   const table = await lab.exec(lab.serverNs, ['nft', 'list', 'table', 'inet', 'postern_loss']);
   assert.match(table.stdout, new RegExp(`iifname "${lab.link.serverInterface}".*dport ${lab.port}.*mod 100 < 20 drop`));
   const client = lab.startOpenvpnClient();
-  const connectMs = await client.waitConnected(60_000);
+  // Two hand-windows: now and then (CI saw it once) every retransmission of one handshake
+  // packet is lost within the first 60 s, and openvpn starts the handshake over.
+  const connectMs = await client.waitConnected(120_000);
   const ping = await lab.exec(lab.clientNs, ['ping', '-c', '10', '-W', '2', '-i', '0.2', lab.tunnel.serverIp]);
   const received = Number(/(\d+) received/.exec(ping.stdout)?.[1] ?? 0);
   t.diagnostic(`with 20 % loss each way: connect ${connectMs.toFixed(0)} ms, ${received}/10 pings answered`);

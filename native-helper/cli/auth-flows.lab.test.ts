@@ -229,8 +229,10 @@ labTest('on a terminal: the username is echoed, the password is not, and Ctrl-C 
   const path = `${auth.lab.dir}/tty.ovpn`;
   writeFileSync(path, auth.lab.clientProfile({ remote: 'link', extra: ['auth-user-pass'] }), { mode: 0o600 });
   // util-linux `script` gives postern a real pseudo-terminal; what we write goes in as keystrokes.
-  const command = ['ip', 'netns', 'exec', auth.lab.clientNs, process.execPath, POSTERN_BIN, 'connect', path].join(' ');
-  const terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // It runs the command with $SHELL -c; `exec` makes postern the terminal's only process, because
+  // dash (CI's sh) would otherwise wait as its parent and die of the Ctrl-C itself (exit 130).
+  const command = ['exec', 'ip', 'netns', 'exec', auth.lab.clientNs, process.execPath, POSTERN_BIN, 'connect', path].join(' ');
+  const terminal = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   t.after(() => { terminal.kill('SIGKILL'); });
   let screen = '';
   terminal.stdout.on('data', (chunk: Buffer) => { screen += chunk.toString(); });
@@ -254,7 +256,7 @@ labTest('on a terminal: the username is echoed, the password is not, and Ctrl-C 
   terminal.stdin.write('\u0003');
   const code = await new Promise<number | null>((resolve) => terminal.once('exit', resolve));
   assert.equal(code, 0, `Ctrl-C ends with exit 0:\n${screen}`);
-  assert.match(screen, /Disconnected/);
+  assert.match(screen, /Disconnected\.\r?\n/);
 });
 
 labTest('through the helper: the prompt reaches the CLI that owns the session, its answer signs in, and the helper keeps the tunnel', async (t) => {

@@ -34,7 +34,8 @@ function humanLine(event: HelperEvent): string | undefined {
       if (event.state === 'connected') return `Connected in ${event.sinceStartMs} ms.`;
       if (event.error) return `${STATE_WORDS[event.state] ?? event.state}: ${event.error.message} [${event.error.code}]`;
       const words = STATE_WORDS[event.state];
-      return words === undefined ? undefined : `${words}…`;
+      if (words === undefined) return undefined;
+      return event.state === 'disconnected' ? `${words}.` : `${words}…`; // the ellipsis means "in progress"
     }
     case 'tunnel': {
       const { tunnel } = event;

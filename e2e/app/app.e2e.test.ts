@@ -28,7 +28,11 @@ async function openApp(t: TestContext, options: LabOptions = {}): Promise<{ app:
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  t.after(() => assert.deepEqual(pageErrors, [], 'no script errors in the page'));
+  // The policy has no 'unsafe-inline': anything it blocks shows up here as a console error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
+  t.after(() => assert.deepEqual(pageErrors, [], 'no script errors or blocked content in the page'));
   await page.goto(app.url);
   await page.getByRole('heading', { name: 'Profiles' }).waitFor();
   return { app, page };

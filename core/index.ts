@@ -17,6 +17,7 @@ export { VpnClient } from './transport/vpn-client';
 export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transport/vpn-client';
 export { clientOptionsFromProfile } from './transport/client-options';
 export type { ClientInputs, ClientOptionsError } from './transport/client-options';
+export type { Link, LinkSinks, UdpLinkOpener } from './transport/link';
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
 export type { AuthPolicy } from './auth/auth-policy';

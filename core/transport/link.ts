@@ -23,6 +23,12 @@ export interface LinkSinks {
   onDrop(reason: string): void;
 }
 
+/**
+ * Opens a connected UDP link to address:port; rejects when the server cannot be reached.
+ * Core's own is node:dgram (udp-link.ts); the helper passes one with batched syscalls.
+ */
+export type UdpLinkOpener = (address: string, port: number, family: 4 | 6, sinks: LinkSinks) => Promise<Link>;
+
 export interface RemoteEndpoint {
   host: string;
   port: number;

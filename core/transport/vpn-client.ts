@@ -5,7 +5,7 @@ import type { PhaseChange, SessionEnd, SessionLog, Counters } from '../session/e
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { Secret } from '../wire/secret';
 import { RemoteList, type ResolvedRemote } from './remote-list';
-import type { Link, LinkSinks, RemoteEndpoint } from './link';
+import type { Link, LinkSinks, RemoteEndpoint, UdpLinkOpener } from './link';
 import { openUdpLink } from './udp-link';
 import { openTcpLink } from './tcp-link';
 import type { HttpProxySettings } from './http-proxy';
@@ -32,6 +32,8 @@ export interface VpnClientOptions {
   maxAttempts?: number;
   /** How to sign in; without it, `session.credentials` (if any) are used as they are. */
   auth?: AuthPolicy;
+  /** Opens UDP links; node:dgram's when absent. */
+  openUdpLink?: UdpLinkOpener;
 }
 
 export interface ConnectedInfo {
@@ -210,7 +212,7 @@ export class VpnClient {
     const { endpoint, address, family } = remote;
     try {
       this.#link = endpoint.proto === 'udp'
-        ? await openUdpLink(address, endpoint.port, family, sinks)
+        ? await (this.options.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks)
         : await openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? this.options.httpProxy);
     } catch (error) {
       const code = (error as { code?: string }).code;

@@ -47,6 +47,34 @@ export interface NativeTunReader {
   stats(): TunReaderStats;
 }
 
+export interface UdpSocketOptions {
+  /** Most datagrams received per wake-up (one recvmmsg) and sent per sendmmsg, 1..1024. */
+  maxBatch: number;
+  /** Longest datagram accepted; a longer one is dropped and counted as oversized. */
+  maxPacket: number;
+}
+
+export interface UdpSocketStats { receiveBatches: number; datagramsIn: number; oversized: number; sendCalls: number; datagramsOut: number }
+
+/**
+ * A connected, non-blocking UDP socket with batched I/O (recvmmsg / sendmmsg). Received
+ * datagrams arrive like TUN packets: one OnTunPackets call per batch, in a fresh Buffer.
+ */
+export interface NativeUdpSocket {
+  /** Starts polling for datagrams (idempotent). */
+  start(): void;
+  /** Stops polling and closes the fd (idempotent, synchronous): no callback after it returns. */
+  close(): void;
+  /** Sends packets[start..] in order; returns how many went out before the first refusal. */
+  sendBatch(packets: readonly Buffer[], start: number): number;
+  /** Node's code ('EAGAIN', 'ECONNREFUSED', ...) of what stopped the last short sendBatch. */
+  lastSendError(): string;
+  stats(): UdpSocketStats;
+}
+
+/** fatal: the socket stopped polling (nothing listens on the port, or the fd broke). */
+export type OnUdpSocketError = (error: AddonSystemError, fatal: boolean) => void;
+
 export interface TunAddon {
   /** Opens /dev/net/tun as IFF_TUN|IFF_NO_PI, non-blocking; name '' lets the kernel pick tunN. */
   openTun(name: string): { fd: number; name: string };
@@ -61,6 +89,8 @@ export interface TunAddon {
   close(fd: number): void;
   /** onError is called once if the fd fails (e.g. the device was deleted); polling has stopped then. */
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;
+  /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
+  UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
 }
 
 export class AddonNotBuiltError extends Error {

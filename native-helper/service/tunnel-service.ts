@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
+import type { UdpLinkOpener } from '../../core/index';
 import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
 import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
 import { LogRing } from '../tunnel/log-ring';
@@ -11,6 +12,8 @@ export interface TunnelServiceOptions {
   /** A fresh network port per session (it remembers what to undo). */
   createNetwork?: () => NetworkPort;
   openTun?: (options: TunDeviceOptions) => TunDevice;
+  /** UDP links to the server; core's node:dgram one when absent. */
+  openUdpLink?: UdpLinkOpener;
   guiVersion?: string;
   statsIntervalMs?: number;
   tunName?: string;
@@ -58,7 +61,7 @@ export class TunnelService implements TunnelBackend {
     const controller = new TunnelController({
       sessionId: id,
       profileName: params.profile.name,
-      clientOptions: clientOptions.value,
+      clientOptions: this.options.openUdpLink ? { ...clientOptions.value, openUdpLink: this.options.openUdpLink } : clientOptions.value,
       defaultMtuBytes: parsed.profile.tunMtuBytes,
       openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
       network: this.options.createNetwork?.() ?? NO_NETWORK,

@@ -7,6 +7,9 @@
 
 namespace postern {
 
+// Node's name for an errno value ('ECONNREFUSED'), as in error.code.
+std::string ErrnoName(int err);
+
 // A JS Error shaped like Node's own system errors (code 'EPERM', errno -1, syscall),
 // so the helper can switch on `code` the same way it does for fs/net errors.
 Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string& what);
@@ -17,5 +20,8 @@ int64_t IntArg(const Napi::CallbackInfo& info, size_t index, const char* name, i
 
 // Registers the TunReader class on the module exports.
 void InitTunReader(Napi::Env env, Napi::Object exports);
+
+// Registers the UdpSocket class (batched, connected UDP to the VPN server).
+void InitUdpSocket(Napi::Env env, Napi::Object exports);
 
 }  // namespace postern

@@ -15,7 +15,7 @@
 
 namespace postern {
 
-Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string& what) {
+std::string ErrnoName(int err) {
   // libuv's names match Node's error codes; it lacks a few Linux-only ones (EBADFD),
   // for which glibc's own name is the best we have.
   char name[64];
@@ -24,6 +24,11 @@ Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::s
     const char* glibc = strerrorname_np(err);
     snprintf(name, sizeof name, "%s", glibc != nullptr ? glibc : "EUNKNOWN");
   }
+  return name;
+}
+
+Napi::Error ErrnoError(Napi::Env env, int err, const char* syscall, const std::string& what) {
+  std::string name = ErrnoName(err);
   Napi::Error error = Napi::Error::New(env, what + ": " + strerror(err) + " (" + name + ")");
   error.Set("code", Napi::String::New(env, name));
   error.Set("errno", Napi::Number::New(env, -err));  // negative, as in Node's fs/net errors
@@ -197,6 +202,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("getPeerCredentials", Napi::Function::New(env, GetPeerCredentials, "getPeerCredentials"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   InitTunReader(env, exports);
+  InitUdpSocket(env, exports);
   return exports;
 }
 

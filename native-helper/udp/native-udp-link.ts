@@ -1,0 +1,103 @@
+import type { Link, LinkSinks, UdpLinkOpener } from '../../core/index';
+import { loadTunAddon, type AddonSystemError, type NativeUdpSocket, type TunAddon, type UdpSocketStats } from '../addon/tun-addon';
+
+/** Datagrams per recvmmsg / sendmmsg: the TUN reader's batch, so one TUN batch is one send. */
+const MAX_BATCH = 64;
+/** Largest OpenVPN datagram we accept: a UDP payload can be no longer than this. */
+const MAX_DATAGRAM = 65_507;
+
+/**
+ * The helper's UDP link to the server, in place of core's node:dgram one: the same Link,
+ * with batched syscalls underneath (see udp_socket.cc for why).
+ *
+ * send() only queues; the queue goes out in one sendmmsg from a microtask. A TUN batch
+ * is delivered by one native callback, and Node runs microtasks when such a callback
+ * returns, so everything the session encrypted from that batch leaves in one syscall,
+ * and a lone packet (a keepalive, a control message) still leaves at once.
+ */
+export const openNativeUdpLink: UdpLinkOpener = (address, port, family, sinks) => Promise.resolve(NativeUdpLink.open(address, port, family, sinks));
+
+export class NativeUdpLink implements Link {
+  readonly kind = 'udp';
+  readonly #socket: NativeUdpSocket;
+  #queue: Buffer[] = [];
+  #closed = false;
+
+  /** Throws (ENETUNREACH, ...) when the server cannot be reached at all, as connect() does. */
+  static open(address: string, port: number, family: 4 | 6, sinks: LinkSinks, addon: TunAddon = loadTunAddon()): NativeUdpLink {
+    return new NativeUdpLink(addon, address, port, family, sinks);
+  }
+
+  private constructor(
+    addon: TunAddon,
+    readonly remoteAddress: string,
+    readonly remotePort: number,
+    readonly family: 4 | 6,
+    private readonly sinks: LinkSinks,
+  ) {
+    this.#socket = new addon.UdpSocket(family, remoteAddress, remotePort, this.#deliver, { maxBatch: MAX_BATCH, maxPacket: MAX_DATAGRAM },
+      (error, fatal) => this.#onError(error, fatal));
+    this.#socket.start();
+  }
+
+  send(packet: Buffer): void {
+    if (this.#closed) return;
+    this.#queue.push(packet);
+    if (this.#queue.length === 1) queueMicrotask(this.#flush);
+  }
+
+  /** The socket's batching counters (datagrams per recvmmsg / sendmmsg show here). */
+  stats(): UdpSocketStats {
+    return this.#socket.stats();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#socket.close();
+  }
+
+  readonly #deliver = (buffer: Buffer, lengths: Uint32Array, count: number): void => {
+    let offset = 0;
+    for (let i = 0; i < count && !this.#closed; i++) {
+      const length = lengths[i] as number;
+      // The session may keep a control packet: each batch is a fresh Buffer, so a view is safe.
+      this.sinks.onPacket(buffer.subarray(offset, offset + length));
+      offset += length;
+    }
+  };
+
+  readonly #flush = (): void => {
+    const batch = this.#queue;
+    this.#queue = [];
+    let next = 0;
+    while (next < batch.length && !this.#closed) {
+      next += this.#socket.sendBatch(batch, next);
+      if (next === batch.length) return;
+      const code = this.#socket.lastSendError();
+      if (code === 'ECONNREFUSED') return this.#end('udp.port_unreachable');
+      if (code === 'EAGAIN' || code === 'ENOBUFS') {
+        // The socket's send queue is full: what is left is dropped, as a router would.
+        for (; next < batch.length; next++) this.sinks.onDrop('udp.send_queue_full');
+        return;
+      }
+      this.sinks.onDrop(`udp.${code}`); // the kernel refused this one packet; the rest may go
+      next++;
+    }
+  };
+
+  #onError(error: AddonSystemError, fatal: boolean): void {
+    if (this.#closed) return;
+    // ECONNREFUSED on a connected UDP socket is an ICMP port unreachable: nothing listens
+    // there, so the attempt ends now instead of waiting for server-poll-timeout.
+    if (error.code === 'ECONNREFUSED') return this.#end('udp.port_unreachable');
+    if (fatal) return this.#end(`udp.${error.code}`);
+    this.sinks.onDrop(`udp.${error.code}`);
+  }
+
+  #end(reason: string): void {
+    this.close();
+    this.sinks.onClosed(reason);
+  }
+}

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
 import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
+import { nativeAead } from '../native-helper/crypto/native-aead';
 import { opensslSpeed } from './openssl-speed';
 import { benchTunnel } from './tunnel-bench';
 
@@ -13,17 +14,23 @@ const OPENSSL_NAMES: Record<string, string> = {
 async function dataChannel(): Promise<object> {
   process.stderr.write('bench: data channel (encrypt + decrypt of 1400-byte packets, one process)\n');
   const ours = await benchDataChannel(1500, 1400);
+  // The helper's own AEAD (addon, one OpenSSL context per key) where the addon is built.
+  const helper = await benchDataChannel(1500, 1400, nativeAead()).catch(() => undefined);
   const rows: Record<string, object> = {};
   for (const [name, figures] of Object.entries(ours.ciphers)) {
     const evp = OPENSSL_NAMES[name];
     const opensslBytesPerSecond = evp ? await opensslSpeed(evp, 1400, 1) : undefined;
     const roundTripBytesPerSecond = figures.packetsPerSecond * ours.packetBytes;
+    const helperFigures = helper?.ciphers[name];
     rows[name] = {
       ...figures,
+      ...(helperFigures ? { helperAeadPacketsPerSecond: helperFigures.packetsPerSecond, helperAeadGbitPerSecond: helperFigures.gbitPerSecond } : {}),
       opensslEncryptBytesPerSecond: opensslBytesPerSecond,
       // A round trip is two cipher operations (encrypt, then decrypt), so the physical
       // limit for round trips is half of OpenSSL's one-way figure.
       ratioToOpenssl: opensslBytesPerSecond ? Number(((2 * roundTripBytesPerSecond) / opensslBytesPerSecond).toFixed(3)) : undefined,
+      helperAeadRatioToOpenssl: opensslBytesPerSecond && helperFigures
+        ? Number(((2 * helperFigures.packetsPerSecond * ours.packetBytes) / opensslBytesPerSecond).toFixed(3)) : undefined,
     };
   }
   return { packetBytes: ours.packetBytes, ciphers: rows };

@@ -18,6 +18,8 @@ export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transpo
 export { clientOptionsFromProfile } from './transport/client-options';
 export type { ClientInputs, ClientOptionsError } from './transport/client-options';
 export type { Link, LinkSinks, UdpLinkOpener } from './transport/link';
+export { nodeCryptoAead } from './data/aead-provider';
+export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
 export type { AuthPolicy } from './auth/auth-policy';

@@ -1,5 +1,3 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { CipherGCM, CipherGCMTypes, DecipherGCM } from 'node:crypto';
 import type { DataKeys } from '../keys/key-derivation';
 import { BugError } from '../wire/errors';
 import { err, ok } from '../wire/result';
@@ -8,6 +6,7 @@ import {
   AEAD_IMPLICIT_IV_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES, DATA_V1_HEADER_BYTES, PACKET_ID_BYTES, PACKET_ID_MAX, PACKET_ID_RENEGOTIATE_AT,
 } from './constants';
 import type { AeadSuite } from './cipher-suites';
+import { nodeCryptoAead, type AeadKey, type AeadProvider } from './aead-provider';
 import type { DataCipher, DataDrop } from './data-cipher';
 import { dataHeaderBytes, readDataHeaderBytes, writeDataHeader } from './data-header';
 import { ReplayWindow } from './replay-window';
@@ -21,24 +20,21 @@ import { ReplayWindow } from './replay-window';
  *
  *   nonce = packet-id(4) ‖ K.hmac[0:8]      key = K.cipher[0:keylen]
  *
- * Node needs a fresh cipher object per packet (no re-keying of the IV); apart
- * from that, each packet costs one output allocation plus Node's own.
+ * The AEAD itself comes from an AeadProvider (node:crypto unless the caller has a
+ * faster one); each packet costs one output allocation plus the provider's own.
  */
 export class AeadCipher implements DataCipher {
-  /** ChaCha20-Poly1305 has the same AEAD interface; typed as GCM for Node's overloads. */
-  readonly #algorithm: CipherGCMTypes;
-  readonly #encryptKey: Buffer;
-  readonly #decryptKey: Buffer;
+  readonly #sealer: AeadKey;
+  readonly #opener: AeadKey;
   /** Nonce buffers whose first 4 bytes are rewritten per packet; Node copies the IV. */
   readonly #encryptNonce = Buffer.alloc(AEAD_NONCE_BYTES);
   readonly #decryptNonce = Buffer.alloc(AEAD_NONCE_BYTES);
   readonly #replay = new ReplayWindow();
   #sendPacketId: number;
 
-  constructor(readonly name: string, suite: AeadSuite, keys: DataKeys, initialPacketId: number) {
-    this.#algorithm = suite.algorithm as CipherGCMTypes;
-    this.#encryptKey = Buffer.from(keys.encrypt.cipherKey.subarray(0, suite.keyBytes));
-    this.#decryptKey = Buffer.from(keys.decrypt.cipherKey.subarray(0, suite.keyBytes));
+  constructor(readonly name: string, suite: AeadSuite, keys: DataKeys, initialPacketId: number, provider: AeadProvider = nodeCryptoAead) {
+    this.#sealer = provider(suite.algorithm, Buffer.from(keys.encrypt.cipherKey.subarray(0, suite.keyBytes)));
+    this.#opener = provider(suite.algorithm, Buffer.from(keys.decrypt.cipherKey.subarray(0, suite.keyBytes)));
     keys.encrypt.hmacKey.copy(this.#encryptNonce, PACKET_ID_BYTES, 0, AEAD_IMPLICIT_IV_BYTES);
     keys.decrypt.hmacKey.copy(this.#decryptNonce, PACKET_ID_BYTES, 0, AEAD_IMPLICIT_IV_BYTES);
     this.#sendPacketId = initialPacketId;
@@ -65,15 +61,9 @@ export class AeadCipher implements DataCipher {
     out.writeUInt32BE(packetId, header);
     const pidEnd = header + PACKET_ID_BYTES;
     this.#encryptNonce.writeUInt32BE(packetId, 0);
-    const cipher = createCipheriv(this.#algorithm, this.#encryptKey, this.#encryptNonce, {
-      authTagLength: AEAD_TAG_BYTES,
-    }) as CipherGCM;
     // V2 authenticates opcode, peer-id and packet-id; V1 only the packet-id.
-    cipher.setAAD(peerId === undefined ? out.subarray(header, pidEnd) : out.subarray(0, pidEnd));
-    const ciphertext = cipher.update(plaintext);
-    cipher.final();
-    cipher.getAuthTag().copy(out, pidEnd);
-    ciphertext.copy(out, pidEnd + AEAD_TAG_BYTES);
+    const aad = peerId === undefined ? out.subarray(header, pidEnd) : out.subarray(0, pidEnd);
+    this.#sealer.seal(this.#encryptNonce, aad, plaintext, out, pidEnd, pidEnd + AEAD_TAG_BYTES);
     return out;
   }
 
@@ -86,17 +76,9 @@ export class AeadCipher implements DataCipher {
     const replay = this.#replay.test(packetId);
     if (replay !== null) return err(replay);
     this.#decryptNonce.writeUInt32BE(packetId, 0);
-    const decipher = createDecipheriv(this.#algorithm, this.#decryptKey, this.#decryptNonce, {
-      authTagLength: AEAD_TAG_BYTES,
-    }) as DecipherGCM;
-    decipher.setAAD(header === DATA_V1_HEADER_BYTES ? packet.subarray(header, pidEnd) : packet.subarray(0, pidEnd));
-    decipher.setAuthTag(packet.subarray(pidEnd, pidEnd + AEAD_TAG_BYTES));
-    const plaintext = decipher.update(packet.subarray(pidEnd + AEAD_TAG_BYTES));
-    try {
-      decipher.final();
-    } catch {
-      return err('data.auth_failed');
-    }
+    const aad = header === DATA_V1_HEADER_BYTES ? packet.subarray(header, pidEnd) : packet.subarray(0, pidEnd);
+    const plaintext = this.#opener.open(this.#decryptNonce, aad, packet.subarray(pidEnd, pidEnd + AEAD_TAG_BYTES), packet.subarray(pidEnd + AEAD_TAG_BYTES));
+    if (plaintext === null) return err('data.auth_failed');
     this.#replay.commit(packetId);
     return ok(plaintext);
   }

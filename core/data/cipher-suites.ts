@@ -1,8 +1,8 @@
-import type { CipherGCMTypes } from 'node:crypto';
+import type { AeadAlgorithm } from './aead-provider';
 
 /** OpenVPN cipher names → Node/OpenSSL algorithms and key sizes. */
 export interface AeadSuite {
-  algorithm: CipherGCMTypes | 'chacha20-poly1305';
+  algorithm: AeadAlgorithm;
   keyBytes: number;
 }
 

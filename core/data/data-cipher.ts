@@ -2,6 +2,7 @@ import type { DataKeys } from '../keys/key-derivation';
 import { err, ok } from '../wire/result';
 import type { Result } from '../wire/result';
 import { AeadCipher } from './aead-cipher';
+import type { AeadProvider } from './aead-provider';
 import { CbcHmacCipher } from './cbc-hmac-cipher';
 import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
 import type { ReplayDrop } from './replay-window';
@@ -49,6 +50,8 @@ export interface DataCipherOptions {
   keys: DataKeys;
   /** First send packet-id (default 1); tests use it to reach the renegotiation threshold. */
   initialPacketId?: number;
+  /** AES-GCM / ChaCha20-Poly1305 implementation; node:crypto's when absent. */
+  aead?: AeadProvider;
 }
 
 export type DataCipherError = { code: 'data.unsupported_cipher'; cipher: string } | { code: 'data.unsupported_auth'; auth: string };
@@ -56,7 +59,7 @@ export type DataCipherError = { code: 'data.unsupported_cipher'; cipher: string 
 export function createDataCipher(options: DataCipherOptions): Result<DataCipher, DataCipherError> {
   const name = options.cipher.toUpperCase();
   const aead = AEAD_SUITES[name];
-  if (aead) return ok(new AeadCipher(name, aead, options.keys, options.initialPacketId ?? 1));
+  if (aead) return ok(new AeadCipher(name, aead, options.keys, options.initialPacketId ?? 1, options.aead));
   const cbc = CBC_SUITES[name];
   if (!cbc) return err({ code: 'data.unsupported_cipher', cipher: options.cipher });
   const auth = (options.auth ?? 'SHA1').toUpperCase();

@@ -3,6 +3,7 @@ import { buildOptionsString } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
 import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
+import type { AeadProvider } from '../data/aead-provider';
 import { err, ok, type Result } from '../wire/result';
 import type { KeyState } from './key-state';
 import type { SessionSettings } from './session-settings';
@@ -82,6 +83,7 @@ export function deriveDataCipher(
   cipher: string,
   derivation: 'tls-ekm' | 'prf',
   auth: string,
+  aead?: AeadProvider,
 ): Result<DataCipher, KeyExchangeError> {
   const tls = key.tls;
   const server = key.server;
@@ -97,7 +99,7 @@ export function deriveDataCipher(
       clientSessionId: sessionIds.ownSessionId,
       serverSessionId: sessionIds.remoteSessionId,
     });
-  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client') });
+  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}) });
   if (created.ok) return created;
   return err({ code: created.error.code, message: `Data cipher unavailable: ${cipher}.` });
 }

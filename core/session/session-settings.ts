@@ -2,6 +2,7 @@ import type { TlsClientSettings } from '../tls/tls-channel';
 import type { Secret } from '../wire/secret';
 import type { PullFilter } from '../control/pull-filter';
 import type { CompressionFraming } from '../data/compression';
+import type { AeadProvider } from '../data/aead-provider';
 
 /** How control packets are protected (protocol.md §2.2–§2.5). Keys are already parsed. */
 export type ControlWrapSettings =
@@ -30,6 +31,8 @@ export interface SessionSettings {
   cipher?: string;
   /** `auth` digest for CBC data channels and tls-auth (default SHA1). */
   auth: string;
+  /** The data channel's AES-GCM / ChaCha20-Poly1305; node:crypto's when absent. */
+  aead?: AeadProvider;
   /** Framing from the profile before anything is pushed. */
   compression: CompressionFraming;
   /** allow-compression asym/yes: decompress what the server sends. */

@@ -309,7 +309,7 @@ export class Session {
 
   #installKeys(key: KeyState, nowMs: number): boolean {
     if (!this.#cipherName || !this.#config) return false;
-    const cipher = deriveDataCipher(key, this.#control, this.#cipherName, this.#config.keyDerivation, this.settings.auth);
+    const cipher = deriveDataCipher(key, this.#control, this.#cipherName, this.#config.keyDerivation, this.settings.auth, this.settings.aead);
     if (!cipher.ok) {
       this.#end({ code: cipher.error.code, message: cipher.error.message, fatal: true });
       return false;

@@ -1,4 +1,4 @@
-# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, SO_PEERCRED.
+# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, the data channel's AEAD, SO_PEERCRED.
 # Built by scripts/build-addon.mjs (node-gyp rebuild); output in build/ (git-ignored).
 # Linux only for now: other platforms get their own sources when they get a TunDevice.
 {
@@ -7,7 +7,7 @@
       "target_name": "postern_tun",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["src/tun_addon.cc", "src/tun_reader.cc", "src/udp_socket.cc"],
+          "sources": ["src/tun_addon.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc"],
         }],
       ],
       # node_addon_api_except: C++ exceptions on, so errors are `throw ErrnoError(...)`

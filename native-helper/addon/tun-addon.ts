@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { AeadAlgorithm, AeadKey } from '../../core/index';
 
 /**
  * Typed access to the postern_tun N-API addon (src/*.cc, built by scripts/build-addon.mjs
@@ -89,6 +90,8 @@ export interface TunAddon {
   close(fd: number): void;
   /** onError is called once if the fd fails (e.g. the device was deleted); polling has stopped then. */
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;
+  /** AES-GCM / ChaCha20-Poly1305 under one key, with a context reused across packets. */
+  AeadKey: new (algorithm: AeadAlgorithm, key: Buffer) => AeadKey;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
+import { nativeAead } from '../crypto/native-aead';
 import { openNativeUdpLink } from '../udp/native-udp-link';
 import { createTunnelService } from './tunnel-service';
 import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
@@ -18,13 +19,14 @@ export interface SystemTunnelService {
  * The service as `postern helper` and `postern connect` run it: the real TUN device and
  * the OS's routes and DNS. A run killed with SIGKILL (or a power cut) left its undo
  * journal behind; it is replayed here, before anything new is applied, so the machine
- * is back to how it was before that run. UDP to the server goes through the addon's
- * batched socket (native-helper/udp), which the TUN device needs anyway.
+ * is back to how it was before that run. UDP to the server and the data channel's AEAD
+ * go through the addon (native-helper/udp, native-helper/crypto), which the TUN device
+ * needs anyway.
  */
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
   const { network = {}, ...serviceOptions } = options;
   const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners);
-  const service = createTunnelService({ openUdpLink: openNativeUdpLink, ...serviceOptions, createNetwork: () => new LinuxNetwork(network) });
+  const service = createTunnelService({ openUdpLink: openNativeUdpLink, aead: nativeAead(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network) });
   return { service, recovered };
 }
 

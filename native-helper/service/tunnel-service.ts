@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
-import type { UdpLinkOpener } from '../../core/index';
+import type { AeadProvider, UdpLinkOpener, VpnClientOptions } from '../../core/index';
 import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
 import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
 import { LogRing } from '../tunnel/log-ring';
@@ -14,6 +14,8 @@ export interface TunnelServiceOptions {
   openTun?: (options: TunDeviceOptions) => TunDevice;
   /** UDP links to the server; core's node:dgram one when absent. */
   openUdpLink?: UdpLinkOpener;
+  /** The data channel's AEAD; core's node:crypto one when absent. */
+  aead?: AeadProvider;
   guiVersion?: string;
   statsIntervalMs?: number;
   tunName?: string;
@@ -61,7 +63,7 @@ export class TunnelService implements TunnelBackend {
     const controller = new TunnelController({
       sessionId: id,
       profileName: params.profile.name,
-      clientOptions: this.options.openUdpLink ? { ...clientOptions.value, openUdpLink: this.options.openUdpLink } : clientOptions.value,
+      clientOptions: this.#withFastPaths(clientOptions.value),
       defaultMtuBytes: parsed.profile.tunMtuBytes,
       openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
       network: this.options.createNetwork?.() ?? NO_NETWORK,
@@ -73,6 +75,16 @@ export class TunnelService implements TunnelBackend {
     this.#session = session;
     void session.ended.then(() => this.#ended(session));
     return { ok: true, value: { sessionId: id } };
+  }
+
+  /** The helper's batched UDP and native AEAD, when it was given them. */
+  #withFastPaths(options: VpnClientOptions): VpnClientOptions {
+    const { openUdpLink, aead } = this.options;
+    return {
+      ...options,
+      ...(openUdpLink ? { openUdpLink } : {}),
+      session: { ...options.session, ...(aead ? { aead } : {}) },
+    };
   }
 
   async disconnect(): Promise<BackendResult<Record<string, never>>> {

@@ -24,4 +24,7 @@ void InitTunReader(Napi::Env env, Napi::Object exports);
 // Registers the UdpSocket class (batched, connected UDP to the VPN server).
 void InitUdpSocket(Napi::Env env, Napi::Object exports);
 
+// Registers the AeadKey class (the data channel's AEAD with a reusable OpenSSL context).
+void InitAeadKey(Napi::Env env, Napi::Object exports);
+
 }  // namespace postern

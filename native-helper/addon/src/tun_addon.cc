@@ -203,6 +203,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   InitTunReader(env, exports);
   InitUdpSocket(env, exports);
+  InitAeadKey(env, exports);
   return exports;
 }
 

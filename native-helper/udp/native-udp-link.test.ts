@@ -101,13 +101,17 @@ describe('NativeUdpLink (batched UDP through the addon)', { skip }, () => {
     link.close();
   });
 
-  test('after close: no more deliveries, sends are ignored', async () => {
+  test('close sends what was queued this tick (an EXIT), then nothing more is delivered or sent', async () => {
+    received.length = 0;
     const sinks = recorder();
     const link = NativeUdpLink.open('127.0.0.1', port, 4, sinks);
     link.send(numbered(7));
     link.close();
+    link.send(numbered(8));
+    await until(() => received.length === 1, 'the queued packet at the peer');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.deepEqual(sinks.packets, []);
+    assert.deepEqual(received.map((p) => p.readUInt32BE(0)), [7], 'the queued packet went; the one after close did not');
+    assert.deepEqual(sinks.packets, [], 'its echo is not delivered to a closed link');
   });
 
   test('addon: a datagram longer than maxPacket is dropped and counted; the next one arrives', async (t) => {

@@ -53,8 +53,9 @@ export class NativeUdpLink implements Link {
 
   close(): void {
     if (this.#closed) return;
+    // What was queued this tick still goes: it may be the EXIT that tells the server we left.
+    if (this.#queue.length > 0) this.#flush();
     this.#closed = true;
-    this.#queue = [];
     this.#socket.close();
   }
 

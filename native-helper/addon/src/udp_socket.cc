@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 

@@ -11,7 +11,8 @@ import { PosternProcess } from '../cli/testing/postern-process';
 labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 each carry pings and iperf3 both ways with openvpn', { timeout: 90_000 }, async (t) => {
   const lab = await startLab({ proto: 'udp' });
   t.after(() => lab.stop());
-  for (const cipher of ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305']) {
+  const ciphers = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
+  for (const [index, cipher] of ciphers.entries()) {
     const profile = `${lab.dir}/${cipher}.ovpn`;
     writeFileSync(profile, lab.clientProfile({ remote: 'link', extra: [`data-ciphers ${cipher}`] }), { mode: 0o600 });
     const postern = new PosternProcess(lab.clientNs, ['connect', profile, '--json']);
@@ -29,5 +30,9 @@ labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 each c
     assert.ok(stats, `${cipher}: stats lines were printed`);
     assert.equal(stats.drops['data.auth_failed'] ?? 0, 0, `${cipher}: no packet failed authentication`);
     assert.equal(await postern.stop('SIGTERM'), 0);
+    // The exit notification went out through the batched socket before it closed.
+    const exits = (): number => lab.serverLog().split('\n').filter((line) => line.includes('CC-EEN exit message received by peer')).length;
+    for (let wait = 0; wait < 40 && exits() < index + 1; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(exits(), index + 1, `${cipher}: the server heard the client leave`);
   }
 });

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIperf } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
+import { connectToHelper } from '../native-helper/client/socket-client';
+import type { HelperEvent } from '../native-helper/api/index';
 
 /**
  * Postern's `postern connect` against the Debian openvpn 2.6 client, same lab server,
@@ -11,6 +13,8 @@ import { startLab, type Lab } from '../e2e/lab/lab';
  *  - iperf3 TCP 10 s up and down through the tunnel (received bits/s);
  *  - client CPU seconds (user+system from /proc) per GB moved, over both iperf3 runs;
  *  - peak RSS (VmHWM) of the client process.
+ * And, for Postern only, what the desktop app sees: with `postern helper` already running,
+ * the time from the tunnel.connect call on its socket to the `connected` event.
  */
 export interface ClientFigures {
   connectMs: number[];
@@ -38,12 +42,16 @@ export async function benchTunnel(options: { seconds?: number; connectSamples?: 
     writeFileSync(profile, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
     const openvpn = await measure(lab, () => startOpenvpn(lab, profile), seconds, samples);
     const postern = await measure(lab, () => startPostern(lab, profile), seconds, samples);
+    const throughHelperMs = await measureHelperConnect(lab, profile, samples);
+    const throughHelperMedianMs = median(throughHelperMs);
     return {
       lab: { proto: 'udp', cipher: 'AES-256-GCM', dco: false, iperfSeconds: seconds },
-      openvpn, postern,
+      openvpn,
+      postern: { ...postern, connectThroughRunningHelperMs: throughHelperMs.map(Math.round), connectThroughRunningHelperMedianMs: Math.round(throughHelperMedianMs) },
       // Above 1 means Postern is better on that figure.
       ratios: {
         connect: round(openvpn.connectMedianMs / postern.connectMedianMs),
+        connectThroughRunningHelper: round(openvpn.connectMedianMs / throughHelperMedianMs),
         upload: round(postern.uploadBitsPerSecond / openvpn.uploadBitsPerSecond),
         download: round(postern.downloadBitsPerSecond / openvpn.downloadBitsPerSecond),
         cpuPerGigabyte: round(openvpn.cpuSecondsPerGigabyte / postern.cpuSecondsPerGigabyte),
@@ -71,10 +79,9 @@ async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: n
     const download = await runIperf(lab, { seconds, reverse: true });
     const cpu = cpuSeconds(client.pid) - cpuBefore;
     const gigabytes = (upload.bytes + download.bytes) / 1e9;
-    const sorted = [...connectMs].sort((a, b) => a - b);
     return {
       connectMs: connectMs.map(Math.round),
-      connectMedianMs: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+      connectMedianMs: Math.round(median(connectMs)),
       uploadBitsPerSecond: Math.round(upload.bitsPerSecond),
       downloadBitsPerSecond: Math.round(download.bitsPerSecond),
       cpuSecondsPerGigabyte: round(cpu / gigabytes),
@@ -107,6 +114,58 @@ async function startPostern(lab: Lab, profile: string): Promise<RunningClient> {
       await exited;
     },
   };
+}
+
+/**
+ * `postern helper` in the client namespace, then `samples` connects over its socket, as
+ * the desktop app makes them: no process to start, only the tunnel to bring up.
+ */
+async function measureHelperConnect(lab: Lab, profile: string, samples: number): Promise<number[]> {
+  const socketPath = `${lab.dir}/bench-helper.sock`;
+  const helper = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, 'dist/postern.mjs', 'helper', '--socket', socketPath], { stdio: 'ignore' });
+  try {
+    for (let wait = 0; wait < 100 && !existsSync(socketPath); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const opened = await connectToHelper(socketPath, { client: 'postern-bench' });
+    if (!opened.ok) throw new Error(`bench: cannot reach the helper: ${opened.error.message}`);
+    const { connection } = opened.value;
+    try {
+      const states: string[] = [];
+      let notify = (): void => undefined;
+      connection.onEvent((event: HelperEvent) => {
+        if (event.type === 'state') { states.push(event.state); notify(); }
+      });
+      const reached = (state: string): Promise<void> => new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`bench: the helper never reached ${state}`)), 20_000);
+        notify = () => { if (states.includes(state)) { clearTimeout(timer); resolve(); } };
+        notify();
+      });
+      await connection.call('events.subscribe', {});
+      const text = readFileSync(profile, 'utf8');
+      const times: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        states.length = 0;
+        const startedAt = performance.now();
+        const started = await connection.call('tunnel.connect', { profile: { name: 'bench', text } });
+        if (!started.ok) throw new Error(`bench: tunnel.connect failed: ${started.error.message}`);
+        await reached('connected');
+        times.push(performance.now() - startedAt);
+        await connection.call('tunnel.disconnect', {});
+        await reached('disconnected');
+      }
+      return times;
+    } finally {
+      connection.close();
+    }
+  } finally {
+    const exited = new Promise((resolve) => helper.once('exit', resolve));
+    helper.kill('SIGTERM');
+    await exited;
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function waitForConnected(child: ChildProcess, startedAt: number, timeoutMs: number): Promise<number> {

@@ -5,6 +5,7 @@ import { systemRunners } from './command-runner';
 import { applyNetworkPlan } from './apply-network-plan';
 import { chooseDnsBackend } from './dns-backend';
 import { discoverDefaultGateway, discoverGateway } from './gateway-discovery';
+import { gatewaysNeeded } from './gateways-needed';
 import { DEFAULT_JOURNAL_DIR, Journal } from './journal';
 import type { NetworkPlan, OriginalGateway } from './network-plan-types';
 import type { NetconfigError } from './netconfig-error';
@@ -85,10 +86,12 @@ export class LinuxNetwork {
 
   private async discover(request: NetworkRequest): Promise<Result<{ originalGateway4?: OriginalGateway; originalGateway6?: OriginalGateway }, NetconfigError>> {
     const { runIp } = this.runners;
-    // Independent questions to the kernel: asked at the same time.
+    const needed = gatewaysNeeded(request.config, request.serverFamily);
+    const [serverSide, otherSide] = request.serverFamily === 4 ? [needed.ipv4, needed.ipv6] : [needed.ipv6, needed.ipv4];
+    // Independent questions to the kernel: asked at the same time, and only when the plan can use the answer.
     const [toServer, other] = await Promise.all([
-      discoverGateway(runIp, request.serverAddress, request.serverFamily),
-      discoverDefaultGateway(runIp, request.serverFamily === 4 ? 6 : 4),
+      serverSide ? discoverGateway(runIp, request.serverAddress, request.serverFamily) : { ok: true as const, value: undefined },
+      otherSide ? discoverDefaultGateway(runIp, request.serverFamily === 4 ? 6 : 4) : undefined,
     ]);
     if (!toServer.ok) return toServer;
     const [v4, v6] = request.serverFamily === 4 ? [toServer.value, other] : [other, toServer.value];

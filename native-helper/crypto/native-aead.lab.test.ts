@@ -8,23 +8,26 @@ import { PosternProcess } from '../cli/testing/postern-process';
 // The helper's own data path (the addon's AEAD contexts and batched UDP) against the
 // openvpn 2.6 server, once per AEAD cipher: every byte of it must agree with OpenVPN's.
 
-labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 each carry pings and iperf3 both ways with openvpn', { timeout: 90_000 }, async (t) => {
+labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (and UDP over IPv6) each carry pings and iperf3 both ways with openvpn', { timeout: 90_000 }, async (t) => {
   const lab = await startLab({ proto: 'udp' });
   t.after(() => lab.stop());
-  const ciphers = ['AES-128-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305'];
-  for (const [index, cipher] of ciphers.entries()) {
-    const profile = `${lab.dir}/${cipher}.ovpn`;
-    writeFileSync(profile, lab.clientProfile({ remote: 'link', extra: [`data-ciphers ${cipher}`] }), { mode: 0o600 });
+  // The last run reaches the server over IPv6, so the batched socket is proven in both families.
+  const runs = [['AES-128-GCM', 'link'], ['AES-256-GCM', 'link'], ['CHACHA20-POLY1305', 'link'], ['AES-256-GCM', 'link6']] as const;
+  for (const [index, [cipher, remote]] of runs.entries()) {
+    const profile = `${lab.dir}/${cipher}-${remote}.ovpn`;
+    writeFileSync(profile, lab.clientProfile({ remote, extra: [`data-ciphers ${cipher}`] }), { mode: 0o600 });
     const postern = new PosternProcess(lab.clientNs, ['connect', profile, '--json']);
     t.after(() => postern.stop('SIGKILL'));
     const tunnel = await postern.waitForLine((line) => line['type'] === 'tunnel');
-    assert.equal((tunnel['tunnel'] as { cipher?: string }).cipher, cipher);
+    const applied = tunnel['tunnel'] as { cipher?: string; server?: { address?: string } };
+    assert.equal(applied.cipher, cipher);
+    assert.equal(applied.server?.address?.includes(':'), remote === 'link6', `${cipher} over ${remote}: ${applied.server?.address}`);
     await postern.waitForState('connected');
     const ping = await lab.exec(lab.clientNs, ['ping', '-c', '20', '-i', '0.02', '-W', '2', '-s', '1300', lab.tunnel.serverIp], { timeoutMs: 10_000 });
     assert.match(ping.stdout, / 0% packet loss/, `${cipher}: pings of 1300 bytes through the tunnel:\n${ping.stdout}${ping.stderr}`);
     const up = await runIperf(lab, { seconds: 1 });
     const down = await runIperf(lab, { seconds: 1, reverse: true });
-    t.diagnostic(`${cipher}: iperf3 1 s up ${(up.bitsPerSecond / 1e6).toFixed(0)}, down ${(down.bitsPerSecond / 1e6).toFixed(0)} Mbit/s`);
+    t.diagnostic(`${cipher} over ${remote}: iperf3 1 s up ${(up.bitsPerSecond / 1e6).toFixed(0)}, down ${(down.bitsPerSecond / 1e6).toFixed(0)} Mbit/s`);
     for (const figure of [up, down]) assert.ok(figure.bitsPerSecond > 10e6, `${cipher}: more than 10 Mbit/s (${figure.bitsPerSecond})`);
     const stats = postern.lines.filter((line) => line['type'] === 'stats').at(-1)?.['stats'] as { drops: Record<string, number> } | undefined;
     assert.ok(stats, `${cipher}: stats lines were printed`);

@@ -15,7 +15,7 @@ const MAX_DATAGRAM = 65_507;
  * returns, so everything the session encrypted from that batch leaves in one syscall,
  * and a lone packet (a keepalive, a control message) still leaves at once.
  */
-export const openNativeUdpLink: UdpLinkOpener = (address, port, family, sinks) => Promise.resolve(NativeUdpLink.open(address, port, family, sinks));
+export const openNativeUdpLink: UdpLinkOpener = async (address, port, family, sinks) => NativeUdpLink.open(address, port, family, sinks);
 
 export class NativeUdpLink implements Link {
   readonly kind = 'udp';

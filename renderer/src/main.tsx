@@ -1,21 +1,26 @@
+// First: zod's settings must be in place before the schemas in electron/api are built.
+import './api/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createAppApi, defaultTransport } from './api/create-app-api';
-import { App } from './components/App';
+import { createAppApi } from './api/create-app-api';
+import { App } from './app/app';
+import { ErrorBoundary } from './app/error-boundary';
 import { createAppStore } from './store/app-store';
-import { StoreContext } from './store/use-app';
+import { StoreContext } from './store/use-postern-store';
 import './styles.css';
 
 const started = performance.now();
-const store = createAppStore(createAppApi(defaultTransport()));
+const store = createAppStore(createAppApi());
 store.getState().start();
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <StoreContext.Provider value={store}>
-        <App />
-      </StoreContext.Provider>
+      <ErrorBoundary>
+        <StoreContext.Provider value={store}>
+          <App />
+        </StoreContext.Provider>
+      </ErrorBoundary>
     </StrictMode>,
   );
 }

@@ -1,92 +1,63 @@
-import { APP_METHODS, AppCallError, AppEvent } from '../../../electron/api/app-api';
-import type { AppApi, AppMethod, AppParams, AppResult, CallEnvelope, PreloadBridge } from '../../../electron/api/app-api';
+import { AppCallError } from '../../../electron/api/app-api';
+import type { AppApi, CallEnvelope, PreloadBridge } from '../../../electron/api/app-api';
+import { appApiOver } from './app-api-over';
+import { bridgeTransport, tokenFromSearch } from './bridge-client';
+import type { BridgeEnvironment } from './bridge-client';
+import type { Transport } from './transport';
 
-/** How calls leave the renderer: Electron's preload, or the loopback bridge in browser mode. */
-export interface Transport {
-  invoke(method: string, params: unknown): Promise<CallEnvelope>;
-  subscribe(listener: (event: unknown) => void, onReopen: () => void): () => void;
+/** What the page offers: `window` in the browser, a plain object in tests. */
+export interface ApiHost {
+  postern?: unknown;
+  location?: { search: string };
+  fetch?: BridgeEnvironment['fetch'];
+  EventSource?: BridgeEnvironment['EventSource'];
 }
 
 /**
- * The renderer's AppApi over a transport. Results and events are checked against the
- * same schemas main uses: the renderer trusts nothing it did not validate.
+ * The one place that reads `window.postern`. Electron's preload exposes a PreloadBridge
+ * (answers as envelopes, because contextBridge drops Error classes); an object that is
+ * already an AppApi is accepted too. Without either, the page runs in browser mode and
+ * talks to the loopback bridge with the `?token=` it was opened with.
  */
-export function createAppApi(transport: Transport): AppApi {
-  const listeners = new Set<(event: AppEvent) => void>();
-  let unsubscribe: (() => void) | undefined;
-  const deliver = (raw: unknown): void => {
-    const parsed = AppEvent.safeParse(raw);
-    if (parsed.success) for (const listener of listeners) listener(parsed.data);
-  };
-  const api: AppApi = {
-    async call<M extends AppMethod>(method: M, params: AppParams<M>): Promise<AppResult<M>> {
-      let answer: CallEnvelope;
-      try {
-        answer = await transport.invoke(method, params);
-      } catch {
-        throw new AppCallError('app.unreachable', 'The Postern app is not answering.');
-      }
-      if (!answer.ok) throw new AppCallError(answer.error.code, answer.error.message);
-      const result = APP_METHODS[method].result.safeParse(answer.result);
-      if (!result.success) throw new AppCallError('app.bad_result', `The app sent an unexpected answer to ${method}.`);
-      return result.data as AppResult<M>;
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      unsubscribe ??= transport.subscribe(deliver, () => {
-        // After a lost stream, a fresh snapshot tells the truth about what changed meanwhile.
-        void api.call('app.snapshot', {}).then((snapshot) => deliver({ type: 'snapshot', snapshot }), () => undefined);
-      });
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) {
-          unsubscribe?.();
-          unsubscribe = undefined;
-        }
-      };
-    },
-  };
-  return api;
+export function createAppApi(host: ApiHost = globalThis as ApiHost): AppApi {
+  return appApiOver(pickTransport(host));
 }
 
-/** Electron: `window.postern`, exposed by electron/preload.ts. */
-export function preloadTransport(bridge: PreloadBridge): Transport {
-  return { invoke: (method, params) => bridge.invoke(method, params), subscribe: (listener) => bridge.subscribe(listener) };
+export function pickTransport(host: ApiHost): Transport {
+  const exposed = host.postern;
+  if (isPreloadBridge(exposed)) return { invoke: (method, params) => exposed.invoke(method, params), subscribe: (listener) => exposed.subscribe(listener) };
+  if (isAppApi(exposed)) return appApiTransport(exposed);
+  const fetchFn = host.fetch?.bind(host);
+  const EventSourceClass = host.EventSource;
+  if (!fetchFn || !EventSourceClass) throw new Error('createAppApi: no window.postern and no fetch/EventSource to reach the bridge');
+  return bridgeTransport(tokenFromSearch(host.location?.search ?? ''), { fetch: fetchFn, EventSource: EventSourceClass });
 }
 
-/** Browser mode: POST /api/call with the token, events over SSE. */
-export function bridgeTransport(token: string, base = ''): Transport {
+function isPreloadBridge(value: unknown): value is PreloadBridge {
+  const bridge = value as Partial<PreloadBridge> | undefined;
+  return typeof bridge?.invoke === 'function' && typeof bridge.subscribe === 'function';
+}
+
+function isAppApi(value: unknown): value is AppApi {
+  const api = value as Partial<AppApi> | undefined;
+  return typeof api?.call === 'function' && typeof api.onEvent === 'function';
+}
+
+/** An AppApi seen as a transport, so its answers get the same validation as the others. */
+function appApiTransport(api: AppApi): Transport {
   return {
-    invoke: async (method, params) => {
-      const response = await fetch(`${base}/api/call`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-postern-token': token },
-        body: JSON.stringify({ method, params }),
-      });
-      return await response.json() as CallEnvelope;
+    invoke: async (method, params): Promise<CallEnvelope> => {
+      try {
+        return { ok: true, result: await (api.call as (m: string, p: unknown) => Promise<unknown>)(method, params) };
+      } catch (error) {
+        const code = error instanceof AppCallError || hasCode(error) ? error.code : 'app.unreachable';
+        return { ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } };
+      }
     },
-    subscribe: (listener, onReopen) => {
-      const source = new EventSource(`${base}/api/events?token=${encodeURIComponent(token)}`);
-      let opened = false;
-      source.onopen = () => {
-        if (opened) onReopen();
-        opened = true;
-      };
-      source.onmessage = (message: MessageEvent<string>) => {
-        try {
-          listener(JSON.parse(message.data));
-        } catch {
-          // not JSON: not ours
-        }
-      };
-      return () => source.close();
-    },
+    subscribe: (listener) => api.onEvent(listener),
   };
 }
 
-/** Picks the transport this page runs with. */
-export function defaultTransport(): Transport {
-  const bridge = (window as unknown as { postern?: PreloadBridge }).postern;
-  if (bridge) return preloadTransport(bridge);
-  return bridgeTransport(new URLSearchParams(location.search).get('token') ?? '');
+function hasCode(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
 }

@@ -1,26 +1,30 @@
 import { useRef, useState } from 'react';
 import type { DragEvent, ReactNode } from 'react';
-import { useApp } from '../store/use-app';
+import { useImportFile } from './use-import-file';
 
-const MAX_PROFILE_BYTES = 512 * 1024;
-
-/** The whole window takes a dropped .ovpn; a visible target appears while a file is dragged over it. */
+/** The whole window takes a dropped profile; a visible target appears while a file is dragged over it. */
 export function DropZone({ children }: { children: ReactNode }) {
-  const preview = useApp((s) => s.preview);
+  const importFile = useImportFile();
   const [dragging, setDragging] = useState(false);
+  // dragenter/dragleave fire for every child crossed: count them to know when the file really left.
   const depth = useRef(0);
-  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+  const hasFiles = (event: DragEvent): boolean => Array.from(event.dataTransfer.types).includes('Files');
   return (
     <div
       className="drop-zone"
       data-testid="drop-zone"
+      data-dragging={dragging}
       onDragEnter={(event) => {
         if (!hasFiles(event)) return;
         event.preventDefault();
         depth.current += 1;
         setDragging(true);
       }}
-      onDragOver={(event) => { if (hasFiles(event)) event.preventDefault(); }}
+      onDragOver={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+      }}
       onDragLeave={() => {
         depth.current = Math.max(0, depth.current - 1);
         if (depth.current === 0) setDragging(false);
@@ -30,20 +34,15 @@ export function DropZone({ children }: { children: ReactNode }) {
         depth.current = 0;
         setDragging(false);
         const file = event.dataTransfer.files[0];
-        if (file) void readProfile(file).then((text) => preview(file.name, text));
+        if (file) void importFile(file);
       }}
     >
       {children}
       {dragging && (
-        <div className="drop-overlay" data-testid="drop-overlay" aria-hidden="true">
+        <div className="drop-overlay" data-testid="drop-overlay">
           <div className="drop-target">Drop your .ovpn profile to import it</div>
         </div>
       )}
     </div>
   );
-}
-
-/** A profile's text; an oversized file is cut, and the parser then says it is too large. */
-export async function readProfile(file: File): Promise<string> {
-  return (file.size > MAX_PROFILE_BYTES ? file.slice(0, MAX_PROFILE_BYTES + 1) : file).text();
 }

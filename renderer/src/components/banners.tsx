@@ -1,0 +1,26 @@
+import { usePosternStore } from '../store/use-postern-store';
+
+/** The helper's absence (with how to start it), and the last error in plain words. */
+export function Banners() {
+  const helper = usePosternStore((s) => s.helper);
+  const error = usePosternStore((s) => s.error);
+  const dismiss = usePosternStore((s) => s.dismissError);
+  return (
+    <>
+      {helper?.state === 'unavailable' && (
+        <div className="banner banner-warning" role="alert" data-testid="helper-banner" data-code={helper.code}>
+          <strong>The Postern helper is not running.</strong>
+          <p className="banner-next">{helper.howToStart}</p>
+          {helper.message && <p className="banner-detail">{helper.message}</p>}
+        </div>
+      )}
+      {error && (
+        <div className="banner banner-error" role="alert" data-testid="error-banner" data-code={error.code}>
+          <p>{error.text}</p>
+          {error.detail && error.detail !== error.text && <p className="banner-detail">Details: {error.detail}</p>}
+          <button type="button" className="link-button" data-testid="error-dismiss" onClick={dismiss}>Dismiss</button>
+        </div>
+      )}
+    </>
+  );
+}

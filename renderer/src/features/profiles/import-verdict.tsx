@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import type { ProfileVerdict } from '../../../../electron/api/app-api';
+import { Modal } from '../../components/modal';
+import type { PendingImport } from '../../store/profiles-slice';
+import { usePosternStore } from '../../store/use-postern-store';
+
+type Problem = ProfileVerdict['problems'][number];
+type Summary = NonNullable<ProfileVerdict['summary']>;
+
+/** What the parser said about a dropped or picked profile, before anything is saved. */
+export function ImportVerdict() {
+  const pending = usePosternStore((s) => s.pendingImport);
+  // A new file is a new form: the name starts from that file's suggestion.
+  return pending ? <VerdictDialog key={`${pending.fileName}\n${pending.text.length}`} pending={pending} /> : null;
+}
+
+function VerdictDialog({ pending }: { pending: PendingImport }) {
+  const confirm = usePosternStore((s) => s.confirmImport);
+  const cancel = usePosternStore((s) => s.cancelImport);
+  const importError = usePosternStore((s) => s.importError);
+  const { verdict } = pending;
+  const [name, setName] = useState(verdict.suggestedName);
+  const [saving, setSaving] = useState(false);
+  const errors = verdict.problems.filter((p) => p.severity === 'error');
+  const notes = verdict.problems.filter((p) => p.severity !== 'error');
+  return (
+    <Modal title={verdict.connectable ? `Import ${verdict.fileName}` : `${verdict.fileName} cannot be used`} onCancel={cancel} testId="import-verdict" kind={verdict.connectable ? 'connectable' : 'refused'}>
+      <form onSubmit={(event) => {
+        event.preventDefault();
+        if (!verdict.connectable || saving) return;
+        setSaving(true);
+        void confirm(name.trim()).finally(() => setSaving(false));
+      }}>
+        {errors.length > 0 && <ProblemList title="What must be fixed" problems={errors} />}
+        {verdict.summary && <UsedList summary={verdict.summary} />}
+        {verdict.summary && <LeftOutList summary={verdict.summary} />}
+        {notes.length > 0 && <ProblemList title="Worth knowing" problems={notes} />}
+        {verdict.connectable && (
+          <label className="field">Name in Postern
+            <input data-testid="import-name" data-autofocus value={name} onChange={(event) => setName(event.target.value)} required maxLength={200}
+              aria-describedby={importError ? 'import-error' : undefined} aria-invalid={importError?.code === 'profiles.duplicate_name' || undefined} />
+          </label>
+        )}
+        {importError && <p className="inline-error" id="import-error" role="alert" data-testid="import-error" data-code={importError.code}>{importError.text}</p>}
+        <div className="dialog-buttons">
+          <button type="button" data-testid="import-cancel" data-autofocus={verdict.connectable ? undefined : true} onClick={cancel}>{verdict.connectable ? 'Cancel' : 'Close'}</button>
+          {verdict.connectable && <button type="submit" className="primary" data-testid="import-confirm" disabled={saving}>Import</button>}
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+function ProblemList({ title, problems }: { title: string; problems: Problem[] }) {
+  return (
+    <section aria-label={title}>
+      <h3>{title}</h3>
+      <ul className="problems">
+        {problems.map((p, i) => (
+          <li key={i} data-testid="verdict-problem" data-severity={p.severity} data-code={p.code} data-line={p.line}>
+            {p.line > 0 ? `Line ${p.line}${p.column ? `:${p.column}` : ''}: ` : ''}{p.message}{p.hint ? <span className="hint"> {p.hint}</span> : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function UsedList({ summary }: { summary: Summary }) {
+  return (
+    <section aria-label="What Postern will use">
+      <h3>What Postern will use</h3>
+      <dl className="verdict-summary" data-testid="verdict-used">
+        <dt>Servers</dt><dd>{summary.remotes.join(', ') || 'none'}</dd>
+        <dt>You will be asked for</dt><dd>{summary.asks.join(', ') || 'nothing'}</dd>
+        <dt>Server check</dt><dd>{summary.serverCheck.join(', ') || 'none'}</dd>
+        <dt>Control channel</dt><dd>{summary.controlChannel}</dd>
+        <dt>Data ciphers</dt><dd>{summary.dataCiphers.join(', ')}</dd>
+        {summary.routing.length > 0 && <><dt>Routing</dt><dd>{summary.routing.join('; ')}</dd></>}
+      </dl>
+    </section>
+  );
+}
+
+function LeftOutList({ summary }: { summary: Summary }) {
+  if (summary.ignored.length + summary.refused.length === 0) return null;
+  return (
+    <section aria-label="Left out">
+      <h3>Left out</h3>
+      <ul className="problems">
+        {summary.refused.map((n, i) => (
+          <li key={`r${i}`} data-testid="verdict-refused" data-line={n.line}>Line {n.line}: <code>{n.directive}</code> refused: {n.reason}</li>
+        ))}
+        {summary.ignored.map((n, i) => (
+          <li key={`i${i}`} data-testid="verdict-ignored" data-line={n.line}>Line {n.line}: <code>{n.directive}</code> ignored: {n.reason}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}

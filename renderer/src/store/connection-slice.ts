@@ -1,0 +1,112 @@
+import type { AppliedTunnel, SessionStatus } from '../../../electron/api/app-api';
+import { errorText } from '../error-text';
+import { stateText } from '../state-text';
+import type { HelperEvent, SliceCreator } from './app-state';
+
+export type TunnelState = SessionStatus['state'];
+type StateEvent = Extract<HelperEvent, { type: 'state' }>;
+
+/** The session as the window shows it, merged from snapshots and the faster helper events. */
+export interface ConnectionView {
+  sessionId: string;
+  profileName: string;
+  state: TunnelState;
+  /** Local clock, when connect was asked for. */
+  startedAtMs: number;
+  connectedAtMs: number | null;
+  tunnel: AppliedTunnel | null;
+  lastError: { code: string; message: string } | null;
+}
+
+/** One phase of the attempt: when it began (since connect) and how long it took once over. */
+export interface PhaseTiming {
+  state: TunnelState;
+  enteredAfterMs: number;
+  durationMs: number | null;
+}
+
+export interface ConnectionSlice {
+  connection: ConnectionView | null;
+  phases: PhaseTiming[];
+  connect(profileId: string): Promise<boolean>;
+  disconnect(): Promise<boolean>;
+  applySession(session: SessionStatus | null): void;
+  applyState(event: StateEvent): void;
+  applyTunnel(sessionId: string, tunnel: AppliedTunnel): void;
+}
+
+/** Reconnect loops must not grow the list without bound. */
+const MAX_PHASES = 40;
+
+export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowMs }) => (set, get) => ({
+  connection: null,
+  phases: [],
+  connect: async (profileId) => {
+    get().dismissError();
+    try {
+      await api.call('tunnel.connect', { profileId });
+      return true;
+    } catch (error) {
+      get().fail(error);
+      return false;
+    }
+  },
+  disconnect: async () => {
+    try {
+      await api.call('tunnel.disconnect', {});
+      return true;
+    } catch (error) {
+      get().fail(error);
+      return false;
+    }
+  },
+  applySession: (session) => {
+    if (!session) {
+      set({ connection: null, phases: [] });
+      return;
+    }
+    const same = get().connection?.sessionId === session.sessionId;
+    const connection: ConnectionView = {
+      sessionId: session.sessionId, profileName: session.profileName, state: session.state, startedAtMs: session.startedAtMs,
+      connectedAtMs: session.connectedAtMs, tunnel: session.tunnel, lastError: session.lastError,
+    };
+    set(same ? { connection } : { connection, phases: [] });
+    get().resetStats(session.sessionId);
+    if (session.stats && !same) get().applyStats(session.sessionId, session.stats);
+  },
+  applyState: (event) => {
+    const current = get().connection;
+    const now = nowMs();
+    const base: ConnectionView = current !== null && current.sessionId === event.sessionId ? current : {
+      sessionId: event.sessionId, profileName: event.profileName, state: event.state, startedAtMs: now - event.sinceStartMs,
+      connectedAtMs: null, tunnel: null, lastError: null,
+    };
+    const connection: ConnectionView = {
+      ...base,
+      state: event.state,
+      connectedAtMs: event.state === 'connected' ? base.connectedAtMs ?? now : event.state === 'reconnecting' ? null : base.connectedAtMs,
+      lastError: event.error ?? (event.state === 'connected' ? null : base.lastError),
+    };
+    set({ connection, phases: nextPhases(base === current ? get().phases : [], event) });
+    get().resetStats(event.sessionId);
+    if (event.error) {
+      get().showError(event.error.code, event.error.message);
+      get().announce(`Connection failed: ${errorText(event.error.code, event.error.message)}`);
+    } else {
+      get().announce(`${event.profileName}: ${stateText(event.state)}`);
+    }
+    if (event.state === 'disconnected') get().closeAllPrompts();
+  },
+  applyTunnel: (sessionId, tunnel) => {
+    const current = get().connection;
+    if (current?.sessionId === sessionId) set({ connection: { ...current, tunnel } });
+  },
+});
+
+function nextPhases(phases: PhaseTiming[], event: StateEvent): PhaseTiming[] {
+  const last = phases.at(-1);
+  if (last?.state === event.state) return phases;
+  const closed = last ? [...phases.slice(0, -1), { ...last, durationMs: event.previousStateMs }] : phases;
+  const next = [...closed, { state: event.state, enteredAfterMs: event.sinceStartMs, durationMs: null }];
+  return next.length > MAX_PHASES ? next.slice(next.length - MAX_PHASES) : next;
+}

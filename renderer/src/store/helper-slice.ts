@@ -1,0 +1,27 @@
+import type { AppSnapshot, HelperLink } from '../../../electron/api/app-api';
+import type { SliceCreator } from './app-state';
+
+/** Whether main reaches the privileged helper (and how to start it when not). */
+export interface HelperSlice {
+  /** null until the first snapshot. */
+  helper: HelperLink | null;
+  /** Saving a password needs OS encryption; without it "remember" is hidden. */
+  rememberAvailable: boolean;
+  applyHelper(snapshot: AppSnapshot): void;
+}
+
+export const createHelperSlice: SliceCreator<HelperSlice> = () => (set, get) => ({
+  helper: null,
+  rememberAvailable: false,
+  applyHelper: (snapshot) => {
+    const before = get().helper?.state;
+    const after = snapshot.helper.state;
+    set({ helper: snapshot.helper, rememberAvailable: snapshot.rememberAvailable });
+    if (before === after) return;
+    if (after === 'unavailable') get().announce('The Postern helper is not running');
+    if (after === 'connected' && before !== undefined) {
+      get().announce('The Postern helper is running');
+      void get().loadLog(); // a restarted helper has a log of its own
+    }
+  },
+});

@@ -1,0 +1,84 @@
+import type { ProfileEntry, ProfileVerdict } from '../../../electron/api/app-api';
+import type { SliceCreator } from './app-state';
+import { shownError } from './notice-slice';
+import type { ShownError } from './notice-slice';
+
+/** What main accepts in one profile file (electron/api ProfileFile). */
+export const MAX_PROFILE_BYTES = 512 * 1024;
+
+export interface PendingImport {
+  fileName: string;
+  text: string;
+  verdict: ProfileVerdict;
+}
+
+/** The imported profiles, and an import in progress (the verdict view before saving). */
+export interface ProfilesSlice {
+  profiles: ProfileEntry[];
+  pendingImport: PendingImport | null;
+  /** Why the import did not go through (a duplicate name, say), shown inside the verdict dialog. */
+  importError: ShownError | null;
+  applyProfiles(profiles: ProfileEntry[]): void;
+  preview(fileName: string, text: string): Promise<boolean>;
+  confirmImport(name: string): Promise<boolean>;
+  cancelImport(): void;
+  rename(id: string, name: string): Promise<boolean>;
+  remove(id: string): Promise<boolean>;
+  forgetCredentials(id: string): Promise<boolean>;
+}
+
+export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (set, get) => {
+  const attempt = async (work: () => Promise<unknown>, done: string): Promise<boolean> => {
+    try {
+      await work();
+      get().announce(done);
+      return true;
+    } catch (error) {
+      get().fail(error);
+      return false;
+    }
+  };
+  const nameOf = (id: string): string => get().profiles.find((p) => p.id === id)?.name ?? 'The profile';
+  return {
+    profiles: [],
+    pendingImport: null,
+    importError: null,
+    applyProfiles: (profiles) => set({ profiles }),
+    preview: async (fileName, text) => {
+      try {
+        const verdict = await api.call('profiles.preview', { fileName, text });
+        set({ pendingImport: { fileName, text, verdict }, importError: null });
+        get().announce(verdict.connectable ? `${fileName} can be imported` : `${fileName} cannot be used as it is`);
+        return true;
+      } catch (error) {
+        get().fail(error);
+        return false;
+      }
+    },
+    confirmImport: async (name) => {
+      const pending = get().pendingImport;
+      if (!pending) return false;
+      try {
+        const entry = await api.call('profiles.import', { fileName: pending.fileName, text: pending.text, name });
+        // The snapshot that follows brings the list too; adding it now avoids a flash without it.
+        if (!get().profiles.some((p) => p.id === entry.id)) set({ profiles: [...get().profiles, entry] });
+        set({ pendingImport: null, importError: null });
+        get().announce(`Imported ${entry.name}`);
+        return true;
+      } catch (error) {
+        set({ importError: shownError(error) });
+        return false;
+      }
+    },
+    cancelImport: () => set({ pendingImport: null, importError: null }),
+    rename: (id, name) => {
+      const before = nameOf(id);
+      return attempt(() => api.call('profiles.rename', { id, name }), `Renamed ${before} to ${name}`);
+    },
+    remove: (id) => {
+      const name = nameOf(id);
+      return attempt(() => api.call('profiles.delete', { id }), `Deleted ${name}`);
+    },
+    forgetCredentials: (id) => attempt(() => api.call('profiles.forgetCredentials', { id }), `Forgot the saved password of ${nameOf(id)}`),
+  };
+};

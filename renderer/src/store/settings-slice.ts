@@ -1,0 +1,27 @@
+import type { Settings } from '../../../electron/api/app-api';
+import type { SliceCreator } from './app-state';
+
+export interface SettingsSlice {
+  /** null until the first snapshot. */
+  settings: Settings | null;
+  applySettings(settings: Settings): void;
+  /** Shows the change at once; puts the old value back if main refuses it. */
+  updateSettings(change: Partial<Settings>): Promise<boolean>;
+}
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ api }) => (set, get) => ({
+  settings: null,
+  applySettings: (settings) => set({ settings }),
+  updateSettings: async (change) => {
+    const before = get().settings;
+    if (before) set({ settings: { ...before, ...change } });
+    try {
+      set({ settings: await api.call('settings.update', change) });
+      return true;
+    } catch (error) {
+      set({ settings: before });
+      get().fail(error);
+      return false;
+    }
+  },
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `postern` command. Runs the TypeScript CLI through tsx in a checkout;
-// packaged builds ship the bundled dist/postern.cjs instead.
+// `npm run build` bundles the same CLI into dist/postern.mjs (what the benchmark and packaged builds run).
 import { register } from 'tsx/esm/api';
 
 register();

@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import boundaries from 'eslint-plugin-boundaries';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 // core's internal pipeline: each layer may import only the layers before it (plus wire).
 const coreLayers = ['wire', 'config', 'framing', 'packet', 'wrap', 'reliable', 'tls', 'keys',
@@ -90,6 +91,9 @@ export default tseslint.config(
   // Their unit tests run in Node (node:test), not in the browser.
   { files: ['renderer/**', 'native-helper/api/**', 'electron/api/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', browserOnly] } },
   { files: ['core/**', 'native-helper/**'], rules: { 'no-restricted-imports': ['error', noUiInCore] } },
+  // React's own rules for the window: hooks called unconditionally, effect dependencies
+  // complete, and the React Compiler's checks (state set in render, impure renders, ...).
+  { files: ['renderer/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
   {
     files: ['**/*.{js,mjs}'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

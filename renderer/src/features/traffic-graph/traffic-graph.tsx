@@ -13,8 +13,12 @@ export function TrafficGraph({ samples }: { samples: StatsSample[] }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(samples);
-  latest.current = samples;
   const dark = useDarkScheme();
+  // Declared first, so it has run when the plot below is (re)built from `latest`.
+  useEffect(() => {
+    latest.current = samples;
+    plot.current?.setData(toData(samples));
+  }, [samples]);
   useEffect(() => {
     const element = container.current;
     if (!element) return;
@@ -27,7 +31,6 @@ export function TrafficGraph({ samples }: { samples: StatsSample[] }) {
       plot.current = null;
     };
   }, [dark]); // the canvas cannot follow CSS variables: rebuild on a theme change
-  useEffect(() => { plot.current?.setData(toData(samples)); }, [samples]);
   const last = samples.at(-1);
   return (
     <div ref={container} className="traffic-graph" data-testid="traffic-graph" data-samples={samples.length} role="img"

@@ -7,7 +7,7 @@
       "target_name": "postern_tun",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["src/tun_addon.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc"],
+          "sources": ["src/tun_addon.cc", "src/readable_poll.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc"],
         }],
       ],
       # node_addon_api_except: C++ exceptions on, so errors are `throw ErrnoError(...)`

@@ -15,11 +15,11 @@
 //     the callback returns. No allocation at all; the caller must copy what it keeps.
 // The lengths Uint32Array is always reused: read it inside the callback.
 #include "addon.h"
+#include "readable_poll.h"
 
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include <memory>
 #include <vector>
@@ -65,50 +65,25 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
     context_ = std::make_unique<Napi::AsyncContext>(env, "PosternTunReader", Value());
   }
 
-  ~TunReader() override { ClosePoll(); }
-
  private:
-  static int64_t OptionInt(Napi::Env env, Napi::Object options, const char* key, int64_t min, int64_t max) {
-    Napi::Value value = options.Get(key);
-    double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
-    if (number != static_cast<double>(static_cast<int64_t>(number)) || number < min || number > max) {
-      throw Napi::RangeError::New(env, std::string("options.") + key + " must be an integer in [" +
-                                           std::to_string(min) + ", " + std::to_string(max) + "]");
-    }
-    return static_cast<int64_t>(number);
-  }
-
   Napi::Value Start(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (poll_ != nullptr) return env.Undefined();
-    uv_loop_t* loop = nullptr;
-    if (napi_get_uv_event_loop(env, &loop) != napi_ok) throw Napi::Error::New(env, "TunReader: no event loop");
-    auto* poll = new uv_poll_t;
-    int rc = uv_poll_init(loop, poll, fd_);
-    if (rc != 0) {
-      delete poll;
-      throw ErrnoError(env, -rc, "uv_poll_init", "TunReader.start failed");
-    }
-    rc = uv_poll_start(poll, UV_READABLE, OnReadable);
-    if (rc != 0) {
-      // An initialised handle must go through uv_close before it is freed.
-      uv_close(reinterpret_cast<uv_handle_t*>(poll), FreePoll);
-      throw ErrnoError(env, -rc, "uv_poll_start", "TunReader.start failed");
-    }
-    poll->data = this;
-    poll_ = poll;
+    if (poll_.active()) return info.Env().Undefined();
+    poll_.Start(info.Env(), fd_, this, OnReadable, "TunReader.start");
     Ref();  // an active reader must not be collected while the fd is being polled
-    return env.Undefined();
+    return info.Env().Undefined();
   }
 
   // Synchronous: once stop() returns, onPackets is never called again (uv_poll_stop
   // removes the fd from epoll at once), so the caller may close the fd right after.
   Napi::Value Stop(const Napi::CallbackInfo& info) {
-    if (poll_ != nullptr) {
-      ClosePoll();
-      Unref();
-    }
+    StopPolling();
     return info.Env().Undefined();
+  }
+
+  void StopPolling() {
+    if (!poll_.active()) return;
+    poll_.Close();
+    Unref();
   }
 
   Napi::Value Stats(const Napi::CallbackInfo& info) {
@@ -121,19 +96,8 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
     return stats;
   }
 
-  static void FreePoll(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
-
-  void ClosePoll() {
-    if (poll_ == nullptr) return;
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), FreePoll);
-    poll_ = nullptr;
-  }
-
-  static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
-    auto* self = static_cast<TunReader*>(handle->data);
-    if (self == nullptr) return;
+  static void OnReadable(void* owner, int status) {
+    auto* self = static_cast<TunReader*>(owner);
     Napi::HandleScope scope(self->Env());
     // status < 0: epoll reported an error on the fd (e.g. the device was deleted).
     if (status < 0) return self->Fail(-status, "uv_poll");
@@ -166,7 +130,7 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
       if (errno != EINVAL && errno != EFAULT && errno != EMSGSIZE) { fatal = errno; break; }
     }
     if (count > 0) Deliver(count, used);
-    if (fatal != 0 && poll_ != nullptr) Fail(fatal, "read");
+    if (fatal != 0 && poll_.active()) Fail(fatal, "read");
   }
 
   // Re-read for the same reason as LentSlab: JS could have detached the array.
@@ -200,20 +164,12 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
     Napi::Error error = ErrnoError(env, err, syscall,
                                    strcmp(syscall, "uv_poll") == 0 ? "TunReader stopped: the TUN fd reported an error (device deleted?)"
                                                                   : "TunReader stopped: read failed");
-    ClosePoll();
-    Unref();
+    StopPolling();
     if (!onError_.IsEmpty()) Call(onError_, {error.Value()});
   }
 
-  // MakeCallback, not Call: it runs the microtask queue and keeps async_hooks context,
-  // as any libuv-driven callback into JS must. A throw inside the JS callback is
-  // re-raised as an uncaught exception, exactly like a throw in an 'data' handler.
   void Call(Napi::FunctionReference& fn, const std::initializer_list<napi_value>& args) {
-    try {
-      fn.MakeCallback(Value(), args, *context_);
-    } catch (const Napi::Error& error) {
-      napi_fatal_exception(Env(), error.Value());
-    }
+    CallFromLoop(Env(), fn, Value(), *context_, args);
   }
 
   int fd_ = -1;
@@ -228,7 +184,7 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
   Napi::FunctionReference onPackets_;
   Napi::FunctionReference onError_;
   std::unique_ptr<Napi::AsyncContext> context_;
-  uv_poll_t* poll_ = nullptr;
+  ReadablePoll poll_;
   uint64_t batches_ = 0;
   uint64_t packets_ = 0;
   uint64_t oversized_ = 0;

@@ -8,6 +8,7 @@
 // connect()ed, so the kernel drops datagrams from anyone but the server, and ICMP errors
 // come back as errno on the next call (ECONNREFUSED: nothing listens on that port).
 #include "addon.h"
+#include "readable_poll.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include <algorithm>
 #include <memory>
@@ -102,49 +102,21 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   }
 
   ~UdpSocket() override {
-    ClosePoll();
+    poll_.Close();  // before the fd goes: epoll must not be left watching a closed number
     if (fd_ >= 0) close(fd_);
   }
 
  private:
-  static int64_t OptionInt(Napi::Env env, Napi::Object options, const char* key, int64_t min, int64_t max) {
-    Napi::Value value = options.Get(key);
-    double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
-    if (number != static_cast<double>(static_cast<int64_t>(number)) || number < min || number > max) {
-      throw Napi::RangeError::New(env, std::string("options.") + key + " must be an integer in [" +
-                                           std::to_string(min) + ", " + std::to_string(max) + "]");
-    }
-    return static_cast<int64_t>(number);
-  }
-
   Napi::Value Start(const Napi::CallbackInfo& info) {
-    Napi::Env env = info.Env();
-    if (poll_ != nullptr || fd_ < 0) return env.Undefined();
-    uv_loop_t* loop = nullptr;
-    if (napi_get_uv_event_loop(env, &loop) != napi_ok) throw Napi::Error::New(env, "UdpSocket: no event loop");
-    auto* poll = new uv_poll_t;
-    int rc = uv_poll_init(loop, poll, fd_);
-    if (rc != 0) {
-      delete poll;
-      throw ErrnoError(env, -rc, "uv_poll_init", "UdpSocket.start failed");
-    }
-    rc = uv_poll_start(poll, UV_READABLE, OnReadable);
-    if (rc != 0) {
-      uv_close(reinterpret_cast<uv_handle_t*>(poll), FreePoll);
-      throw ErrnoError(env, -rc, "uv_poll_start", "UdpSocket.start failed");
-    }
-    poll->data = this;
-    poll_ = poll;
+    if (poll_.active() || fd_ < 0) return info.Env().Undefined();
+    poll_.Start(info.Env(), fd_, this, OnReadable, "UdpSocket.start");
     Ref();  // polled sockets must outlive their JS wrapper's last reference
-    return env.Undefined();
+    return info.Env().Undefined();
   }
 
   // Synchronous and idempotent: no callback after it returns, and the fd is closed.
   Napi::Value Close(const Napi::CallbackInfo& info) {
-    if (poll_ != nullptr) {
-      ClosePoll();
-      Unref();
-    }
+    StopPolling();
     if (fd_ >= 0) {
       close(fd_);
       fd_ = -1;
@@ -208,19 +180,14 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     return stats;
   }
 
-  static void FreePoll(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
-
-  void ClosePoll() {
-    if (poll_ == nullptr) return;
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(poll_), FreePoll);
-    poll_ = nullptr;
+  void StopPolling() {
+    if (!poll_.active()) return;
+    poll_.Close();
+    Unref();
   }
 
-  static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
-    auto* self = static_cast<UdpSocket*>(handle->data);
-    if (self == nullptr) return;
+  static void OnReadable(void* owner, int status) {
+    auto* self = static_cast<UdpSocket*>(owner);
     Napi::HandleScope scope(self->Env());
     if (status < 0) return self->OnSocketError();
     self->Drain();
@@ -233,7 +200,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     socklen_t length = sizeof err;
     if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &length) < 0) err = errno;
     if (err != 0 && IsFatal(err)) return Report(err, "uv_poll", true);
-    int rc = uv_poll_start(poll_, UV_READABLE, OnReadable);
+    int rc = poll_.Restart();
     if (rc != 0) return Report(-rc, "uv_poll_start", true);
     if (err != 0) Report(err, "uv_poll", false);
   }
@@ -298,19 +265,12 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   void Report(int err, const char* syscall, bool fatal) {
     Napi::Env env = Env();
     Napi::Error error = ErrnoError(env, err, syscall, fatal ? "UdpSocket stopped" : "UdpSocket receive error");
-    if (fatal) {
-      ClosePoll();
-      Unref();
-    }
+    if (fatal) StopPolling();
     Call(onError_, {error.Value(), Napi::Boolean::New(env, fatal)});
   }
 
   void Call(Napi::FunctionReference& fn, const std::initializer_list<napi_value>& args) {
-    try {
-      fn.MakeCallback(Value(), args, *context_);
-    } catch (const Napi::Error& error) {
-      napi_fatal_exception(Env(), error.Value());
-    }
+    CallFromLoop(Env(), fn, Value(), *context_, args);
   }
 
   int fd_ = -1;
@@ -326,7 +286,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   Napi::FunctionReference onPackets_;
   Napi::FunctionReference onError_;
   std::unique_ptr<Napi::AsyncContext> context_;
-  uv_poll_t* poll_ = nullptr;
+  ReadablePoll poll_;
   uint64_t receiveBatches_ = 0;
   uint64_t datagramsIn_ = 0;
   uint64_t oversized_ = 0;

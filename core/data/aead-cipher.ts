@@ -26,7 +26,7 @@ import { ReplayWindow } from './replay-window';
 export class AeadCipher implements DataCipher {
   readonly #sealer: AeadKey;
   readonly #opener: AeadKey;
-  /** Nonce buffers whose first 4 bytes are rewritten per packet; Node copies the IV. */
+  /** Nonce buffers whose first 4 bytes are rewritten per packet; providers read them only during the call. */
   readonly #encryptNonce = Buffer.alloc(AEAD_NONCE_BYTES);
   readonly #decryptNonce = Buffer.alloc(AEAD_NONCE_BYTES);
   readonly #replay = new ReplayWindow();

@@ -4,6 +4,7 @@ import type { InfoPre } from '../control/info-pre';
 import type { SessionEnd, LogLevel } from '../session/events';
 import { Secret } from '../wire/secret';
 import type { PromptBox } from './prompt-box';
+import { isSameQuestion, type PendingQuestion } from './pending-question';
 
 export interface PendingAuthSession {
   sendCrResponse(response: Secret): boolean;
@@ -19,10 +20,14 @@ export interface PendingAuthHooks {
  * AUTH_PENDING within one attempt (protocol.md §10): the server's INFO_PRE/INFO asks a
  * CR_TEXT question (answered with CR_RESPONSE) or hands over a web sign-in URL, which the
  * app opens; the client keeps waiting until the PUSH_REPLY or the server's deadline.
+ * A repeat of the question already asked raises no second prompt (pending-question.ts);
+ * a different one supersedes it; the next attempt starts afresh.
  */
 export class PendingAuth {
   #timeoutSeconds: number | null = null;
   #promptId: string | undefined;
+  /** The question of this attempt that became a prompt (open or answered). */
+  #asked: PendingQuestion | undefined;
 
   constructor(private readonly prompts: PromptBox, private readonly hooks: PendingAuthHooks) {}
 
@@ -36,22 +41,26 @@ export class PendingAuth {
   onConnected(): void {
     if (this.#promptId !== undefined) this.prompts.close('completed', this.#promptId);
     this.#promptId = undefined;
+    this.#asked = undefined;
   }
 
   onAttemptEnded(end: SessionEnd): void {
     if (this.#promptId !== undefined) this.prompts.close(end.code === 'auth.pending_timeout' ? 'expired' : 'cancelled', this.#promptId);
     this.#promptId = undefined;
     this.#timeoutSeconds = null;
+    this.#asked = undefined;
   }
 
   #onInfo(info: InfoPre, session: PendingAuthSession): void {
+    // The open prompt stays as it is; the session has already taken the repeat's new deadline.
+    if (info.kind !== 'other' && isSameQuestion(this.#asked, info)) return;
     switch (info.kind) {
       case 'cr_text':
         this.#askCrText(info, session);
         return;
       case 'open_url':
       case 'web_auth':
-        this.#askWebSignIn(info.url);
+        this.#askWebSignIn(info);
         return;
       case 'other':
         return;
@@ -64,6 +73,7 @@ export class PendingAuth {
       needs: { username: false, password: false, response: info.responseRequired },
     });
     this.#promptId = id;
+    this.#asked = info;
     void answer.then((given) => {
       if (this.#promptId === id) this.#promptId = undefined;
       if (!given) {
@@ -74,7 +84,8 @@ export class PendingAuth {
     });
   }
 
-  #askWebSignIn(url: string): void {
+  #askWebSignIn(info: Extract<InfoPre, { kind: 'open_url' | 'web_auth' }>): void {
+    const { url } = info;
     if (!isWebUrl(url)) {
       // Never hand anything but http(s) to a browser; the address itself may carry a token, so it is not logged.
       this.hooks.log('warn', 'The server sent a sign-in address that is not http or https; it was not opened.');
@@ -85,6 +96,7 @@ export class PendingAuth {
       needs: { username: false, password: false, response: false },
     });
     this.#promptId = id;
+    this.#asked = info;
     void answer.then((given) => {
       if (this.#promptId === id) this.#promptId = undefined;
       if (!given && this.#wasCancelled(id)) this.hooks.onCancelled();

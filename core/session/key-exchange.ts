@@ -1,4 +1,4 @@
-import { encodeKeyMethod2Client, parseKeyMethod2Server, type KeyMethod2ServerMessage } from '../keys/key-method-2';
+import { encodeKeyMethod2Client, type KeyMethod2ServerMessage } from '../keys/key-method-2';
 import { buildOptionsString } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
@@ -28,9 +28,17 @@ export function encodeClientKeyMethod(key: KeyState, settings: SessionSettings):
   return err({ code: 'auth.credentials_too_long', message: `The ${encoded.error.field} is too long for OpenVPN (${encoded.error.code}).` });
 }
 
-export function parseServerKeyMethod(bytes: Buffer): Result<KeyMethod2ServerMessage, KeyExchangeError> {
-  const parsed = parseKeyMethod2Server(bytes);
-  return parsed.ok ? parsed : err({ code: parsed.error.code, message: 'The server sent a malformed key-method 2 message.' });
+/**
+ * Feeds TLS plaintext to this key's reader: the server's message once complete, undefined
+ * while more is needed, an error (`keys.*`) when it can never be read.
+ */
+export function readServerKeyMethod(key: KeyState, bytes: Buffer): Result<KeyMethod2ServerMessage | undefined, KeyExchangeError> {
+  const read = key.serverKeyMethod.push(bytes);
+  switch (read.kind) {
+    case 'need_more': return ok(undefined);
+    case 'message': return ok(read.message);
+    case 'failed': return err({ code: read.error.code, message: 'The server sent a malformed key-method 2 message.' });
+  }
 }
 
 function optionsStringFor(settings: SessionSettings): string {

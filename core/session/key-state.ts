@@ -3,6 +3,7 @@ import type { TlsChannel } from '../tls/tls-channel';
 import type { DataCipher } from '../data/data-cipher';
 import { PRE_MASTER_BYTES, RANDOM_BYTES } from '../keys/constants';
 import type { KeyMethod2ServerMessage } from '../keys/key-method-2';
+import { ServerKeyMethodReader } from '../keys/server-key-method-reader';
 import { ControlMessageSplitter } from '../control/control-text';
 
 /**
@@ -31,8 +32,8 @@ export class KeyState {
   readonly random2 = randomBytes(RANDOM_BYTES);
   server: KeyMethod2ServerMessage | undefined;
   cipher: DataCipher | undefined;
-  /** Bytes before the server's key-method 2 reply is complete. */
-  pendingPlaintext: Buffer = Buffer.alloc(0);
+  /** Collects the server's key-method 2 reply until it is complete (bounded). */
+  readonly serverKeyMethod = new ServerKeyMethodReader();
   readonly splitter = new ControlMessageSplitter();
   /** The first TLS ciphertext goes in message id 1, which tls-crypt-v2 may need as WKC_V1. */
   sentFirstCiphertext = false;

@@ -18,7 +18,7 @@ import { DataPath } from './data-path';
 import { createControlWrap, originalWrapKey } from './control-wrap-factory';
 import type { ControlWrap } from '../wrap/control-wrap';
 import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
-import { encodeClientKeyMethod, parseServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
+import { encodeClientKeyMethod, readServerKeyMethod, deriveDataCipher, chooseDataCipher } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
 import type { Secret } from '../wire/secret';
@@ -280,11 +280,16 @@ export class Session {
   #onPlaintext(key: KeyState, bytes: Buffer): void {
     let text = bytes;
     if (key.phase === 'key_exchange') {
-      key.pendingPlaintext = Buffer.concat([key.pendingPlaintext, bytes]);
-      const server = parseServerKeyMethod(key.pendingPlaintext);
-      if (!server.ok) return; // wait for the rest of the record
+      const server = readServerKeyMethod(key, bytes);
+      if (!server.ok) {
+        // Fatal for this negotiation: the attempt ends and the client reconnects, as 2.x does for
+        // the first key (ovpn:ssl.c tls_multi_process: S_ERROR with no other active key is a hard
+        // error → SIGUSR1). On a renegotiation it ends the session too, as a TLS error does here.
+        this.#end({ code: server.error.code, message: server.error.message, fatal: false });
+        return;
+      }
+      if (!server.value) return; // wait for the rest of the message
       key.server = server.value;
-      key.pendingPlaintext = Buffer.alloc(0);
       key.phase = 'established';
       text = server.value.rest;
       this.#onKeyExchanged(key);

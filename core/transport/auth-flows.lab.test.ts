@@ -3,20 +3,61 @@
 // server side is driven through management-client-auth (client-auth-nt, -deny, -pending-auth, -kill).
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { inspect } from 'node:util';
 import type { Lab } from '../../e2e/lab/lab';
 import { startManagedLab } from '../../e2e/lab/managed-lab';
 import type { ClientEvent } from '../../e2e/lab/managed-lab';
 import { labTest } from '../../e2e/lab/lab-test';
 import type { ManagementClient } from '../../e2e/lab/management';
 import { startAuthClient, waitUntil, type AuthClient } from '../../e2e/lab/auth-client';
+import type { AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
+import { isConnectable, parseProfile } from '../config/index';
+import type { SessionLog } from '../session/events';
 import { Secret } from '../wire/secret';
+import { clientOptionsFromProfile } from './client-options';
+import { VpnClient, type ConnectedInfo } from './vpn-client';
 
 interface AuthLab {
   lab: Lab;
   management: ManagementClient;
   connect(extra?: readonly string[]): AuthClient;
+  /** A client that also records the sign-in questions (INFO_PRE) reaching it: see WatchedClient. */
+  connectWatched(): WatchedClient;
   /** The next CLIENT:<type> the server asks management about, after the last one returned. */
   next(type: string): Promise<ClientEvent>;
+}
+
+/**
+ * The core client, recording prompts and also every INFO_PRE its sessions delivered (by
+ * kind), so a test can wait until a repeated question has really reached the client before
+ * asserting that no prompt followed. (AuthClient records prompts, not control messages.)
+ */
+interface WatchedClient {
+  client: VpnClient;
+  prompts: AuthPrompt[];
+  closed: Array<{ promptId: string; reason: PromptClosedReason }>;
+  questions: string[];
+  connections: ConnectedInfo[];
+  logs: SessionLog[];
+  transcript(): string;
+}
+
+function startWatchedClient(lab: Lab): WatchedClient {
+  const parsed = parseProfile(lab.clientProfile({ extra: ['auth-user-pass'] }));
+  assert.ok(parsed.profile && isConnectable(parsed), 'the lab profile parses');
+  const built = clientOptionsFromProfile(parsed.profile);
+  assert.ok(built.ok, 'the lab profile gives client options');
+  const record = { prompts: [] as AuthPrompt[], closed: [] as WatchedClient['closed'], questions: [] as string[], connections: [] as ConnectedInfo[], logs: [] as SessionLog[] };
+  const client = new VpnClient({ ...built.value, connectRetrySeconds: 1, serverPollTimeoutSeconds: 10 }, {
+    onPhase: () => undefined, onPacket: () => undefined, onStopped: () => undefined,
+    onConnected: (info) => record.connections.push(info),
+    onLog: (log) => record.logs.push(log),
+    onPrompt: (prompt) => record.prompts.push(prompt),
+    onPromptClosed: (promptId, reason) => record.closed.push({ promptId, reason }),
+    onControlMessage: (message) => { if (message.kind === 'info_pre') record.questions.push(message.info.kind); },
+  });
+  void client.start();
+  return { client, ...record, transcript: () => inspect(record, { depth: 8, maxArrayLength: Infinity, maxStringLength: Infinity }) };
 }
 
 /** Everything any client of this file reported, and every secret used: test 7 searches one for the other. */
@@ -25,7 +66,7 @@ const secretsUsed = new Set<string>();
 
 async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []): Promise<AuthLab> {
   const { lab, management, nextClientEvent } = await startManagedLab(serverConfig);
-  const clients: AuthClient[] = [];
+  const clients: Array<{ stop(): Promise<unknown>; transcript(): string }> = [];
   t.after(async () => {
     for (const client of clients) {
       await client.stop();
@@ -40,6 +81,11 @@ async function startAuthLab(t: TestContext, serverConfig: readonly string[] = []
       clients.push(client);
       return client;
     },
+    connectWatched: () => {
+      const watched = startWatchedClient(lab);
+      clients.push({ stop: () => watched.client.stop(), transcript: watched.transcript });
+      return watched;
+    },
     next: nextClientEvent,
   };
 }
@@ -53,6 +99,32 @@ const decode64 = (text: string | undefined): string => Buffer.from(text ?? '', '
 const connectCount = (management: ManagementClient): number => management.events.filter((e) => e.kind === 'client' && e.type === 'CONNECT').length;
 
 const PASSWORD = 'correct horse battery staple';
+
+/**
+ * What the server's log (verb 4) says about a pending sign-in: how many AUTH_PENDING it
+ * sent, and how many PUSH_REQUESTs it received after the first of them.
+ */
+function pendingExchanges(lab: Lab): { authPendingSent: number; pushRequestsWhilePending: number } {
+  const log = lab.serverLog();
+  const first = log.search(/SENT CONTROL \[[^\]]*\]: 'AUTH_PENDING/);
+  if (first === -1) return { authPendingSent: 0, pushRequestsWhilePending: 0 };
+  const after = log.slice(first);
+  return {
+    authPendingSent: after.match(/SENT CONTROL \[[^\]]*\]: 'AUTH_PENDING/g)?.length ?? 0,
+    pushRequestsWhilePending: after.match(/PUSH: Received control message: 'PUSH_REQUEST'/g)?.length ?? 0,
+  };
+}
+
+/** Waits until the server logged `count` PUSH_REQUESTs since its first AUTH_PENDING (one every 5 s). */
+function pushRequestsWhilePending(lab: Lab, count: number): Promise<true> {
+  return waitUntil(() => (pendingExchanges(lab).pushRequestsWhilePending >= count ? true : undefined), 12_000,
+    () => `${count} PUSH_REQUESTs while pending (${JSON.stringify(pendingExchanges(lab))})`);
+}
+
+/** Waits until `count` INFO_PRE questions reached the client. */
+function questionsReceived(client: WatchedClient, count: number): Promise<true> {
+  return waitUntil(() => (client.questions.length >= count ? true : undefined), 5_000, () => `INFO_PRE number ${count} (got ${client.questions.join(', ')})`);
+}
 
 labTest('1. credentials: the prompt\'s password is accepted; a wrong one stops with auth.failed after exactly one attempt', { timeout: 20_000 }, async (t) => {
   const auth = await startAuthLab(t);
@@ -232,6 +304,67 @@ labTest('5. AUTH_PENDING with WEB_AUTH: the URL is offered, management completes
   assert.equal(end.code, 'auth.pending_timeout');
   assert.match(end.message, /did not finish the sign-in within 3 s/);
   assert.deepEqual(slow.closed.at(-1), { promptId: expiring.id, reason: 'expired' });
+});
+
+labTest('4b. CR_TEXT asked again while open and after the answer (same text): one prompt, no second one after answering', { timeout: 25_000 }, async (t) => {
+  const auth = await startAuthLab(t);
+  const question = 'CR_TEXT:R,E:Enter the code we texted you';
+  const client = auth.connectWatched();
+  await waitUntil(() => client.prompts.find((p) => p.kind === 'credentials'), 10_000, () => 'the credentials prompt');
+  client.client.answerPrompt(client.prompts[0]!.id, { username: 'kate', password: secret(PASSWORD) });
+  const connect = await auth.next('CONNECT');
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, question, 30);
+  const asked = await waitUntil(() => client.prompts.find((p) => p.kind === 'cr_text'), 5_000, () => 'the cr_text prompt');
+  // While pending, 2.6 leaves each PUSH_REQUEST unanswered; the auth back-end repeats the question itself.
+  await pushRequestsWhilePending(auth.lab, 1);
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, question, 30);
+  await questionsReceived(client, 2);
+  assert.deepEqual(client.prompts.filter((p) => p.kind === 'cr_text').map((p) => p.id), [asked.id], 'the repeat while open raised no prompt');
+  assert.equal(client.closed.some((c) => c.promptId === asked.id), false, 'the open prompt stayed open');
+  assert.ok(client.client.answerPrompt(asked.id, { response: secret('code-7788') }).ok);
+  const answer = await auth.next('CR_RESPONSE');
+  assert.equal(decode64(answer.args.at(-1)), 'code-7788');
+  await auth.management.clientPendingAuth(answer.cid, answer.kid ?? 0, question, 30);
+  await questionsReceived(client, 3);
+  await pushRequestsWhilePending(auth.lab, 2);
+  const exchanges = pendingExchanges(auth.lab);
+  t.diagnostic(`server log: ${JSON.stringify(exchanges)}; client got INFO_PRE ${client.questions.join(', ')}`);
+  assert.equal(exchanges.authPendingSent, 3, 'AUTH_PENDING went out once per client-pending-auth, never on its own');
+  assert.ok(exchanges.pushRequestsWhilePending >= 2);
+  assert.deepEqual(client.prompts.map((p) => p.kind), ['credentials', 'cr_text'], 'no prompt after the answer');
+  await auth.management.clientAuthNt(answer.cid, answer.kid ?? 0);
+  await waitUntil(() => client.connections[0], 10_000, () => 'the connection');
+  assert.deepEqual(client.closed, [{ promptId: client.prompts[0]!.id, reason: 'answered' }, { promptId: asked.id, reason: 'answered' }]);
+});
+
+labTest('5b. WEB_AUTH asked again with the same URL: one prompt (one browser tab); a new URL supersedes it', { timeout: 25_000 }, async (t) => {
+  const auth = await startAuthLab(t);
+  const url = 'https://sso.example.test/login?state=once';
+  const client = auth.connectWatched();
+  await waitUntil(() => client.prompts.find((p) => p.kind === 'credentials'), 10_000, () => 'the credentials prompt');
+  client.client.answerPrompt(client.prompts[0]!.id, { username: 'liam', password: secret(PASSWORD) });
+  const connect = await auth.next('CONNECT');
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, `WEB_AUTH::${url}`, 30);
+  const web = await waitUntil(() => client.prompts.find((p) => p.kind === 'web_auth'), 5_000, () => 'the web_auth prompt');
+  await pushRequestsWhilePending(auth.lab, 1);
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, `WEB_AUTH::${url}`, 60);
+  await questionsReceived(client, 2);
+  await pushRequestsWhilePending(auth.lab, 2);
+  const exchanges = pendingExchanges(auth.lab);
+  t.diagnostic(`server log: ${JSON.stringify(exchanges)}; client got INFO_PRE ${client.questions.join(', ')}`);
+  assert.equal(exchanges.authPendingSent, 2, 'AUTH_PENDING went out once per client-pending-auth, never on its own');
+  assert.ok(exchanges.pushRequestsWhilePending >= 2);
+  assert.deepEqual(client.prompts.filter((p) => p.kind === 'web_auth').map((p) => p.url), [url], 'one web sign-in prompt');
+  assert.deepEqual(client.closed.filter((c) => c.promptId === web.id), [], 'and it stayed open');
+  const other = 'https://sso.example.test/login?state=second';
+  await auth.management.clientPendingAuth(connect.cid, connect.kid ?? 0, `WEB_AUTH::${other}`, 30);
+  const second = await waitUntil(() => client.prompts.find((p) => p.kind === 'web_auth' && p.id !== web.id), 5_000, () => 'the second web_auth prompt');
+  assert.equal(second.url, other);
+  assert.deepEqual(client.closed.at(-1), { promptId: web.id, reason: 'superseded' });
+  await auth.management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await waitUntil(() => client.connections[0], 10_000, () => 'the connection');
+  assert.deepEqual(client.closed.at(-1), { promptId: second.id, reason: 'completed' });
+  assert.equal(client.prompts.length, 3, 'credentials, the first URL, the second URL');
 });
 
 labTest('6. auth-token: a renegotiation and a reconnect sign in with the token, without a prompt or the password', { timeout: 20_000 }, async (t) => {

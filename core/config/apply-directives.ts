@@ -40,7 +40,7 @@ function applyConnectionBlock(env: ContextEnv, directive: RawDirective, block: r
   const scope: Scope = { conn: cloneConnection(env.draft.ce), inConnection: true, seen: new Map(), afterConnection: false };
   for (const inner of block) applyDirective(env, inner, scope);
   if (scope.conn.remote === undefined) {
-    env.problems.push(makeProblem('config.connection_without_remote', 'error', 'This <connection> block has no remote line, so it names no server.',
+    env.problems.add(makeProblem('config.connection_without_remote', 'error', 'This <connection> block has no remote line, so it names no server.',
       directive, { directive: 'connection', hint: 'Add a line like: remote vpn.example.com 1194 udp' }));
     return;
   }
@@ -50,14 +50,14 @@ function applyConnectionBlock(env: ContextEnv, directive: RawDirective, block: r
 function applyDirective(env: ContextEnv, directive: RawDirective, scope: Scope): void {
   const unwrapped = unwrapSetenvOpt(directive);
   if (unwrapped === undefined) {
-    env.problems.push(makeProblem('config.bad_arguments', 'error', 'setenv opt needs a directive after it.', directive,
+    env.problems.add(makeProblem('config.bad_arguments', 'error', 'setenv opt needs a directive after it.', directive,
       { directive: 'setenv', hint: 'Write setenv opt DIRECTIVE [ARGS…].' }));
     return;
   }
   const { call, optional } = unwrapped;
   // Problems point at the directive itself: after `setenv opt`, that is the wrapped name.
   const report = (code: ProblemCode, severity: Severity, message: string, hint?: string, name = call.name): void => {
-    env.problems.push(makeProblem(code, severity, message, call, hint === undefined ? { directive: name } : { directive: name, hint }));
+    env.problems.add(makeProblem(code, severity, message, call, hint === undefined ? { directive: name } : { directive: name, hint }));
   };
   const spec = DIRECTIVE_TABLE.get(call.name);
   if (spec === undefined) {

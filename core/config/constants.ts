@@ -8,6 +8,12 @@
 export const MAX_PROFILE_BYTES = 1024 * 1024;
 export const MAX_LINE_CHARS = 64 * 1024;
 export const MAX_DIRECTIVES = 10_000;
+/**
+ * Problems kept in one parse result: a file of 1 MiB of lone quotes has one problem per
+ * line (half a million), which nobody reads and which would make `postern check --json`
+ * print ~90 MB. The rest are counted, not kept (problem-list.ts).
+ */
+export const MAX_PROBLEMS = 200;
 /** A file a profile refers to (ca.crt, x.p12, ...): the same bound as a profile. */
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
 /** USER_PASS_LEN of a non-PKCS#11 build (ovpn:misc.h): longer fields are cut by 2.x. */

@@ -1,8 +1,9 @@
 import { MAX_REFERENCED_FILE_BYTES } from './constants';
 import { decodeReferencedText } from './decode-text';
 import type { DirectiveCall, DirectiveContext } from './directive-spec';
+import type { ProblemList } from './problem-list';
 import { makeProblem } from './problems';
-import type { ProfileProblem, ProblemCode, Severity } from './problems';
+import type { ProblemCode, Severity } from './problems';
 import type { ConnectionDraft, ProfileDraft } from './profile-draft';
 import { normalizeProfilePath } from './profile-paths';
 
@@ -11,14 +12,14 @@ export type ReadProfileFile = (relativePath: string) => Buffer | undefined;
 
 export interface ContextEnv {
   draft: ProfileDraft;
-  problems: ProfileProblem[];
+  problems: ProblemList;
   readFile?: ReadProfileFile;
 }
 
 export function createDirectiveContext(env: ContextEnv, call: DirectiveCall, conn: ConnectionDraft, inConnection: boolean): DirectiveContext {
   const report = (code: ProblemCode, severity: Severity, message: string, options: { argIndex?: number; hint?: string } = {}): void => {
     const column = options.argIndex === undefined ? call.column : call.argColumns[options.argIndex] ?? call.column;
-    env.problems.push(makeProblem(code, severity, message, { line: call.line, column },
+    env.problems.add(makeProblem(code, severity, message, { line: call.line, column },
       options.hint === undefined ? { directive: call.name } : { directive: call.name, hint: options.hint }));
   };
   const readBytes = (argIndex: number): { path: string; bytes: Buffer } | undefined => {

@@ -1,6 +1,7 @@
 import { PROFILE_DEFAULTS } from './constants';
-import { WHOLE_PROFILE, makeProblem, sortProblems } from './problems';
-import type { ProfileProblem, ProblemCode, Severity, SourcePosition } from './problems';
+import type { ProblemList } from './problem-list';
+import { WHOLE_PROFILE, makeProblem } from './problems';
+import type { ProblemCode, Severity, SourcePosition } from './problems';
 import type { ConnectionDraft, ProfileDraft, RemoteDraft } from './profile-draft';
 import type { HttpProxy, Profile, Remote, TlsWrap } from './profile-types';
 
@@ -11,12 +12,12 @@ type Report = (code: ProblemCode, severity: Severity, message: string, at: Sourc
  * options_postprocess*): the client role, a server to reach, something to check
  * the server with, something to authenticate with.
  */
-export function finalizeProfile(draft: ProfileDraft, problems: ProfileProblem[]): Profile {
+export function finalizeProfile(draft: ProfileDraft, problems: ProblemList): Profile {
   const report: Report = (code, severity, message, at, directive, hint) => {
     const extra: { directive?: string; hint?: string } = {};
     if (directive !== undefined) extra.directive = directive;
     if (hint !== undefined) extra.hint = hint;
-    problems.push(makeProblem(code, severity, message, at, extra));
+    problems.add(makeProblem(code, severity, message, at, extra));
   };
   checkRole(draft, report);
   checkDevice(draft, report);
@@ -40,12 +41,14 @@ export function finalizeProfile(draft: ProfileDraft, problems: ProfileProblem[])
     mssfix: draft.ce.mssfix ?? { bytes: PROFILE_DEFAULTS.mssfixBytes, mode: 'default' },
     peerInfo: draft.peerInfo,
     problems: [],
+    problemCounts: { error: 0, warning: 0, info: 0 },
   };
   const proxy = usableProxy(draft.ce.httpProxy, report);
   if (proxy !== undefined) profile.proxy = proxy;
   if (draft.ce.explicitExitNotify !== undefined) profile.explicitExitNotify = draft.ce.explicitExitNotify;
   checkCredentials(draft, report);
-  profile.problems = sortProblems(problems);
+  profile.problems = problems.sorted();
+  profile.problemCounts = problems.counts();
   return profile;
 }
 

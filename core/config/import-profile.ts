@@ -39,7 +39,7 @@ export function importProfile(path: string): Result<ImportedProfile, ImportError
   }
   const name = basename(path).replace(/\.(ovpn|conf)$/i, '');
   if (size > MAX_PROFILE_BYTES) {
-    return ok({ name, profile: undefined, problems: [oversizeProblem()], inlinedFiles: [], selfContainedText: undefined });
+    return ok({ name, profile: undefined, problems: [oversizeProblem()], omittedProblems: 0, inlinedFiles: [], selfContainedText: undefined });
   }
   const bytes = readBounded(path, MAX_PROFILE_BYTES);
   if (bytes === undefined) return err({ code: 'import.unreadable', message: `${path} cannot be read.` });

@@ -14,7 +14,7 @@ export { PROBLEM_CODES } from './problems';
 export type { ProfileProblem, ProblemCode, Severity } from './problems';
 export type { ReadProfileFile } from './directive-context';
 export type { FileReference } from './profile-draft';
-export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROFILE_BYTES, PROFILE_DEFAULTS } from './constants';
+export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, PROFILE_DEFAULTS } from './constants';
 export type {
   AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, PeerInfoSettings,
   Profile, Remote, Route6Spec, RouteSpec, RoutingSettings, TimerSettings, TlsSettings, TlsVersion, TlsWrap, TransportProto,

@@ -2,6 +2,7 @@ import { applyDirectives } from './apply-directives';
 import { decodeProfileText } from './decode-text';
 import type { ReadProfileFile } from './directive-context';
 import { finalizeProfile } from './finalize-profile';
+import { ProblemList } from './problem-list';
 import type { ProfileProblem } from './problems';
 import { newProfileDraft } from './profile-draft';
 import type { FileReference } from './profile-draft';
@@ -20,8 +21,13 @@ export interface ParseProfileOptions {
 export interface ParseProfileResult {
   /** Undefined only when the input was rejected whole (size limits). */
   profile: Profile | undefined;
-  /** Every problem found, sorted by line (the same array as profile.problems). */
+  /**
+   * The problems found, sorted by line (the same array as profile.problems): at most
+   * MAX_PROBLEMS, every error kept before any warning and every warning before any info.
+   */
   problems: ProfileProblem[];
+  /** How many more problems were found than `problems` holds: counted, never listed. */
+  omittedProblems: number;
   /** Files the profile referred to, now inlined in the Profile (for a self-contained copy). */
   inlinedFiles: FileReference[];
 }
@@ -29,19 +35,20 @@ export interface ParseProfileResult {
 /**
  * Parses an .ovpn profile. Pure: no I/O except through `readFile`. Never throws
  * on any input; everything wrong with the profile comes back as problems, all of
- * them, not just the first.
+ * them found, not just the first (and up to MAX_PROBLEMS of them kept, the rest counted).
  */
 export function parseProfile(input: string | Buffer, options: ParseProfileOptions = {}): ParseProfileResult {
   const decoded = decodeProfileText(input);
-  if (!decoded.ok) return { profile: undefined, problems: [decoded.error], inlinedFiles: [] };
-  const read = readDirectives(decoded.value.text);
-  if (!read.ok) return { profile: undefined, problems: [...decoded.value.problems, read.error], inlinedFiles: [] };
+  if (!decoded.ok) return { profile: undefined, problems: [decoded.error], omittedProblems: 0, inlinedFiles: [] };
+  const problems = new ProblemList();
+  for (const problem of decoded.value.problems) problems.add(problem);
+  const read = readDirectives(decoded.value.text, problems);
+  if (!read.ok) return { profile: undefined, problems: [...decoded.value.problems, read.error], omittedProblems: 0, inlinedFiles: [] };
   const draft = newProfileDraft();
-  const problems = [...decoded.value.problems, ...read.value.problems];
   const env = options.readFile === undefined ? { draft, problems } : { draft, problems, readFile: options.readFile };
   applyDirectives(env, read.value.directives);
   const profile = finalizeProfile(draft, problems);
-  return { profile, problems: profile.problems, inlinedFiles: draft.fileReferences };
+  return { profile, problems: profile.problems, omittedProblems: problems.omitted, inlinedFiles: draft.fileReferences };
 }
 
 /** A profile Postern can connect with: parsed, and no problem of severity error. */

@@ -1,8 +1,9 @@
 /**
  * What the parser says about a profile. Every problem has a stable code (the
  * renderer turns codes into plain language), a severity, where it is, and a
- * one-line fix hint when there is an obvious fix. All problems are collected;
- * parsing never stops at the first one.
+ * one-line fix hint when there is an obvious fix. All problems are found and
+ * counted; parsing never stops at the first one. A result keeps up to MAX_PROBLEMS
+ * of them, errors first (problem-list.ts).
  */
 export const PROBLEM_CODES = [
   // The file as a whole

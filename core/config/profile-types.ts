@@ -1,5 +1,5 @@
 import type { Secret } from '../wire/secret';
-import type { ProfileProblem } from './problems';
+import type { ProfileProblem, Severity } from './problems';
 
 /**
  * A parsed, self-contained .ovpn profile: every file it referred to is inlined,
@@ -27,8 +27,13 @@ export interface Profile {
   tunMtuBytes: number;
   mssfix: MssfixSetting;
   peerInfo: PeerInfoSettings;
-  /** Everything the parser had to say, sorted by line. */
+  /**
+   * What the parser had to say, sorted by line: at most MAX_PROBLEMS of it, every error
+   * kept before any warning (problem-list.ts). `problemCounts` counts all of it.
+   */
   problems: ProfileProblem[];
+  /** How many problems of each severity were found, those left out of `problems` included. */
+  problemCounts: Record<Severity, number>;
 }
 
 export type TransportProto = 'udp' | 'tcp';

@@ -32,18 +32,18 @@ test('<connection> blocks hold directives with their real line numbers', () => {
 test('unclosed blocks, stray end tags and nested connections are reported', () => {
   const unclosed = readDirectives('client\n<ca>\nabc\n');
   assert.ok(unclosed.ok);
-  assert.deepEqual(unclosed.value.problems.map((p) => [p.line, p.code]), [[2, 'config.inline_unclosed']]);
+  assert.deepEqual(unclosed.value.problems.sorted().map((p) => [p.line, p.code]), [[2, 'config.inline_unclosed']]);
   const stray = readDirectives('</key>\n');
   assert.ok(stray.ok);
-  assert.equal(stray.value.problems[0]?.code, 'config.inline_unmatched_end');
+  assert.equal(stray.value.problems.sorted()[0]?.code, 'config.inline_unmatched_end');
   const nested = readDirectives('<connection>\n<connection>\nremote a\n</connection>\n</connection>\n');
   assert.ok(nested.ok);
-  assert.deepEqual(nested.value.problems.map((p) => p.code), ['config.nested_connection', 'config.inline_unmatched_end']);
+  assert.deepEqual(nested.value.problems.sorted().map((p) => p.code), ['config.nested_connection', 'config.inline_unmatched_end']);
 });
 
 test('tokenizer errors skip the line and parsing goes on', () => {
   const result = readDirectives('a "x\nb\nc \\q\nd\n');
   assert.ok(result.ok);
   assert.deepEqual(result.value.directives.map((d) => d.name), ['b', 'd']);
-  assert.deepEqual(result.value.problems.map((p) => [p.line, p.code]), [[1, 'config.bad_quoting'], [3, 'config.bad_backslash']]);
+  assert.deepEqual(result.value.problems.sorted().map((p) => [p.line, p.code]), [[1, 'config.bad_quoting'], [3, 'config.bad_backslash']]);
 });

@@ -1,6 +1,7 @@
 import { err, ok } from '../wire/result';
 import type { Result } from '../wire/result';
 import { MAX_DIRECTIVES, MAX_LINE_CHARS } from './constants';
+import { ProblemList } from './problem-list';
 import { WHOLE_PROFILE, makeProblem } from './problems';
 import type { ProfileProblem } from './problems';
 import { tokenizeLine } from './tokenize-line';
@@ -22,12 +23,13 @@ export interface RawDirective {
 
 export interface ReadDirectivesResult {
   directives: RawDirective[];
-  problems: ProfileProblem[];
+  /** The list given to readDirectives, with what reading found added. */
+  problems: ProblemList;
 }
 
 interface Scan {
   lines: string[];
-  problems: ProfileProblem[];
+  problems: ProblemList;
   count: number;
 }
 
@@ -36,9 +38,10 @@ interface Scan {
  * a line holding a single `<tag>` token opens an inline block that runs to the first
  * line starting (after leading spaces) with `</tag>`; `<connection>` blocks are read
  * as directives of their own. Limits reject the whole text, quickly: a line over
- * MAX_LINE_CHARS, or more than MAX_DIRECTIVES directives.
+ * MAX_LINE_CHARS, or more than MAX_DIRECTIVES directives. Problems go into `problems`,
+ * which keeps a bounded number of them (a line of bad quoting each is no limit).
  */
-export function readDirectives(text: string): Result<ReadDirectivesResult, ProfileProblem> {
+export function readDirectives(text: string, problems = new ProblemList()): Result<ReadDirectivesResult, ProfileProblem> {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const length = lines[i]?.length ?? 0;
@@ -48,7 +51,7 @@ export function readDirectives(text: string): Result<ReadDirectivesResult, Profi
         { line: i + 1, column: 1 }, { hint: 'Check that this is really an .ovpn profile.' }));
     }
   }
-  const scan: Scan = { lines, problems: [], count: 0 };
+  const scan: Scan = { lines, problems, count: 0 };
   const directives = readScope(scan, 0, lines.length, false);
   if (directives === undefined) {
     return err(makeProblem('config.too_many_directives', 'error',
@@ -68,7 +71,7 @@ function readScope(scan: Scan, from: number, to: number, inConnection: boolean):
     i++;
     if (!tokens.ok) {
       const { code, message, column } = tokens.error;
-      scan.problems.push(makeProblem(code, 'error', `${message} The line is skipped.`, { line: lineNo, column },
+      scan.problems.add(makeProblem(code, 'error', `${message} The line is skipped.`, { line: lineNo, column },
         { hint: code === 'config.bad_backslash' ? 'Write a Windows path with forward slashes or doubled backslashes.' : 'Close the quote.' }));
       continue;
     }
@@ -88,18 +91,18 @@ function readScope(scan: Scan, from: number, to: number, inConnection: boolean):
     }
     const at = { line: lineNo, column: first.column };
     if (tag.startsWith('/')) {
-      scan.problems.push(makeProblem('config.inline_unmatched_end', 'error', `${first.text} closes a block that was never opened.`, at,
+      scan.problems.add(makeProblem('config.inline_unmatched_end', 'error', `${first.text} closes a block that was never opened.`, at,
         { directive: tag.slice(1), hint: `Remove the line or add <${tag.slice(1)}> before it.` }));
       continue;
     }
     if (tag === 'connection' && inConnection) {
-      scan.problems.push(makeProblem('config.nested_connection', 'error', 'A <connection> block cannot contain another one.', at,
+      scan.problems.add(makeProblem('config.nested_connection', 'error', 'A <connection> block cannot contain another one.', at,
         { directive: 'connection', hint: 'Close the first <connection> block before opening the next.' }));
       continue;
     }
     const end = findCloseTag(scan.lines, i, to, `</${tag}>`);
     if (end === undefined) {
-      scan.problems.push(makeProblem('config.inline_unclosed', 'error',
+      scan.problems.add(makeProblem('config.inline_unclosed', 'error',
         `<${tag}> is never closed with </${tag}>; everything after it was read as its content.`, at,
         { directive: tag, hint: `Add a line </${tag}> after the block's content.` }));
       return out;

@@ -22,6 +22,7 @@ export interface ProfileSummary {
   routing: string[];
   ignored: SummaryNote[];
   refused: SummaryNote[];
+  /** All errors and warnings found, those left out of the problem list included. */
   errors: number;
   warnings: number;
 }
@@ -46,8 +47,8 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
     routing: routing(profile),
     ignored: notes(profile.problems, 'ignored'),
     refused: notes(profile.problems, 'refused'),
-    errors: profile.problems.filter((p) => p.severity === 'error').length,
-    warnings: profile.problems.filter((p) => p.severity === 'warning').length,
+    errors: profile.problemCounts.error,
+    warnings: profile.problemCounts.warning,
   };
   if (profile.ciphers.dataCiphersFallback !== undefined) summary.dataCiphersFallback = profile.ciphers.dataCiphersFallback;
   return summary;

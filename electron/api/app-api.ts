@@ -11,11 +11,18 @@ import { AppliedTunnel, HelperEvent, LogLine, Prompt, SessionStatus, Statistics 
 export const ProfileProblemView = z.object({
   line: z.number().int(), column: z.number().int().optional(), code: z.string(), severity: z.string(), message: z.string(), hint: z.string().optional(),
 });
+/**
+ * At most this many problems cross to the window: the parser keeps as many (core/config
+ * MAX_PROBLEMS; a test holds the two together), every error before any warning, and counts the rest.
+ */
+export const VERDICT_MAX_PROBLEMS = 200;
 export const ProfileVerdict = z.object({
   fileName: z.string(),
   suggestedName: z.string(),
   connectable: z.boolean(),
-  problems: z.array(ProfileProblemView),
+  problems: z.array(ProfileProblemView).max(VERDICT_MAX_PROBLEMS),
+  /** Problems found beyond `problems`: counted, never listed ("and N more problems not shown"). */
+  omittedProblems: z.number().int().nonnegative(),
   summary: z.object({
     remotes: z.array(z.string()), asks: z.array(z.string()), serverCheck: z.array(z.string()), controlChannel: z.string(),
     dataCiphers: z.array(z.string()), routing: z.array(z.string()),
@@ -47,14 +54,26 @@ export type HelperLink = z.infer<typeof HelperLink>;
 export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean() });
 export type Settings = z.infer<typeof Settings>;
 
+/**
+ * Why "remember my password" is not offered; the window words each one (renderer/src/remember-text.ts).
+ * - `no_keyring`: Linux safeStorage fell back to basic_text, a key built into Chromium: no real protection.
+ * - `keyring_unknown`: safeStorage named no keyring Postern knows.
+ * - `encryption_unavailable`: the OS says it cannot encrypt now (keychain locked or not running).
+ * - `browser_mode`: the app runs without Electron (the loopback bridge), so there is no safeStorage at all.
+ */
+export const RememberUnavailableReason = z.enum(['no_keyring', 'keyring_unknown', 'encryption_unavailable', 'browser_mode']);
+export type RememberUnavailableReason = z.infer<typeof RememberUnavailableReason>;
+
 /** Everything the window shows, sent whole on subscribe and after each change. */
 export const AppSnapshot = z.object({
   helper: HelperLink,
   profiles: z.array(ProfileEntry),
   session: SessionStatus.nullable(),
   settings: Settings,
-  /** Saving a password needs OS encryption (Electron safeStorage); browser mode has none, so "remember" is hidden. */
+  /** Saving a password needs a real OS keyring behind Electron safeStorage; without one "remember" is hidden. */
   rememberAvailable: z.boolean(),
+  /** Why not, whenever rememberAvailable is false (optional so a snapshot without it still parses). */
+  rememberUnavailableReason: RememberUnavailableReason.optional(),
 });
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
 

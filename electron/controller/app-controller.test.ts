@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { APP_METHODS } from '../api/app-api';
 import type { AppCallError, AppEvent } from '../api/app-api';
 import { createCredentialStore } from '../credentials/credential-store';
 import type { Encryptor } from '../credentials/credential-store';
@@ -13,7 +14,9 @@ import { FakeHelperServer, eventually, fakeSession } from '../testing/fake-helpe
 import { GOOD_PROFILE } from '../testing/fixtures';
 import { createAppController } from './app-controller';
 
+/** A fake safeStorage on a Linux desktop with a Secret Service keyring. */
 const xorEncryptor: Encryptor = {
+  getSelectedStorageBackend: () => 'gnome_libsecret',
   isEncryptionAvailable: () => true,
   encryptString: (plain) => Buffer.from([...Buffer.from(plain)].map((b) => b ^ 0x5a)),
   decryptString: (encrypted) => Buffer.from([...encrypted].map((b) => b ^ 0x5a)).toString(),
@@ -58,7 +61,7 @@ test('snapshot: helper link, profiles, session, settings; a snapshot event after
   const snapshot = await controller.call('app.snapshot', {});
   assert.deepEqual(snapshot, {
     helper: { state: 'connected', helperVersion: '9.9.9-test' }, profiles: [], session: null,
-    settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false,
+    settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false, rememberUnavailableReason: 'browser_mode',
   });
   events.length = 0;
   const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
@@ -78,6 +81,14 @@ test('preview gives the verdict with line numbers; a broken import is profile.in
   await assert.rejects(controller.call('profiles.import', { fileName: 'bad.ovpn', text: 'client\ndev tun\nremote\n', name: 'Bad' }), code('profile.invalid'));
   await controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' });
   await assert.rejects(controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' }), code('profiles.duplicate_name'));
+});
+
+test('preview of a file of lone quotes answers 200 problems and the count of the rest, as the schema says', async (t) => {
+  const { controller } = await fixture(t);
+  const verdict = await controller.call('profiles.preview', { fileName: 'quotes.ovpn', text: '"\n'.repeat(5_000) });
+  const parsed = APP_METHODS['profiles.preview'].result.parse(verdict);
+  assert.equal(parsed.problems.length, 200);
+  assert.equal(parsed.omittedProblems, 5_004 - 200);
 });
 
 test('connect sends the stored self-contained text; disconnect, cancel and log go to the helper; its errors keep their codes', async (t) => {
@@ -143,6 +154,21 @@ test('remember is ignored without an encryptor (nothing written); refused saved 
   await safe.controller.call('tunnel.connect', { profileId: saved.id });
   safe.server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 9, previousStateMs: 1, error: { code: 'auth.failed', message: 'AUTH_FAILED' } });
   await eventually(() => safe.controller.snapshot().profiles[0]?.hasSavedCredentials === false, 'refused credentials forgotten');
+});
+
+test('with safeStorage on basic_text (no keyring), remember is not offered, says why, and saves nothing', async (t) => {
+  const { controller, server, dir, events } = await fixture(t, { encryptor: { ...xorEncryptor, getSelectedStorageBackend: () => 'basic_text' } });
+  const snapshot = await controller.call('app.snapshot', {}) as { rememberAvailable: boolean; rememberUnavailableReason?: string };
+  assert.equal(snapshot.rememberAvailable, false);
+  assert.equal(snapshot.rememberUnavailableReason, 'no_keyring');
+  const entry = await controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
+  await controller.call('tunnel.connect', { profileId: entry.id });
+  server.push({ type: 'prompt', sessionId: 's1', prompt: credentialsPrompt });
+  await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
+  await controller.call('auth.answer', { promptId: 'p1', username: 'alice', password: 'pw', remember: true });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'state'), 'state event');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('credentials')), []);
 });
 
 test('auth.openUrl opens only the http(s) URL of the open web sign-in prompt', async (t) => {

@@ -61,12 +61,14 @@ export class AppController {
   }
 
   snapshot(): AppSnapshot {
+    const remember = this.deps.credentials.support;
     return {
       helper: this.deps.helper.state,
       profiles: this.deps.profiles.list().map((profile) => this.#entry(profile)),
       session: this.deps.helper.session,
       settings: this.deps.settings.get(),
-      rememberAvailable: this.deps.credentials.available,
+      rememberAvailable: remember.available,
+      ...(remember.available ? {} : { rememberUnavailableReason: remember.reason }),
     };
   }
 
@@ -126,7 +128,7 @@ export class AppController {
     await this.#helperCall('auth.answer', answer);
     // Only a username and password are ever kept; one-time codes and challenge answers never.
     const rememberable = prompt?.id === answer.promptId && (prompt.kind === 'credentials' || prompt.kind === 'static_challenge');
-    if (remember && rememberable && this.deps.credentials.available && this.#connectingProfileId && answer.password !== undefined) {
+    if (remember && rememberable && this.deps.credentials.support.available && this.#connectingProfileId && answer.password !== undefined) {
       const username = answer.username ?? prompt.username ?? '';
       this.#toRemember = { profileId: this.#connectingProfileId, credentials: { username, password: answer.password } };
     }

@@ -45,6 +45,7 @@ function toVerdict(fileName: string, parsed: ParseProfileResult, summary: Profil
       message: problem.message,
       ...(problem.hint === undefined ? {} : { hint: problem.hint }),
     })),
+    omittedProblems: parsed.omittedProblems,
     summary: summary === null ? null : {
       remotes: summary.remotes,
       asks: summary.asks,

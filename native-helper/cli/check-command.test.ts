@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from './main';
@@ -51,6 +53,34 @@ test('check --json prints one JSON object, without secrets', () => {
   const broken = postern('check', join(fixtures, 'server-config.ovpn'), '--json');
   assert.equal(broken.status, 1);
   assert.equal((JSON.parse(broken.stdout) as { connectable: boolean }).connectable, false);
+});
+
+test('a file of 524,000 unbalanced quotes: --json stays small and counts what it leaves out', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'postern-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'quotes.ovpn');
+  writeFileSync(file, '"\n'.repeat(524_000)); // 1,048,000 bytes: just under the 1 MiB profile limit
+  const run = postern('check', '--json', file);
+  assert.equal(run.status, 1, run.stderr);
+  assert.ok(run.stdout.length < 200 * 1024, `${run.stdout.length} bytes of JSON`);
+  const report = JSON.parse(run.stdout) as { problems: Array<{ line: number; code: string }>; omittedProblems: number; summary: { errors: number } };
+  assert.equal(report.problems.length, 200);
+  assert.deepEqual(report.problems.slice(0, 2).map((p) => `${p.line} ${p.code}`), ['1 config.bad_quoting', '2 config.bad_quoting']);
+  // 524,000 bad lines and 4 whole-profile errors (no client, no remote, no CA, no way to log in).
+  assert.equal(report.omittedProblems, 524_004 - 200);
+  assert.equal(report.summary.errors, 524_004, 'the summary counts every error, shown or not');
+  const text = await inProcess('check', file);
+  assert.equal(text.code, 1);
+  assert.equal(text.out.trimEnd().split('\n').at(-1), '… and 523804 more problems not shown');
+  assert.ok(text.out.length < 200 * 1024, `${text.out.length} bytes of text`);
+});
+
+test('a profile with few problems prints no "more problems" line, and omittedProblems 0', async () => {
+  const file = join(fixtures, 'unknown-directive.ovpn');
+  const text = await inProcess('check', file);
+  assert.doesNotMatch(text.out, /more problem/);
+  const json = await inProcess('check', '--json', file);
+  assert.equal((JSON.parse(json.out) as { omittedProblems: number }).omittedProblems, 0);
 });
 
 test('usage errors and unreadable files exit 2', async () => {

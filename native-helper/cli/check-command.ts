@@ -11,8 +11,10 @@ export const CHECK_USAGE = 'usage: postern check PROFILE [--json]';
 
 /**
  * `postern check PROFILE [--json]`: parse a profile as an import would, print
- * what Postern will do with it, and every problem. Exit 0 when it can be
- * connected with, 1 when not, 2 for a usage error or an unreadable file.
+ * what Postern will do with it, and its problems: the parser keeps up to 200
+ * (errors before warnings) and counts the rest, printed as "… and N more problems"
+ * (`omittedProblems` in JSON). Exit 0 when it can be connected with, 1 when not,
+ * 2 for a usage error or an unreadable file.
  */
 export function runCheck(args: readonly string[], io: CommandIo): number {
   const flags = args.filter((a) => a.startsWith('-') && a !== '-');
@@ -33,7 +35,8 @@ export function runCheck(args: readonly string[], io: CommandIo): number {
   const connectable = isConnectable(result);
   const summary = result.profile === undefined ? undefined : summarizeProfile(result.profile);
   if (flags.includes('--json')) {
-    io.out(`${JSON.stringify({ file: path, name: result.name, connectable, summary: summary ?? null, problems: result.problems })}\n`);
+    const report = { file: path, name: result.name, connectable, summary: summary ?? null, problems: result.problems, omittedProblems: result.omittedProblems };
+    io.out(`${JSON.stringify(report)}\n`);
   } else {
     io.out(formatReport(path, result, connectable, summary));
   }
@@ -46,6 +49,7 @@ function formatReport(path: string, result: ImportedProfile, connectable: boolea
   if (result.problems.length > 0) {
     lines.push('', 'Problems:');
     for (const problem of result.problems) lines.push(formatProblem(path, problem));
+    if (result.omittedProblems > 0) lines.push(omittedLine(result.omittedProblems));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -69,6 +73,11 @@ function formatSummary(s: ProfileSummary): string[] {
   if (s.ignored.length > 0) lines.push(`  Ignored:         ${where(s.ignored)}`);
   if (s.refused.length > 0) lines.push(`  Refused:         ${where(s.refused)} (never run or opened)`);
   return lines;
+}
+
+/** The last line of a capped problem list. */
+function omittedLine(count: number): string {
+  return `… and ${count} more problem${count === 1 ? '' : 's'} not shown`;
 }
 
 /** `file:line:column code [severity] message (hint)`; no position for whole-profile problems. */

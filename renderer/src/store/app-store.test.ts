@@ -136,7 +136,7 @@ test('answer sends the fields to the open prompt; a refused answer shows in the 
 test('errors: a failed call shows plain words; a duplicate name stays in the import dialog; a failed session is announced', async () => {
   const { store, emit } = started({
     'tunnel.connect': () => { throw new AppCallError('tunnel.already_running', 'busy'); },
-    'profiles.preview': () => ({ fileName: 'x.ovpn', suggestedName: 'x', connectable: true, problems: [], summary: null }),
+    'profiles.preview': () => ({ fileName: 'x.ovpn', suggestedName: 'x', connectable: true, problems: [], omittedProblems: 0, summary: null }),
     'profiles.import': () => { throw new AppCallError('profiles.duplicate_name', 'A profile named x exists.'); },
   });
   assert.equal(await store.getState().connect('p1'), false);

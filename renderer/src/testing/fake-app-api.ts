@@ -13,6 +13,7 @@ export const SNAPSHOT: AppSnapshot = {
   session: null,
   settings: { launchAtLogin: false, notifications: true },
   rememberAvailable: false,
+  rememberUnavailableReason: 'browser_mode',
 };
 
 export function fakeAppApi(answers: Record<string, (params: unknown) => unknown> = {}): FakeAppApi {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Prompt } from '../../../../electron/api/app-api';
+import { rememberUnavailableText } from '../../remember-text';
 import { usePosternStore } from '../../store/use-postern-store';
 import type { Answer } from '../../store/prompt-slice';
 import { PromptFooter } from './prompt-footer';
@@ -12,6 +13,7 @@ import { PromptFooter } from './prompt-footer';
 export function ChallengeForm({ prompt }: { prompt: Prompt }) {
   const answer = usePosternStore((s) => s.answer);
   const rememberAvailable = usePosternStore((s) => s.rememberAvailable);
+  const rememberUnavailableReason = usePosternStore((s) => s.rememberUnavailableReason);
   const savedUsername = usePosternStore((s) => s.profiles.find((p) => p.name === s.connection?.profileName)?.savedUsername);
   const [username, setUsername] = useState(prompt.username ?? savedUsername ?? '');
   const [password, setPassword] = useState('');
@@ -19,7 +21,8 @@ export function ChallengeForm({ prompt }: { prompt: Prompt }) {
   const [remember, setRemember] = useState(false);
   const { needs } = prompt;
   const first = needs.username && username === '' ? 'username' : needs.password ? 'password' : needs.username ? 'username' : 'response';
-  const canRemember = rememberAvailable && needs.password && (prompt.kind === 'credentials' || prompt.kind === 'static_challenge');
+  const rememberable = needs.password && (prompt.kind === 'credentials' || prompt.kind === 'static_challenge');
+  const canRemember = rememberAvailable && rememberable;
   const submit = (): void => {
     const sent: Answer = {};
     if (needs.username) sent.username = username;
@@ -55,6 +58,11 @@ export function ChallengeForm({ prompt }: { prompt: Prompt }) {
           <input type="checkbox" data-testid="auth-remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
           Remember my username and password{prompt.kind === 'static_challenge' ? ' (never the code)' : ''}
         </label>
+      )}
+      {rememberable && !rememberAvailable && (
+        <p className="hint" data-testid="auth-remember-unavailable" data-reason={rememberUnavailableReason ?? undefined}>
+          {rememberUnavailableText(rememberUnavailableReason)}
+        </p>
       )}
       <PromptFooter prompt={prompt} submit />
     </form>

@@ -31,10 +31,11 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
         setSaving(true);
         void confirm(name.trim()).finally(() => setSaving(false));
       }}>
-        {errors.length > 0 && <ProblemList title="What must be fixed" problems={errors} />}
+        {/* The count of problems left out ends the last list shown: main keeps errors before notes. */}
+        {errors.length > 0 && <ProblemList title="What must be fixed" problems={errors} omitted={notes.length === 0 ? verdict.omittedProblems : 0} />}
         {verdict.summary && <UsedList summary={verdict.summary} />}
         {verdict.summary && <LeftOutList summary={verdict.summary} />}
-        {notes.length > 0 && <ProblemList title="Worth knowing" problems={notes} />}
+        {notes.length > 0 && <ProblemList title="Worth knowing" problems={notes} omitted={verdict.omittedProblems} />}
         {verdict.connectable && (
           <label className="field">Name in Postern
             <input data-testid="import-name" data-autofocus value={name} onChange={(event) => setName(event.target.value)} required maxLength={200}
@@ -51,7 +52,12 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
   );
 }
 
-function ProblemList({ title, problems }: { title: string; problems: Problem[] }) {
+/** The line under a capped list: main sends at most 200 problems, every error before any warning or note. */
+export function omittedProblemsText(count: number): string {
+  return `…and ${count.toLocaleString('en-US')} more problem${count === 1 ? '' : 's'} not shown.`;
+}
+
+function ProblemList({ title, problems, omitted }: { title: string; problems: Problem[]; omitted: number }) {
   return (
     <section aria-label={title}>
       <h3>{title}</h3>
@@ -62,6 +68,7 @@ function ProblemList({ title, problems }: { title: string; problems: Problem[] }
           </li>
         ))}
       </ul>
+      {omitted > 0 && <p className="hint" data-testid="verdict-omitted" data-count={omitted}>{omittedProblemsText(omitted)}</p>}
     </section>
   );
 }

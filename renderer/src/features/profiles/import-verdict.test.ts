@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createElement } from 'react';
+import { ProfileVerdict } from '../../../../electron/api/app-api';
+import { createAppStore } from '../../store/app-store';
+import { fakeAppApi } from '../../testing/fake-app-api';
+import { renderMarkup } from '../../testing/render-markup';
+import { ImportVerdict, omittedProblemsText } from './import-verdict';
+
+const problem = (line: number, severity: string) => ({ line, column: 1, code: 'config.bad_quoting', severity, message: 'The quote (") opened here is never closed.' });
+
+async function verdictMarkup(omittedProblems: number, severity = 'error'): Promise<string> {
+  // Validated as the window validates main's answer (app-api-over.ts).
+  const verdict = ProfileVerdict.parse({
+    fileName: 'quotes.ovpn', suggestedName: 'quotes', connectable: severity !== 'error',
+    problems: Array.from({ length: 200 }, (_, i) => problem(i + 1, severity)), omittedProblems,
+    summary: { remotes: ['vpn.example.org:1194/udp'], asks: [], serverCheck: [], controlChannel: 'none', dataCiphers: [], routing: [], ignored: [], refused: [] },
+  });
+  const store = createAppStore(fakeAppApi({ 'profiles.preview': () => verdict }).api);
+  assert.equal(await store.getState().preview('quotes.ovpn', '"\n'.repeat(262_000)), true);
+  return renderMarkup(store, createElement(ImportVerdict));
+}
+
+/** The section (by its heading) that holds the "more problems" line, and whether the line follows every problem. */
+function omittedPlace(html: string): { section: string | undefined; afterEveryProblem: boolean } {
+  const at = html.indexOf('data-testid="verdict-omitted"');
+  const section = [...html.slice(0, at).matchAll(/<section aria-label="([^"]+)"/g)].at(-1)?.[1];
+  return { section, afterEveryProblem: at > html.lastIndexOf('data-testid="verdict-problem"') };
+}
+
+test('a capped verdict lists its 200 problems and ends that list with "and N more problems not shown"', async () => {
+  const html = await verdictMarkup(261_804);
+  assert.equal(html.match(/data-testid="verdict-problem"/g)?.length, 200);
+  assert.match(html, /data-testid="verdict-omitted" data-count="261804">…and 261,804 more problems not shown\.</);
+  assert.deepEqual(omittedPlace(html), { section: 'What must be fixed', afterEveryProblem: true });
+});
+
+test('when the list shown ends with warnings, the line ends the warnings', async () => {
+  const html = await verdictMarkup(12, 'warning');
+  assert.match(html, />…and 12 more problems not shown\.</);
+  assert.deepEqual(omittedPlace(html), { section: 'Worth knowing', afterEveryProblem: true });
+});
+
+test('a verdict with nothing left out has no such line', async () => {
+  assert.doesNotMatch(await verdictMarkup(0), /verdict-omitted|more problem/);
+});
+
+test('the wording counts in words people read', () => {
+  assert.equal(omittedProblemsText(1), '…and 1 more problem not shown.');
+  assert.equal(omittedProblemsText(523_804), '…and 523,804 more problems not shown.');
+});

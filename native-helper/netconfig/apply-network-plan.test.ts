@@ -14,9 +14,9 @@ const PLAN: NetworkPlan = {
   steps: [
     { description: 'mtu', apply: ['link', 'set', 'dev', 'tun7', 'mtu', '1500'], undo: null },
     { description: 'up', apply: ['link', 'set', 'dev', 'tun7', 'up'], undo: ['link', 'set', 'dev', 'tun7', 'down'] },
-    { description: 'existing', apply: ['route', 'add', 'exists'], undo: ['route', 'del', 'exists'], tolerateExisting: true },
+    { description: 'existing', apply: ['route', 'add', '10.30.0.0/16', 'dev', 'tun7'], undo: ['route', 'del', '10.30.0.0/16', 'dev', 'tun7'], tolerateExisting: true },
     { description: 'addr', apply: ['addr', 'add', '10.8.0.2/24', 'dev', 'tun7'], undo: ['addr', 'del', '10.8.0.2/24', 'dev', 'tun7'] },
-    { description: 'route', apply: ['route', 'add', '10.20.0.0/16'], undo: ['route', 'del', '10.20.0.0/16'] },
+    { description: 'route', apply: ['route', 'add', '10.20.0.0/16', 'dev', 'tun7'], undo: ['route', 'del', '10.20.0.0/16', 'dev', 'tun7'] },
   ],
   dns: { source: 'dhcp-option', resolved: { servers: ['10.8.0.53'], domains: ['corp.example', '~.'], defaultRoute: true } },
 };
@@ -26,7 +26,7 @@ function fake(failOn?: string): { run: CommandRunner; calls: string[] } {
   const run: CommandRunner = async (argv) => {
     const line = argv.join(' ');
     calls.push(line);
-    if (line === 'route add exists') return { ok: false, stderr: 'RTNETLINK answers: File exists', exitCode: 2 };
+    if (line === 'route add 10.30.0.0/16 dev tun7') return { ok: false, stderr: 'RTNETLINK answers: File exists', exitCode: 2 };
     if (failOn !== undefined && line.startsWith(failOn)) return { ok: false, stderr: 'Error: boom.', exitCode: 2 };
     return { ok: true, stdout: '' };
   };
@@ -63,7 +63,7 @@ test('the first failure undoes what was applied, newest first, and reports step 
   assert.equal(result.error.code, 'netconfig.step_failed');
   assert.equal(result.error.step, 'route');
   assert.equal(result.error.stderr, 'Error: boom.');
-  assert.deepEqual(result.error.argv, ['ip', 'route', 'add', '10.20.0.0/16']);
+  assert.deepEqual(result.error.argv, ['ip', 'route', 'add', '10.20.0.0/16', 'dev', 'tun7']);
   // The failed route and the tolerated one are not undone: neither was ours.
   assert.deepEqual(ip.calls.slice(5), ['addr del 10.8.0.2/24 dev tun7', 'link set dev tun7 down']);
   assert.deepEqual(await readdir(dir), []);
@@ -77,5 +77,5 @@ test('a DNS failure rolls back the routes and the resolved link', async (t) => {
   assert.ok(!result.ok);
   assert.equal(result.error.code, 'netconfig.dns_failed');
   assert.deepEqual(resolvectl.calls, ['dns tun7 10.8.0.53', 'domain tun7 corp.example ~.', 'revert tun7']);
-  assert.deepEqual(ip.calls.slice(5), ['route del 10.20.0.0/16', 'addr del 10.8.0.2/24 dev tun7', 'link set dev tun7 down']);
+  assert.deepEqual(ip.calls.slice(5), ['route del 10.20.0.0/16 dev tun7', 'addr del 10.8.0.2/24 dev tun7', 'link set dev tun7 down']);
 });

@@ -26,7 +26,8 @@ export interface ApplyOutcome {
 
 /**
  * Applies the plan in order, journaling each undo BEFORE its step. On the first failure it
- * takes back what it did and returns the failing step and stderr; it never throws.
+ * takes back what it did and returns the failing step and stderr; it never throws. Undo
+ * steps that fail then stay in the journal for the next start.
  */
 export async function applyNetworkPlan(plan: NetworkPlan, options: ApplyOptions): Promise<Result<ApplyOutcome, NetconfigError>> {
   const applied: ApplyOutcome = { appliedSteps: 0, skipped: [] };
@@ -74,6 +75,8 @@ async function rollBack(error: NetconfigError, options: ApplyOptions): Promise<R
     runIp: options.runIp,
     runResolvectl: options.runResolvectl ?? execFileRunner('resolvectl'),
   };
-  const report = await undoNetwork(options.journal, runners);
-  return { ok: false, error: report.failures.length > 0 ? { ...error, rollbackFailures: report.failures } : error };
+  const report = await undoNetwork(options.journal, runners, options.dns?.path !== undefined ? { resolvConfPath: options.dns.path } : {});
+  // What could not be taken back stays in the journal; the next helper start retries it.
+  const problems = [...report.failures, ...report.refused];
+  return { ok: false, error: problems.length > 0 ? { ...error, rollbackFailures: problems } : error };
 }

@@ -10,11 +10,14 @@ import { ResolvedBackend } from './resolved-backend';
 /** Applies a DnsPlan for one tunnel, journaling its undo before it changes anything. */
 export interface DnsBackend {
   readonly kind: 'systemd-resolved' | 'resolv-conf';
+  /** The file this backend rewrites, if any: the one file its undo may restore. */
+  readonly path?: string;
   /** ok(false) when the plan has nothing this backend can express (a warning, not a failure). */
   apply(plan: DnsPlan, tunName: string, journal: Journal): Promise<Result<boolean, NetconfigError>>;
 }
 
 export const RESOLVED_STUB_PATH = '/run/systemd/resolve/stub-resolv.conf';
+export const DEFAULT_RESOLV_CONF_PATH = '/etc/resolv.conf';
 
 export interface DnsBackendChoice {
   runResolvectl: CommandRunner;
@@ -28,7 +31,7 @@ export interface DnsBackendChoice {
 
 /** systemd-resolved when it runs (its stub file exists and `resolvectl status` answers), else resolv.conf. */
 export async function chooseDnsBackend(choice: DnsBackendChoice): Promise<DnsBackend> {
-  const resolvConf = new ResolvConfBackend(choice.resolvConfPath ?? '/etc/resolv.conf');
+  const resolvConf = new ResolvConfBackend(choice.resolvConfPath ?? DEFAULT_RESOLV_CONF_PATH);
   const resolved = new ResolvedBackend(choice.runResolvectl);
   if (choice.force === 'systemd-resolved') return resolved;
   if (choice.force === 'resolv-conf') return resolvConf;

@@ -8,12 +8,14 @@ export type {
 } from './network-plan-types';
 export { applyNetworkPlan } from './apply-network-plan';
 export type { ApplyOptions, ApplyOutcome } from './apply-network-plan';
-export { undoNetwork, rollbackStaleJournals, isAlreadyGone } from './undo-network';
-export type { UndoReport } from './undo-network';
+export { undoNetwork, isAlreadyGone } from './undo-network';
+export type { UndoReport, UndoOptions } from './undo-network';
+export { rollbackStaleJournals } from './rollback-stale-journals';
+export type { RollbackOptions } from './rollback-stale-journals';
 export { Journal, DEFAULT_JOURNAL_DIR } from './journal';
 export { decodeJournal, encodeJournalRecord } from './journal-codec';
 export type { JournalContents, JournalHeader, JournalRecord } from './journal-codec';
-export { chooseDnsBackend, RESOLVED_STUB_PATH } from './dns-backend';
+export { chooseDnsBackend, RESOLVED_STUB_PATH, DEFAULT_RESOLV_CONF_PATH } from './dns-backend';
 export type { DnsBackend, DnsBackendChoice } from './dns-backend';
 export { ResolvedBackend } from './resolved-backend';
 export { ResolvConfBackend, renderResolvConf } from './resolv-conf-backend';

@@ -8,7 +8,9 @@ import type { UndoAction } from './network-plan-types';
  *   {"kind":"undo","id":1,"action":{"kind":"ip","argv":[…]}}    written BEFORE the step runs
  *   {"kind":"cancel","id":1}                                   the step failed: nothing to undo
  *
- * A crash can tear only the last line; decoding drops a torn last line and counts it.
+ * A crash can tear only the last line (no newline yet): it owes nothing, since its step
+ * runs only after the whole line is on disk, so decoding drops it and counts it. Any other
+ * line that is not a record is damage we cannot read: counted, and kept verbatim.
  */
 export const JOURNAL_VERSION = 1;
 
@@ -35,30 +37,40 @@ export interface JournalContents {
   actions: Array<{ id: number; action: UndoAction }>;
   /** Lines that were not records (a torn last line after a crash, or damage). */
   damagedLines: number;
+  /** The complete lines among them (not a torn last line): what they owed is unknown, so they are never dropped. */
+  unreadableLines: string[];
 }
 
-export type JournalDecodeError = { code: 'journal.no_header'; message: string };
+export type JournalDecodeError =
+  | { code: 'journal.no_header'; message: string }
+  | { code: 'journal.unknown_version'; message: string };
 
 export function encodeJournalRecord(record: JournalRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 
 export function decodeJournal(text: string): Result<JournalContents, JournalDecodeError> {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const records = lines.map(parseRecord);
-  const first = records[0];
+  const lines = text.split('\n');
+  const torn = lines.pop() ?? ''; // after the last newline: '' unless a write was cut short
+  const complete = lines.filter((line) => line.trim() !== '');
+  const first = complete[0] === undefined ? undefined : parseRecord(complete[0]);
   if (!first || first.kind !== 'header') {
     return { ok: false, error: { code: 'journal.no_header', message: 'the journal does not start with a header record' } };
   }
+  if (first.version !== JOURNAL_VERSION) {
+    return { ok: false, error: { code: 'journal.unknown_version', message: `journal version ${first.version} is not ${JOURNAL_VERSION}, which this helper writes` } };
+  }
   const owed = new Map<number, UndoAction>();
-  let damagedLines = 0;
-  for (const record of records.slice(1)) {
-    if (record === undefined || record.kind === 'header') damagedLines += 1;
+  const unreadableLines: string[] = [];
+  for (const line of complete.slice(1)) {
+    const record = parseRecord(line);
+    if (record === undefined || record.kind === 'header') unreadableLines.push(line);
     else if (record.kind === 'undo') owed.set(record.id, record.action);
     else owed.delete(record.id);
   }
   const actions = [...owed.entries()].map(([id, action]) => ({ id, action }));
-  return { ok: true, value: { header: first, actions, damagedLines } };
+  const damagedLines = unreadableLines.length + (torn.trim() === '' ? 0 : 1);
+  return { ok: true, value: { header: first, actions, damagedLines, unreadableLines } };
 }
 
 function parseRecord(line: string): JournalRecord | undefined {

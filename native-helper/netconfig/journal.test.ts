@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJournal, encodeJournalRecord } from './journal-codec';
 import { Journal } from './journal';
-import { rollbackStaleJournals, undoNetwork } from './undo-network';
+import { rollbackStaleJournals } from './rollback-stale-journals';
+import { undoNetwork } from './undo-network';
 import type { CommandRunner, NetconfigRunners } from './command-runner';
 
 const HEADER = { kind: 'header', version: 1, pid: 42, pidStartTicks: '7', tunName: 'tun7', createdAtMs: 1 } as const;
@@ -60,19 +61,19 @@ test('Journal: 0600 file in a 0700 directory; undoNetwork runs it backwards, tol
   assert.equal((await stat(journal.path)).mode & 0o777, 0o600);
   assert.equal((await stat(dir)).mode & 0o777, 0o700);
   await journal.recordUndo({ kind: 'ip', argv: ['link', 'set', 'dev', 'tun7', 'down'] });
-  await journal.recordUndo({ kind: 'ip', argv: ['addr', 'del', '10.8.0.2/24', 'dev', 'gone'] });
-  const cancelled = await journal.recordUndo({ kind: 'ip', argv: ['route', 'del', 'never'] });
+  await journal.recordUndo({ kind: 'ip', argv: ['route', 'del', '10.20.0.0/16', 'dev', 'gone'] });
+  const cancelled = await journal.recordUndo({ kind: 'ip', argv: ['route', 'del', '10.30.0.0/16', 'via', '10.8.0.1', 'dev', 'tun7'] });
   assert.ok(cancelled.ok);
   await journal.cancel(cancelled.value);
   await journal.recordUndo({ kind: 'resolvectl', argv: ['revert', 'tun7'] });
   const { runners, calls } = recorder();
   const report = await undoNetwork(journal, runners);
-  assert.deepEqual(calls, ['resolvectl revert tun7', 'ip addr del 10.8.0.2/24 dev gone', 'ip link set dev tun7 down']);
-  assert.deepEqual({ undone: report.undone, alreadyGone: report.alreadyGone, failures: report.failures }, { undone: 2, alreadyGone: 1, failures: [] });
+  assert.deepEqual(calls, ['resolvectl revert tun7', 'ip route del 10.20.0.0/16 dev gone', 'ip link set dev tun7 down']);
+  assert.deepEqual({ undone: report.undone, alreadyGone: report.alreadyGone, failures: report.failures, kept: report.kept }, { undone: 2, alreadyGone: 1, failures: [], kept: false });
   assert.deepEqual(await readdir(dir), []);
 });
 
-test('undoNetwork restores a file byte for byte and removes the sidecar; real failures are reported, undo goes on', async (t) => {
+test('undoNetwork restores a file byte for byte; a real failure is reported, undo goes on, and the step stays owed', async (t) => {
   const dir = await tempDir(t);
   const created = await Journal.create(dir, 'tun7');
   assert.ok(created.ok);
@@ -82,13 +83,15 @@ test('undoNetwork restores a file byte for byte and removes the sidecar; real fa
   await writeFile(target, 'replaced\n');
   await writeFile(journal.sidecarPath('resolv-conf'), original);
   await journal.recordUndo({ kind: 'restore-file', path: target, backupPath: journal.sidecarPath('resolv-conf') });
-  await journal.recordUndo({ kind: 'ip', argv: ['route', 'del', 'denied'] });
-  const { runners } = recorder(/denied/);
-  const report = await undoNetwork(journal, runners);
+  await journal.recordUndo({ kind: 'ip', argv: ['route', 'del', '10.66.0.0/16', 'via', '10.8.0.1', 'dev', 'tun7'] });
+  const { runners } = recorder(/10\.66/);
+  const report = await undoNetwork(journal, runners, { resolvConfPath: target });
   assert.equal(report.undone, 1);
-  assert.match(report.failures[0] ?? '', /route del denied: RTNETLINK answers: Operation not permitted/);
+  assert.match(report.failures[0] ?? '', /route del 10\.66\.0\.0\/16 via 10\.8\.0\.1 dev tun7: RTNETLINK answers: Operation not permitted/);
+  assert.deepEqual({ owed: report.owed, kept: report.kept }, { owed: 1, kept: true });
   assert.deepEqual(await readFile(target), original);
-  assert.deepEqual(await readdir(dir), []);
+  // The restore is done, so its backup went with its record; the failed route is all that is left.
+  assert.deepEqual(await readdir(dir), [journal.path.slice(dir.length + 1)]);
 });
 
 test('rollbackStaleJournals skips a journal whose writer still runs and undoes one whose writer is gone', async (t) => {
@@ -115,9 +118,9 @@ test('a dead writer\'s journal from another namespace: left alone while that nam
   await writeFile(foreignPath, encodeJournalRecord({ ...HEADER, pid: process.pid, pidStartTicks: 'not-a-start-time', tunName: 'tunother', netns: 'net:[1]' })
     + encodeJournalRecord({ kind: 'undo', id: 1, action: { kind: 'ip', argv: ['link', 'set', 'dev', 'tunother', 'down'] } }), { mode: 0o600 });
   const { runners, calls } = recorder();
-  assert.deepEqual(await rollbackStaleJournals(dir, runners, async () => new Set(['net:[1]'])), []);
+  assert.deepEqual(await rollbackStaleJournals(dir, runners, { namespacesInUse: async () => new Set(['net:[1]']) }), []);
   assert.deepEqual(await readdir(dir), ['tunother-1-abcdef.journal'], 'its routes live in that namespace; a helper there will undo them');
-  const reports = await rollbackStaleJournals(dir, runners, async () => new Set());
+  const reports = await rollbackStaleJournals(dir, runners, { namespacesInUse: async () => new Set() });
   assert.deepEqual(reports.map((r) => r.undone), [0]);
   assert.deepEqual(calls, [], 'nothing is replayed here: replaying would touch our own namespace');
   assert.deepEqual(await readdir(dir), []);

@@ -1,28 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readlink } from 'node:fs/promises';
+import { open, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Result } from '../../core/index';
 import type { UndoAction } from './network-plan-types';
 import { encodeJournalRecord, JOURNAL_VERSION, type JournalHeader, type JournalRecord } from './journal-codec';
+import { ensureJournalFolder } from './journal-trust';
 import { describeError, netconfigError, type NetconfigError } from './netconfig-error';
+import { syncDirectory } from './replace-file';
+import { checkUndoAction } from './undo-action-check';
 
 export const DEFAULT_JOURNAL_DIR = '/run/postern/journal';
 export const JOURNAL_SUFFIX = '.journal';
 
 /**
- * One tunnel's undo journal: a file of its own in the journal directory (0700), written
- * 0600 and fsync'd after every record, so whatever reached the kernel is on disk first.
+ * One tunnel's undo journal: a file of its own in the journal directory (0700, parents
+ * 0755), written 0600 and fsync'd after every record, so whatever reached the kernel is on
+ * disk first. It takes only records that replay would accept (undo-action-check.ts).
  */
 export class Journal {
   private nextId = 1;
 
-  private constructor(readonly path: string) {}
+  private constructor(readonly path: string, readonly tunName: string) {}
 
   static async create(dir: string, tunName: string): Promise<Result<Journal, NetconfigError>> {
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await ensureJournalFolder(dir);
       const name = `${tunName}-${process.pid}-${randomBytes(3).toString('hex')}${JOURNAL_SUFFIX}`;
-      const journal = new Journal(join(dir, name));
+      const journal = new Journal(join(dir, name), tunName);
       const header: JournalHeader = {
         kind: 'header', version: JOURNAL_VERSION, pid: process.pid,
         pidStartTicks: await processStartTicks(process.pid) ?? '', tunName, createdAtMs: Date.now(),
@@ -38,6 +42,9 @@ export class Journal {
 
   /** Records what will take a change back; call BEFORE making the change. Returns the record id. */
   async recordUndo(action: UndoAction): Promise<Result<number, NetconfigError>> {
+    // Replay would refuse it, so the change must not happen: the step fails here, visibly, instead.
+    const refused = checkUndoAction(action, { journalPath: this.path, tunName: this.tunName });
+    if (refused) return { ok: false, error: netconfigError('netconfig.journal_failed', `refusing to journal an undo that replay would refuse: ${refused}`) };
     const id = this.nextId++;
     return this.tryWrite({ kind: 'undo', id, action }, id);
   }
@@ -80,16 +87,6 @@ export async function processStartTicks(pid: number): Promise<string | undefined
     return fields[19];
   } catch {
     return undefined;
-  }
-}
-
-/** Makes a new directory entry durable too, not only the file's bytes. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -3,7 +3,7 @@ import type { NetworkRequest as PortRequest } from '../tunnel/network-port';
 import type { NetconfigRunners } from './command-runner';
 import { systemRunners } from './command-runner';
 import { applyNetworkPlan } from './apply-network-plan';
-import { chooseDnsBackend } from './dns-backend';
+import { chooseDnsBackend, DEFAULT_RESOLV_CONF_PATH } from './dns-backend';
 import { discoverDefaultGateway, discoverGateway } from './gateway-discovery';
 import { gatewaysNeeded } from './gateways-needed';
 import { DEFAULT_JOURNAL_DIR, Journal } from './journal';
@@ -66,7 +66,9 @@ export class LinuxNetwork {
     });
     const applied = await applyNetworkPlan(plan, { ...this.runners, journal: journal.value, ...(dns ? { dns } : {}) });
     if (!applied.ok) {
-      this.journal = undefined; // the rollback already removed it
+      // The rollback removed the journal, or cut it down to steps it could not undo: those
+      // are retried by the next helper start (this process still owns it until then).
+      this.journal = undefined;
       return applied;
     }
     return { ok: true, value: summarize(plan, applied.value.skipped, applied.value.dnsBackend) };
@@ -77,11 +79,16 @@ export class LinuxNetwork {
     await this.undoWithReport();
   }
 
-  /** undo(), telling what happened; undefined when there was nothing to undo. */
+  /**
+   * undo(), telling what happened; undefined when there was nothing to undo. Steps that
+   * fail stay in the journal on disk (report.kept): the next helper start retries them,
+   * once this process, the journal's owner, is gone.
+   */
   async undoWithReport(): Promise<UndoReport | undefined> {
     const journal = this.journal;
     this.journal = undefined;
-    return journal ? undoNetwork(journal, this.runners) : undefined;
+    const resolvConfPath = this.options.resolvConfPath ?? DEFAULT_RESOLV_CONF_PATH;
+    return journal ? undoNetwork(journal, this.runners, { resolvConfPath }) : undefined;
   }
 
   private async discover(request: NetworkRequest): Promise<Result<{ originalGateway4?: OriginalGateway; originalGateway6?: OriginalGateway }, NetconfigError>> {

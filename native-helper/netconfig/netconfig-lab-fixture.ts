@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { TunnelConfig } from '../../core/index';
+import type { DnsPlan } from './network-plan-types';
 import { execFileRunner, type NetconfigRunners } from './command-runner';
 import { tunnelConfigFixture } from './tunnel-config-fixture';
 
@@ -17,6 +18,8 @@ export const LAB_UPLINK = 'up0';
 export const LAB_SERVER = '198.51.100.7';
 export const LAB_TUN_MTU_BYTES = 1500;
 export const LAB_RESOLV_CONF = '# lab resolver\nnameserver 192.0.2.53\nsearch home.example\n';
+/** The resolv.conf DNS the lab's push gives (labTunnelConfig), as a plan of its own. */
+export const LAB_DNS_PLAN: DnsPlan = { source: 'dhcp-option', resolvConf: { nameservers: ['10.8.0.53', 'fd00:8::53'], search: ['corp.example'] } };
 
 export interface LabNamespace {
   name: string;

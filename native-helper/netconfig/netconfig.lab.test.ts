@@ -11,7 +11,7 @@ import { Journal } from './journal';
 import { LinuxNetwork } from './linux-network';
 import { createLabNamespace, LAB_SERVER, LAB_TUN, LAB_TUN_MTU_BYTES, labTunnelConfig, type LabNamespace } from './netconfig-lab-fixture';
 import { planNetwork } from './plan-network';
-import { rollbackStaleJournals } from './undo-network';
+import { rollbackStaleJournals } from './rollback-stale-journals';
 
 async function setUp(t: TestContext): Promise<{ ns: LabNamespace; journalDir: string; before: string }> {
   const ns = await createLabNamespace();
@@ -72,7 +72,7 @@ labTest('a failing step mid-plan rolls back the steps before it', async (t) => {
     tunName: LAB_TUN, config: labTunnelConfig(), serverAddress: LAB_SERVER, serverFamily: 4, mtuBytes: 1400,
     originalMtuBytes: LAB_TUN_MTU_BYTES, originalGateway4: { via: '192.0.2.1', dev: 'up0' },
   });
-  const broken = { description: 'a route through a gateway nobody can reach', apply: ['route', 'add', '10.30.0.0/16', 'via', '203.0.113.99', 'dev', 'up0'], undo: ['route', 'del', '10.30.0.0/16'] };
+  const broken = { description: 'a route through a gateway nobody can reach', apply: ['route', 'add', '10.30.0.0/16', 'via', '203.0.113.99', 'dev', 'up0'], undo: ['route', 'del', '10.30.0.0/16', 'via', '203.0.113.99', 'dev', 'up0'] };
   plan.steps.splice(plan.steps.length - 2, 0, broken);
   const journal = await Journal.create(journalDir, LAB_TUN);
   assert.ok(journal.ok);
@@ -104,7 +104,7 @@ labTest('a helper killed with SIGKILL is rolled back from its journal at the nex
   child.kill('SIGKILL');
   await exited;
   assert.equal((await readdir(journalDir)).filter((name) => name.endsWith('.journal')).length, 1);
-  const reports = await rollbackStaleJournals(journalDir, ns.runners);
+  const reports = await rollbackStaleJournals(journalDir, ns.runners, { resolvConfPath: ns.resolvConfPath });
   assert.equal(reports.length, 1);
   assert.deepEqual(reports[0]?.failures, []);
   assert.equal(await ns.snapshot(), before);

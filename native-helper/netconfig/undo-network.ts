@@ -1,11 +1,15 @@
-import { open, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { UndoAction } from './network-plan-types';
 import type { NetconfigRunners } from './command-runner';
-import { systemRunners } from './command-runner';
-import { decodeJournal } from './journal-codec';
-import { JOURNAL_SUFFIX, currentNetworkNamespace, processStartTicks, type Journal } from './journal';
+import { DEFAULT_RESOLV_CONF_PATH } from './dns-backend';
+import { decodeJournal, type JournalHeader } from './journal-codec';
+import { removeJournalFiles, rewriteJournal } from './journal-files';
+import { checkJournalFile, checkJournalFolder } from './journal-trust';
+import type { Journal } from './journal';
 import { describeError } from './netconfig-error';
+import { restoreFile } from './restore-file';
+import { checkUndoAction } from './undo-action-check';
 
 export interface UndoReport {
   journalPath: string;
@@ -15,6 +19,24 @@ export interface UndoReport {
   alreadyGone: number;
   /** Everything else that failed, one line each; undo goes on past them. */
   failures: string[];
+  /**
+   * Never run: a record that is no undo step the helper writes, or a journal (or its folder)
+   * that someone other than the helper could have written. Left in place for a human.
+   */
+  refused: string[];
+  /** Undo steps that failed and stay in the journal: the next start (rollbackStaleJournals) tries them again. */
+  owed: number;
+  /** The journal is still on disk: steps owed, records refused, or a journal we cannot read or trust. */
+  kept: boolean;
+}
+
+export interface UndoOptions {
+  /** The resolv.conf the helper writes: the one file a journal may restore. Default /etc/resolv.conf. */
+  resolvConfPath?: string;
+}
+
+export function emptyUndoReport(journalPath: string): UndoReport {
+  return { journalPath, undone: 0, alreadyGone: 0, failures: [], refused: [], owed: 0, kept: false };
 }
 
 /**
@@ -33,91 +55,62 @@ export function isAlreadyGone(stderr: string): boolean {
 }
 
 /**
- * Takes back everything the journal owes, newest first, then removes the journal and its
- * sidecar files. Never throws; failures are listed in the report.
+ * Takes back everything the journal owes, newest first. When every step is done (or its
+ * target already gone) the journal and its sidecars are removed; otherwise the journal is
+ * cut down to the steps still owed, which the next start retries. A journal we cannot
+ * trust or read is kept as it is and nothing of it runs. Never throws.
  */
-export async function undoNetwork(journal: Journal | string, runners: NetconfigRunners): Promise<UndoReport> {
+export async function undoNetwork(journal: Journal | string, runners: NetconfigRunners, options: UndoOptions = {}): Promise<UndoReport> {
   const path = typeof journal === 'string' ? journal : journal.path;
-  const report: UndoReport = { journalPath: path, undone: 0, alreadyGone: 0, failures: [] };
+  const report = emptyUndoReport(path);
   let text: string;
   try {
+    const refused = await checkJournalFolder(dirname(path)) ?? await checkJournalFile(path);
+    if (refused) {
+      report.refused.push(refused);
+      report.kept = true;
+      return report;
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
     report.failures.push(`cannot read the journal: ${describeError(error)}`);
+    report.kept = await exists(path);
+    return report;
+  }
+  // Not one complete line: Journal.create was cut short before its header (written with its
+  // newline in one write) reached the disk, so no step can have run. Nothing is owed.
+  if (!text.includes('\n')) {
+    await settle(path, undefined, [], [], report);
     return report;
   }
   const decoded = decodeJournal(text);
   if (!decoded.ok) {
-    report.failures.push(decoded.error.message);
-  } else {
-    for (const { action } of [...decoded.value.actions].reverse()) {
-      const outcome = await runUndoAction(action, runners);
-      if (outcome === 'done') report.undone += 1;
-      else if (outcome === 'gone') report.alreadyGone += 1;
-      else report.failures.push(outcome);
-    }
+    report.failures.push(`${decoded.error.message}: kept as it is, nothing replayed`);
+    report.kept = true;
+    return report;
   }
-  await removeJournalFiles(path, report);
-  return report;
-}
-
-/**
- * At helper start: undo every journal whose writer is no longer alive (crashed, killed).
- * A journal whose pid still runs with the same start time belongs to a live helper; one
- * written in another network namespace is left for a helper running there, unless that
- * namespace is gone (its routes went with it): then the journal is only removed.
- */
-export async function rollbackStaleJournals(
-  dir: string,
-  runners: NetconfigRunners = systemRunners(),
-  namespacesInUse: () => Promise<Set<string>> = networkNamespacesInUse,
-): Promise<UndoReport[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith(JOURNAL_SUFFIX)).sort();
-  } catch {
-    return []; // no directory: nothing was ever journaled
-  }
-  const reports: UndoReport[] = [];
-  const netns = await currentNetworkNamespace();
-  let liveNamespaces: Set<string> | undefined;
-  for (const name of names) {
-    const path = join(dir, name);
-    const decoded = decodeJournal(await readFile(path, 'utf8').catch(() => ''));
-    const header = decoded.ok ? decoded.value.header : undefined;
-    if (header && await isOwnerAlive(header.pid, header.pidStartTicks)) continue;
-    const written = header?.netns;
-    if (written !== undefined && netns !== undefined && written !== netns) {
-      liveNamespaces ??= await namespacesInUse();
-      if (liveNamespaces.has(written)) continue;
-      const report: UndoReport = { journalPath: path, undone: 0, alreadyGone: 0, failures: [] };
-      await removeJournalFiles(path, report);
-      reports.push(report);
+  const { header, actions, unreadableLines } = decoded.value;
+  if (unreadableLines.length > 0) report.failures.push(`${unreadableLines.length} line(s) of the journal cannot be read: kept in it`);
+  const context = { journalPath: path, tunName: header.tunName, resolvConfPath: options.resolvConfPath ?? DEFAULT_RESOLV_CONF_PATH };
+  const stillOwed: Array<{ id: number; action: UndoAction }> = [];
+  for (const entry of [...actions].reverse()) {
+    const refusal = checkUndoAction(entry.action, context);
+    if (refusal) {
+      report.refused.push(`record ${entry.id}: ${refusal}`);
+      stillOwed.unshift(entry);
       continue;
     }
-    reports.push(await undoNetwork(path, runners));
+    const outcome = await runUndoAction(entry.action, runners);
+    if (outcome === 'done') report.undone += 1;
+    else if (outcome === 'gone') report.alreadyGone += 1;
+    else {
+      report.failures.push(outcome);
+      report.owed += 1;
+      stillOwed.unshift(entry);
+    }
   }
-  return reports;
-}
-
-async function isOwnerAlive(pid: number, pidStartTicks: string): Promise<boolean> {
-  const ticks = await processStartTicks(pid);
-  return ticks !== undefined && ticks === pidStartTicks;
-}
-
-/** Every network namespace some process lives in or `ip netns` keeps (bind mounts in /run/netns). */
-export async function networkNamespacesInUse(): Promise<Set<string>> {
-  const found = new Set<string>();
-  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((entry) => /^\d+$/.test(entry));
-  for (const pid of pids) {
-    const link = await readlink(`/proc/${pid}/ns/net`).catch(() => undefined);
-    if (link) found.add(link);
-  }
-  for (const name of await readdir('/run/netns').catch(() => [] as string[])) {
-    const inode = await stat(join('/run/netns', name)).then((info) => info.ino, () => undefined);
-    if (inode !== undefined) found.add(`net:[${inode}]`);
-  }
-  return found;
+  await settle(path, header, stillOwed, unreadableLines, report);
+  return report;
 }
 
 /** 'done', 'gone', or a one-line failure. */
@@ -132,40 +125,28 @@ async function runUndoAction(action: UndoAction, runners: NetconfigRunners): Pro
       return `${action.kind} ${action.argv.join(' ')}: ${result.stderr}`;
     }
     case 'restore-file':
-      return restoreFile(action.path, action.backupPath);
+      return await restoreFile(action.path, action.backupPath) ?? 'done';
   }
 }
 
-async function restoreFile(path: string, backupPath: string | null): Promise<string> {
+/** Nothing owed and nothing unreadable: remove. Else rewrite to what is still owed. */
+async function settle(
+  path: string,
+  header: JournalHeader | undefined,
+  stillOwed: ReadonlyArray<{ id: number; action: UndoAction }>,
+  unreadableLines: readonly string[],
+  report: UndoReport,
+): Promise<void> {
+  const keep = header !== undefined && (stillOwed.length > 0 || unreadableLines.length > 0);
   try {
-    if (backupPath === null) {
-      await rm(path, { force: true });
-      return 'done';
-    }
-    const original = await readFile(backupPath);
-    // In place ('w' truncates the same inode): a bind-mounted or symlinked resolv.conf stays bound.
-    const handle = await open(path, 'w');
-    try {
-      await handle.write(original);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return 'done';
+    if (keep) await rewriteJournal(path, header, stillOwed, unreadableLines);
+    else await removeJournalFiles(path);
   } catch (error) {
-    return `restore ${path}: ${describeError(error)}`;
+    report.failures.push(`cannot ${keep ? 'rewrite' : 'remove'} the journal: ${describeError(error)}`);
   }
+  report.kept = keep || await exists(path);
 }
 
-async function removeJournalFiles(path: string, report: UndoReport): Promise<void> {
-  const dir = dirname(path);
-  const base = basename(path);
-  try {
-    const names = await readdir(dir);
-    // Sidecars first, the journal last: a crash in between leaves a journal that still explains them.
-    for (const name of names.filter((entry) => entry.startsWith(`${base}.`))) await rm(join(dir, name), { force: true });
-    await rm(path, { force: true });
-  } catch (error) {
-    report.failures.push(`cannot remove the journal: ${describeError(error)}`);
-  }
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(() => true, () => false);
 }

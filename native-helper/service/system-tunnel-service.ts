@@ -2,6 +2,7 @@ import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../net
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
 import { openNativeUdpLink } from '../udp/native-udp-link';
+import { claimNetwork } from './network-owner';
 import { createTunnelService } from './tunnel-service';
 import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
 
@@ -21,17 +22,27 @@ export interface SystemTunnelService {
  * journal behind; it is replayed here, before anything new is applied, so the machine
  * is back to how it was before that run. UDP to the server and the data channel's AEAD
  * go through the addon (native-helper/udp, native-helper/crypto), which the TUN device
- * needs anyway.
+ * needs anyway. Each tunnel holds this namespace's network lock (network-owner.ts), so
+ * the helper and a root `postern connect` never configure the same network at once.
  */
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
   const { network = {}, ...serviceOptions } = options;
-  const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners);
-  const service = createTunnelService({ openUdpLink: openNativeUdpLink, aead: nativeAead(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network) });
+  // The resolv.conf this helper is configured with is the one file a journal may restore.
+  const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners, { resolvConfPath: network.resolvConfPath });
+  const service = createTunnelService({
+    openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+  });
   return { service, recovered };
 }
 
-/** One line per recovered journal, for the log. */
+/**
+ * One line per recovered journal, for the log. Steps that could not be undone stay in the
+ * journal and the line says they are retried at the next start; refused records (or a
+ * journal or folder others could write) are named, never run, and left where they are.
+ */
 export function describeRecovery(report: UndoReport): string {
   const failures = report.failures.length === 0 ? '' : `; ${report.failures.length} could not be undone: ${report.failures.join('; ')}`;
-  return `undid what an earlier run left behind (${report.journalPath}): ${report.undone} changes reverted, ${report.alreadyGone} already gone${failures}`;
+  const retry = report.owed === 0 ? '' : `; ${report.owed} still owed, kept in the journal and retried at the next start`;
+  const refused = report.refused.length === 0 ? '' : `; refused, not run and left in place: ${report.refused.join('; ')}`;
+  return `undid what an earlier run left behind (${report.journalPath}): ${report.undone} changes reverted, ${report.alreadyGone} already gone${failures}${retry}${refused}`;
 }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { PosternProcess } from '../../native-helper/cli/testing/postern-process';
 import { startLab } from '../lab/lab';
 import type { Lab, LabOptions } from '../lab/lab';
+import { LAB_GROUP, asUser, assertCheckoutReadable, labUsers, userFolder } from '../lab/lab-users';
+import type { LabUsers } from '../lab/lab-users';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const WEB_MAIN = join(REPO, 'electron/web/web-main.ts');
@@ -17,6 +19,8 @@ const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/;
  * `postern helper` in the lab's client namespace (so the tunnel, its routes and pings live
  * there), and the app's main-process controller behind the loopback bridge
  * (`npm run start:web`), with a data folder of its own. Only the Electron runtime is absent.
+ * The main process runs as a normal user, as the desktop app does: by default a member of
+ * the helper's group (`--group postern-lab`); `as: 'outsider'` is someone who is not.
  */
 export interface AppLab {
   lab: Lab;
@@ -33,15 +37,23 @@ export interface AppLab {
   stop(): Promise<void>;
 }
 
-export async function startAppLab(options: LabOptions = {}): Promise<AppLab> {
+export interface AppLabOptions extends LabOptions {
+  /** Whose desktop session the app runs in (default the member). */
+  as?: keyof LabUsers;
+}
+
+export async function startAppLab(options: AppLabOptions = {}): Promise<AppLab> {
   ensureRendererBuilt();
-  const lab = await startLab({ proto: 'udp', ...options });
+  const { as = 'member', ...labOptions } = options;
+  const user = labUsers()[as];
+  assertCheckoutReadable(user, REPO);
+  const lab = await startLab({ proto: 'udp', ...labOptions });
   const socketDir = mkdtempSync(join(tmpdir(), 'postern-app-sock-'));
   chmodSync(socketDir, 0o755);
-  const dataDir = mkdtempSync(join(tmpdir(), 'postern-app-data-'));
+  const dataDir = userFolder(user, 'postern-app-data-');
   const socketPath = join(socketDir, 'postern.sock');
   const startHelperProcess = async (): Promise<PosternProcess> => {
-    const helper = new PosternProcess(lab.clientNs, ['helper', '--socket', socketPath]);
+    const helper = new PosternProcess(lab.clientNs, ['helper', '--socket', socketPath, '--group', LAB_GROUP]);
     await waitUntil(() => existsSync(socketPath), 15_000, () => `the helper did not start:\n${helper.stderr.join('')}`);
     return helper;
   };
@@ -69,11 +81,8 @@ export async function startAppLab(options: LabOptions = {}): Promise<AppLab> {
     },
   };
   try {
-    web = spawn(process.execPath, ['--import', 'tsx', WEB_MAIN], {
-      cwd: REPO,
-      env: { ...process.env, POSTERN_SOCKET: socketPath, POSTERN_DATA_DIR: dataDir, POSTERN_NO_BROWSER: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const [program = 'setpriv', ...args] = asUser(user, [process.execPath, '--import', 'tsx', WEB_MAIN], { POSTERN_SOCKET: socketPath, POSTERN_DATA_DIR: dataDir, POSTERN_NO_BROWSER: '1' });
+    web = spawn(program, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     appLab.url = await readUrl(web);
   } catch (error) {
     await appLab.stop();

@@ -4,20 +4,20 @@ import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from '../browser/chromium';
 import { labTest } from '../lab/lab-test';
-import type { LabOptions } from '../lab/lab';
 import { startAppLab } from './app-lab';
-import type { AppLab } from './app-lab';
+import type { AppLab, AppLabOptions } from './app-lab';
 import { assertAccessible, dropProfile, screenshot } from './app-page';
 
 // The desktop app's window in Debian Chromium, against the real thing underneath: the
 // main-process controller behind the loopback bridge, `postern helper` with a real TUN
 // device in the lab's client namespace, and the lab's openvpn 2.6 server. Only the
-// Electron runtime is missing (its binary cannot be downloaded here).
+// Electron runtime is missing (its binary cannot be downloaded here). The main process runs
+// as a normal user (a member of the helper's group), as the desktop app does; the helper as root.
 
 const skip = chromiumSkipReason();
 let browser: Browser | undefined;
 
-async function openApp(t: TestContext, options: LabOptions = {}): Promise<{ app: AppLab; page: Page }> {
+async function openApp(t: TestContext, options: AppLabOptions = {}): Promise<{ app: AppLab; page: Page }> {
   browser ??= await launchChromium();
   const app = await startAppLab(options);
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
@@ -87,7 +87,8 @@ appTest('drop a good profile and a broken one; connect; pings move the graph; di
     const text = document.querySelector('[data-testid="rate-in"]')?.textContent ?? '';
     return /[1-9]/.test(text);
   }, undefined, { timeout: 10_000 });
-  assert.equal((await pinging).code, 0, 'pings through the tunnel');
+  const pinged = await pinging;
+  assert.equal(pinged.code, 0, `pings through the tunnel:\n${pinged.stdout}`);
   assert.notEqual(await page.getByTestId('total-in').textContent(), '0 B');
   await assertAccessible(page, 'connected');
   await screenshot(page, '04-connected');
@@ -212,4 +213,18 @@ appTest('killing the helper mid-session leaves a truthful window; a restarted he
   await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
   const firstRenderMs = await page.evaluate(() => document.documentElement.dataset['firstRenderMs']);
   t.diagnostic(`renderer first render: ${firstRenderMs} ms`);
+});
+
+appTest('someone outside the helper\'s group sees why Postern will not work for them and how to be let in', async (t) => {
+  const { page } = await openApp(t, { as: 'outsider' });
+  const banner = page.getByTestId('helper-banner');
+  await banner.waitFor({ timeout: 10_000 });
+  assert.equal(await banner.getAttribute('data-code'), 'ipc.not_in_group');
+  const text = await banner.innerText();
+  assert.match(text, /You may not use Postern on this machine yet/);
+  assert.match(text, /Only members of the group 'postern-lab' may use the Postern helper/);
+  assert.match(text, /sudo usermod -aG postern-lab postern-lab-outsider/);
+  assert.equal(await page.getByTestId('connect-button').count() === 0 || await page.getByTestId('connect-button').isDisabled(), true);
+  await assertAccessible(page, 'not in the group');
+  await screenshot(page, '09-not-in-group');
 });

@@ -4,6 +4,8 @@ import type { HelperCallResult, HelperEvent, HelperMethod, MethodParams, MethodR
 import type { HelperLink as LinkState } from '../api/app-api';
 
 export const HOW_TO_START_HELPER = 'Start the helper: sudo npx postern helper';
+/** The helper runs but serves only root and its group's members (its message names the group). */
+export const HOW_TO_JOIN = 'Ask an administrator to add you to the group named below, then log out and in again.';
 /** The first retry comes quickly (a helper restart takes a moment), later ones at most this far apart. */
 export const MAX_RETRY_MS = 2000;
 const FIRST_RETRY_MS = 250;
@@ -110,7 +112,7 @@ export class HelperLink {
 
   #unavailable(code: string, message: string): void {
     const previous = this.#state;
-    this.#state = { state: 'unavailable', code, message, howToStart: HOW_TO_START_HELPER };
+    this.#state = { state: 'unavailable', code, message, howToStart: code === 'ipc.not_in_group' ? HOW_TO_JOIN : HOW_TO_START_HELPER };
     // Whatever ran in a helper that is gone is gone too; the next helper will say.
     const hadSession = this.#session !== null && this.#session.state !== 'disconnected';
     if (hadSession && this.#session) this.#session = { ...this.#session, state: 'disconnected', prompt: null, lastError: { code, message } };

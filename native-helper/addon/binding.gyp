@@ -1,4 +1,4 @@
-# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, the data channel's AEAD, SO_PEERCRED.
+# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, the data channel's AEAD, SO_PEERCRED/SO_PEERGROUPS, flock.
 # Built by scripts/build-addon.mjs (node-gyp rebuild); output in build/ (git-ignored).
 # Linux only for now: other platforms get their own sources when they get a TunDevice.
 {

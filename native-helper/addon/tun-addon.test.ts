@@ -41,25 +41,29 @@ describe('postern_tun addon', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('SO_PEERCRED of a client in this process is our pid, uid and gid', async () => {
+  test('SO_PEERCRED/SO_PEERGROUPS of a client in this process is our pid, uid, gid and groups', async () => {
     const credentials = peers.next();
     const client = connect(socketPath);
-    assert.deepEqual(await credentials, { pid: process.pid, uid: process.getuid?.(), gid: process.getgid?.() });
+    const { groups, ...ids } = await credentials;
+    assert.deepEqual(ids, { pid: process.pid, uid: process.getuid?.(), gid: process.getgid?.() });
+    // Node's getgroups() adds the effective gid to the supplementary list; the kernel's list has it only if it is one.
+    const supplementary = (list: readonly number[]): number[] => list.filter((gid) => gid !== process.getegid?.()).sort();
+    assert.deepEqual(supplementary(groups), supplementary(process.getgroups?.() ?? []));
     client.destroy();
   });
 
-  test('SO_PEERCRED of a client running as nobody (setpriv) is uid/gid 65534 and its pid', async (t) => {
+  test('SO_PEERCRED of a client running as nobody (setpriv) is uid/gid 65534, its pid, and the groups it was given', async (t) => {
     if (process.getuid?.() !== 0) return t.skip('changing uid with setpriv needs root');
     if ((await run('sh', ['-c', 'command -v setpriv'])).code !== 0) return t.skip('setpriv is missing (util-linux)');
     chmodSync(dir, 0o755);
     chmodSync(socketPath, 0o777); // connect() needs write permission on the socket file
     const credentials = peers.next();
-    const child = spawn('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', process.execPath, '-e',
+    const child = spawn('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--groups', '4,24', process.execPath, '-e',
       `require('node:net').connect(${JSON.stringify(socketPath)}).on('close', () => process.exit(0)).on('error', () => process.exit(2))`],
     { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     // setpriv execs node in place, so the pid the kernel reports is the child's own.
-    assert.deepEqual(await credentials, { pid: child.pid, uid: NOBODY, gid: NOBODY });
+    assert.deepEqual(await credentials, { pid: child.pid, uid: NOBODY, gid: NOBODY, groups: [4, 24] });
     assert.equal(await exited, 0);
   });
 

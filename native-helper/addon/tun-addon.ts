@@ -16,7 +16,7 @@ export interface AddonSystemError extends Error {
   syscall: string;
 }
 
-export interface PeerCredentials { pid: number; uid: number; gid: number }
+export interface PeerCredentials { pid: number; uid: number; gid: number; groups: number[] }
 
 export interface TunReaderOptions {
   /** Most packets read per wake-up, 1..1024 (64 is a good default). */
@@ -85,8 +85,10 @@ export interface TunAddon {
   writePackets(fd: number, packets: readonly Buffer[]): number;
   /** false when the packet was dropped (queue full, or the kernel refused it). */
   writePacket(fd: number, buffer: Buffer, offset: number, length: number): boolean;
-  /** SO_PEERCRED of a connected Unix socket (for a net.Socket: `socket._handle.fd`). */
+  /** SO_PEERCRED and SO_PEERGROUPS of a connected Unix socket (for a net.Socket: `socket._handle.fd`). */
   getPeerCredentials(fd: number): PeerCredentials;
+  /** flock(LOCK_EX | LOCK_NB): true when this fd now holds the lock, false when another does. */
+  tryLockExclusive(fd: number): boolean;
   close(fd: number): void;
   /** onError is called once if the fd fails (e.g. the device was deleted); polling has stopped then. */
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;

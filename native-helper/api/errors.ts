@@ -12,6 +12,9 @@ export const HELPER_ERROR_CODES = [
   'ipc.version_mismatch',
   'ipc.forbidden',
   'ipc.too_many_clients',
+  'ipc.not_in_group',
+  'ipc.idle',
+  'ipc.not_reading',
   // Seen only by clients: raised by HelperConnection / the socket binding, never sent.
   'ipc.helper_unavailable',
   'ipc.untrusted_socket',
@@ -19,6 +22,7 @@ export const HELPER_ERROR_CODES = [
   'ipc.timeout',
   'ipc.bad_response',
   'tunnel.already_running',
+  'tunnel.network_busy',
   'tunnel.not_running',
   'tunnel.tun_failed',
   'tunnel.netconfig_failed',

@@ -8,4 +8,5 @@ export * from './events';
 export * from './methods';
 export * from './envelope';
 export { HelperConnection } from './helper-connection';
+export { printable } from './printable';
 export type { ByteTransport, HelperCallResult, HelperConnectionOptions } from './helper-connection';

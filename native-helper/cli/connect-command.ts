@@ -4,6 +4,7 @@ import type { CommandIo } from './check-command';
 import { buildConnectRequest } from './connect-request';
 import { connectViaHelper } from './connect-via-helper';
 import { createEventPrinter } from './event-printer';
+import { helperServesThisNetwork } from './helper-probe';
 import { parseCommandArgs } from './command-args';
 import { choosePromptMode, startPromptResponder } from './prompt-responder';
 import type { PromptMode } from './prompt-responder';
@@ -21,6 +22,8 @@ export interface ConnectDependencies {
   env?: NodeJS.ProcessEnv;
   /** Default: stdin answers with --json, else the terminal when there is one. */
   promptMode?: PromptMode;
+  /** Is a helper holding this network namespace at the socket path? (helper-probe.ts) */
+  helperRunning?: (socketPath: string) => Promise<boolean>;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface ConnectDependencies {
  * (like `openvpn --config`): until Ctrl-C or SIGTERM, then everything is taken down and
  * the exit code is 0; 1 when the tunnel stopped on its own (the reason is printed).
  * As another user, or with --helper / --socket, the running helper service holds the
- * tunnel instead and this command returns once it is connected.
+ * tunnel instead and this command returns once it is connected. As root too when a
+ * helper already runs for this network: two owners of one routing table leak.
  */
 export async function runConnect(args: readonly string[], io: CommandIo, deps: ConnectDependencies = { onStopSignal: onProcessStopSignal }): Promise<number> {
   const parsed = parseCommandArgs(args, { booleans: ['--json', '--helper'], values: ['--auth-file', SOCKET_OPTION] });
@@ -40,8 +44,13 @@ export async function runConnect(args: readonly string[], io: CommandIo, deps: C
   const json = flags.has('--json');
   const authFile = values.get('--auth-file');
   const uid = deps.uid ?? process.getuid?.() ?? 0;
-  if (uid !== 0 || flags.has('--helper') || values.has(SOCKET_OPTION)) {
-    const socketPath = resolveSocketPath(values, deps.env);
+  const socketPath = resolveSocketPath(values, deps.env);
+  let viaHelper = uid !== 0 || flags.has('--helper') || values.has(SOCKET_OPTION);
+  if (!viaHelper && await (deps.helperRunning ?? helperServesThisNetwork)(socketPath)) {
+    viaHelper = true;
+    if (!json) io.err('postern connect: a Postern helper is running on this machine, so it holds the tunnel; `postern disconnect` ends it.\n');
+  }
+  if (viaHelper) {
     const promptMode = deps.promptMode ?? choosePromptMode(json);
     return connectViaHelper(path, { socketPath, json, promptMode, onStopSignal: deps.onStopSignal, ...(authFile === undefined ? {} : { authFile }) }, io);
   }

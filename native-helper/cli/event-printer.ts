@@ -1,3 +1,4 @@
+import { printable } from '../api/index';
 import type { HelperEvent } from '../api/index';
 import type { CommandIo } from './check-command';
 import { promptLine } from './prompt-line';
@@ -24,7 +25,8 @@ export function createEventPrinter(io: CommandIo, json: boolean): (event: Helper
   if (json) return (event) => io.out(`${JSON.stringify(event.type === 'prompt' ? promptLine(event) : event)}\n`);
   return (event) => {
     const line = humanLine(event);
-    if (line !== undefined) io.out(`${line}\n`);
+    // What the server or another user wrote reaches a terminal: show control characters, never obey them.
+    if (line !== undefined) io.out(`${printable(line)}\n`);
   };
 }
 

@@ -31,7 +31,7 @@ async function startFixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'postern-cli-'));
   const socketPath = join(dir, 'postern.sock');
   const backend = new MemoryTunnelBackend();
-  const started = await startIpcServer({ socketPath, backend });
+  const started = await startIpcServer({ socketPath, backend, group: null });
   assert.ok(started.ok, started.ok ? '' : started.error.message);
   return {
     dir, socketPath, backend, server: started.value,
@@ -151,16 +151,27 @@ test('postern helper serves until SIGTERM, then shuts the service down and remov
   let stop = (): void => {};
   const capture = captureIo();
   try {
-    const running = runHelper(['--socket', socketPath], capture.io, { uid: 0, createService: () => service, onStopSignal: (handler) => { stop = handler; return () => {}; } });
+    const running = runHelper(['--socket', socketPath, '--group', 'no-such-group-postern'], capture.io, { uid: 0, createService: () => service, onStopSignal: (handler) => { stop = handler; return () => {}; } });
     await until(() => existsSync(socketPath));
+    // A second helper with its socket in the same folder is refused while this one runs.
+    const second = captureIo();
+    assert.equal(await runHelper(['--socket', join(dir, 'run', 'other.sock')], second.io, { uid: 0, createService: () => service, onStopSignal: () => () => {} }), 1);
+    assert.match(second.err(), /another Postern helper is running with its socket in .*: pid \d+/);
     assert.ok(backend.connect({ profile: { name: 'work', text: 'client\n' } }, root).ok);
+    // A profile name that tries to forge a log line and restyle the terminal.
+    backend.log('evil\n2026-12-03T00:00:00.000Z info  forged line\u001b[31m');
     const status = await postern('status', '--socket', socketPath);
     assert.match(status.out, /^work: connecting/);
     stop();
     assert.equal(await running, 0);
     assert.equal(shutdowns, 1);
     assert.equal(existsSync(socketPath), false);
-    assert.match(capture.err(), /listening on .*postern\.sock[\s\S]*work: disconnected[\s\S]*stopped/);
+    const logged = capture.err();
+    assert.match(logged, /the group 'no-such-group-postern' does not exist: serving root only/);
+    assert.match(logged, /listening on .*postern\.sock for root only[\s\S]*work: disconnected[\s\S]*stopped/);
+    assert.match(logged, /evil\\u000a2026-12-03T00:00:00\.000Z info {2}forged line\\u001b\[31m/);
+    assert.doesNotMatch(logged, /\n2026-12-03T00:00:00\.000Z info {2}forged/, 'no forged line of its own');
+    assert.equal(logged.includes('\u001b'), false, 'no escape reaches the terminal');
     const notRoot = captureIo();
     assert.equal(await runHelper([], notRoot.io, { uid: 1000, onStopSignal: () => () => {} }), 1);
     assert.match(notRoot.err(), /sudo npx postern helper/);

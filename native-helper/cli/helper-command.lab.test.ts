@@ -4,6 +4,7 @@ import { chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab } from '../../e2e/lab/lab';
+import { LAB_GROUP, asUser, labUsers } from '../../e2e/lab/lab-users';
 import { labTest } from '../../e2e/lab/lab-test';
 import { run } from '../../e2e/lab/run';
 import { MAX_FRAME_BYTES } from '../api/index';
@@ -16,10 +17,11 @@ import { PosternProcess } from './testing/postern-process';
 // helper runs in the client namespace, its socket is a path in /tmp (Unix sockets are
 // not bound to a network namespace), and the clients are the real CLI and raw frames.
 
-labTest('the helper keeps a real session passing pings while other clients send garbage, 50 subscribe at once and another uid is kept out', { timeout: 90_000 }, async (t) => {
+labTest('the helper keeps a real session passing pings while other clients send garbage, 50 subscribe at once and another member is kept out', { timeout: 90_000 }, async (t) => {
+  const { neighbour } = labUsers();
   const lab = await startLab({ proto: 'udp' });
   const socketDir = mkdtempSync(join(tmpdir(), 'postern-helper-'));
-  await chmod(socketDir, 0o755); // nobody must be able to reach the socket to be refused by the helper, not by the folder
+  await chmod(socketDir, 0o755); // the neighbour must reach the socket to be refused by the helper, not by the folder
   const socketPath = join(socketDir, 'postern.sock');
   const processes: PosternProcess[] = [];
   const postern = (args: readonly string[]): PosternProcess => {
@@ -35,9 +37,9 @@ labTest('the helper keeps a real session passing pings while other clients send 
   const profilePath = join(lab.dir, 'client.ovpn');
   writeFileSync(profilePath, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
 
-  const helper = postern(['helper']);
+  const helper = postern(['helper', '--group', LAB_GROUP]);
   await waitUntil(() => existsSync(socketPath), 15_000, () => helper.stderr.join(''));
-  assert.equal(statSync(socketPath).mode & 0o777, 0o666);
+  assert.equal(statSync(socketPath).mode & 0o777, 0o660);
 
   const connect = postern(['connect', profilePath, '--helper', '--json']);
   assert.equal(await connect.exited, 0, `connect through the helper exits 0 once connected:\n${connect.stderr.join('')}`);
@@ -70,9 +72,9 @@ labTest('the helper keeps a real session passing pings while other clients send 
   await Promise.all(subscribed.map(({ statsSeen }) => statsSeen));
   for (const { connection } of subscribed) connection.close();
 
-  const nobody = await runAsNobody(socketPath, 'observe');
-  const seen = await nobody.finish();
-  assert.equal(seen.uid, 65534);
+  const other = await runAsNobody(socketPath, 'observe', (argv) => asUser(neighbour, argv));
+  const seen = await other.finish();
+  assert.equal(seen.uid, neighbour.uid);
   assert.deepEqual(seen.status, { ok: true, value: { session: null } }, 'another uid does not see root\'s session');
   assert.equal(seen.disconnect?.error?.code, 'ipc.forbidden');
   assert.deepEqual(seen.events, []);

@@ -1,3 +1,4 @@
+import { printable } from '../api/index';
 import type { HelperConnection, LogLine } from '../api/index';
 import type { CommandIo } from './check-command';
 import { parseCommandArgs } from './command-args';
@@ -68,5 +69,5 @@ function followUntilStopped(connection: HelperConnection, io: CommandIo, report:
 
 export function formatLogLine(line: LogLine): string {
   const time = new Date(line.atMs).toISOString().slice(11, 23);
-  return `${time} ${line.level.padEnd(5)} ${line.message}\n`;
+  return `${time} ${line.level.padEnd(5)} ${printable(line.message)}\n`;
 }

@@ -1,8 +1,10 @@
 import { lstatSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { createConnection } from 'node:net';
 import type { Socket } from 'node:net';
 import { HelperConnection } from '../api/index';
 import type { HelperCallResult, HelperError, MethodResult } from '../api/index';
+import { DEFAULT_HELPER_GROUP, groupMembers, groupName } from './helper-group';
 
 export interface ConnectToHelperOptions {
   /** Names this client in the helper's log ('postern-cli', 'postern-desktop'). */
@@ -43,7 +45,7 @@ export async function connectToHelper(socketPath: string, options: ConnectToHelp
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const socket = createConnection(socketPath);
   const opened = await withTimeout(waitForConnect(socket, socketPath), timeoutMs, () => socket.destroy());
-  if (!opened.ok) return opened;
+  if (!opened.ok) return opened.error.code === PERMISSION_DENIED ? { ok: false, error: await notInGroup(socketPath) } : opened;
   const connection = new HelperConnection(
     { write: (bytes) => { socket.write(bytes); }, close: () => { socket.destroy(); } },
     options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs },
@@ -81,10 +83,10 @@ function waitForConnect(socket: Socket, socketPath: string): Promise<HelperCallR
   });
 }
 
+const PERMISSION_DENIED = 'ipc.not_in_group';
+
 function unavailable(socketPath: string, errno: string | undefined): HelperError {
-  if (errno === 'EACCES' || errno === 'EPERM') {
-    return { code: 'ipc.helper_unavailable', message: `Permission denied on the helper socket ${socketPath}.` };
-  }
+  if (errno === 'EACCES' || errno === 'EPERM') return { code: PERMISSION_DENIED, message: `Permission denied on the helper socket ${socketPath}.` };
   return { code: 'ipc.helper_unavailable', message: `No Postern helper is running at ${socketPath} (${errno ?? 'error'}). ${START_HELPER_HINT}` };
 }
 
@@ -97,4 +99,34 @@ function withTimeout<T>(promise: Promise<HelperCallResult<T>>, timeoutMs: number
     }, timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The kernel refused connect() on the socket file (root:GROUP 0660): say which group
+ * the helper serves and how to join it, or that it serves root only.
+ */
+async function notInGroup(socketPath: string): Promise<HelperError> {
+  let gid: number | undefined;
+  try {
+    gid = lstatSync(socketPath).gid;
+  } catch {
+    // Gone meanwhile: the generic wording below still holds.
+  }
+  if (gid === 0) {
+    return {
+      code: PERMISSION_DENIED,
+      message: `The Postern helper serves only root on this machine: it found no '${DEFAULT_HELPER_GROUP}' group when it started. `
+        + `An administrator can create it (sudo groupadd ${DEFAULT_HELPER_GROUP}), restart the helper, and add you (sudo usermod -aG ${DEFAULT_HELPER_GROUP} $USER).`,
+    };
+  }
+  const name = gid === undefined ? DEFAULT_HELPER_GROUP : await groupName(gid) ?? `gid ${gid}`;
+  const me = userInfo().username;
+  // Added to the group, but this login session still carries the groups it started with.
+  if ((await groupMembers(name)).includes(me)) {
+    return { code: PERMISSION_DENIED, message: `You were added to the group '${name}' after you logged in: log out and in again to use Postern.` };
+  }
+  return {
+    code: PERMISSION_DENIED,
+    message: `Only members of the group '${name}' may use the Postern helper. Ask an administrator to run: sudo usermod -aG ${name} ${me} — then log out and in again.`,
+  };
 }

@@ -1,7 +1,7 @@
 import type { HelperEvent, SessionStatus } from '../api/index';
 import type { Caller, TunnelBackend } from '../service/tunnel-backend';
 
-const ROOT_UID = 0;
+import { ROOT_UID } from './admission';
 const REMEMBERED_SESSIONS = 32;
 
 /** Root sees and controls everything; anyone else only the sessions they started. */
@@ -10,14 +10,15 @@ export function mayAccess(caller: Caller, ownerUid: number | undefined): boolean
 }
 
 /**
- * Who owns which session: recorded when a caller's connect succeeds, and taken from the
- * backend's status for sessions started some other way. Events name only the session,
- * so this is how the server decides who may see them. Bounded: old sessions fall out.
+ * Who owns which session: asked of the backend (which knows from the first event of a
+ * session on), and remembered so that a session's last events still find their owner
+ * after the backend has moved on. Events name only the session, so this is how the
+ * server decides who may see them. Bounded: old sessions fall out.
  */
 export class SessionOwners {
   readonly #owners = new Map<string, number>();
 
-  constructor(private readonly backend: Pick<TunnelBackend, 'status'>) {}
+  constructor(private readonly backend: Pick<TunnelBackend, 'ownerOf'>) {}
 
   record(sessionId: string, ownerUid: number): void {
     this.#owners.delete(sessionId);
@@ -31,10 +32,9 @@ export class SessionOwners {
   ownerOf(sessionId: string): number | undefined {
     const known = this.#owners.get(sessionId);
     if (known !== undefined) return known;
-    const status = this.backend.status();
-    if (status?.sessionId !== sessionId) return undefined;
-    this.record(sessionId, status.ownerUid);
-    return status.ownerUid;
+    const owner = this.backend.ownerOf(sessionId);
+    if (owner !== undefined) this.record(sessionId, owner);
+    return owner;
   }
 
   /**

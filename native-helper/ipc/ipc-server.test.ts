@@ -33,7 +33,7 @@ async function startFixture(options: Partial<IpcServerOptions> = {}): Promise<Fi
   const socketPath = join(dir, 'run', 'postern.sock');
   const backend = new MemoryTunnelBackend();
   const logs: string[] = [];
-  const started = await startIpcServer({ socketPath, backend, log: (level, message) => logs.push(`${level}: ${message}`), ...options });
+  const started = await startIpcServer({ socketPath, backend, group: NOGROUP, log: (level, message) => logs.push(`${level}: ${message}`), ...options });
   assert.ok(started.ok, started.ok ? '' : `${started.error.code}: ${started.error.message}`);
   const server = started.value;
   return {
@@ -53,10 +53,13 @@ async function openClient(socketPath: string): Promise<RawClient> {
 }
 
 const connectParams = { profile: { name: 'work', text: 'client\nremote vpn.example 1194\n' } };
+/** runAsNobody's primary group: nobody is a member of the helper's group through it. */
+const NOGROUP = { name: 'nogroup', gid: 65534 };
 
-test('the socket is 0666 in a 0755 folder and is removed on close', async () => {
+test('the socket is root:GROUP 0660 in a 0755 folder and is removed on close', async () => {
   const fixture = await startFixture();
-  assert.equal(lstatSync(fixture.socketPath).mode & 0o777, 0o666);
+  assert.equal(lstatSync(fixture.socketPath).mode & 0o777, 0o660);
+  assert.equal(lstatSync(fixture.socketPath).gid, NOGROUP.gid);
   assert.equal(statSync(join(fixture.dir, 'run')).mode & 0o777, 0o755);
   await fixture[Symbol.asyncDispose]();
   assert.throws(() => lstatSync(fixture.socketPath), { code: 'ENOENT' });
@@ -64,7 +67,7 @@ test('the socket is 0666 in a 0755 folder and is removed on close', async () => 
 
 test('a stale socket file is replaced; a live helper socket is refused', async () => {
   await using fixture = await startFixture();
-  const second = await startIpcServer({ socketPath: fixture.socketPath, backend: new MemoryTunnelBackend() });
+  const second = await startIpcServer({ socketPath: fixture.socketPath, backend: new MemoryTunnelBackend(), group: null });
   assert.equal(second.ok, false);
   assert.equal(second.ok ? '' : second.error.code, 'ipc.socket_in_use');
 
@@ -73,7 +76,7 @@ test('a stale socket file is replaced; a live helper socket is refused', async (
   const stalePath = join(fixture.dir, 'run', 'stale.sock');
   execFileSync(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(stalePath)}, () => process.exit(0))`]);
   assert.ok(lstatSync(stalePath).isSocket());
-  const third = await startIpcServer({ socketPath: stalePath, backend: new MemoryTunnelBackend() });
+  const third = await startIpcServer({ socketPath: stalePath, backend: new MemoryTunnelBackend(), group: null });
   assert.ok(third.ok);
   await third.value.close();
 });
@@ -219,8 +222,8 @@ test('a client that stops reading loses stats and log events, never state events
   client.close();
 });
 
-test('connections beyond maxClients get ipc.too_many_clients', async () => {
-  await using fixture = await startFixture({ maxClients: 2 });
+test('connections beyond the limit get ipc.too_many_clients (root: beyond its reserve)', async () => {
+  await using fixture = await startFixture({ admission: { maxClients: 0, rootReserve: 2 } });
   const a = await openClient(fixture.socketPath);
   const b = await openClient(fixture.socketPath);
   const c = await RawClient.open(fixture.socketPath);

@@ -3,7 +3,10 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { encodeFrame } from '../api/index';
 import type { TunnelBackend } from '../service/tunnel-backend';
+import type { HelperGroup } from '../client/helper-group';
 import { SessionOwners } from './access-policy';
+import { DEFAULT_ADMISSION, admissionRefusal } from './admission';
+import type { AdmissionLimits } from './admission';
 import { fanOutEvents } from './event-fan-out';
 import { addonPeerCredentials } from './peer-credentials';
 import type { PeerCredentialsReader } from './peer-credentials';
@@ -13,13 +16,18 @@ import type { HandlerContext } from './request-handlers';
 import { SILENT_LOG } from './server-log';
 import type { ServerLog } from './server-log';
 import { SessionLog } from './session-log';
-import { openSocketToLocalUsers, prepareSocketPath, removeSocketFile } from './socket-path';
+import { openSocketToGroup, prepareSocketPath, removeSocketFile } from './socket-path';
 
 export interface IpcServerOptions {
   socketPath: string;
   backend: TunnelBackend;
-  /** Connections beyond this get 'ipc.too_many_clients' and are closed. */
-  maxClients?: number;
+  /**
+   * Whose members may use the helper besides root: the socket becomes root:GROUP 0660.
+   * null: root only (0600), as when the group does not exist.
+   */
+  group: HelperGroup | null;
+  /** How many clients, per user and in all; beyond them 'ipc.too_many_clients'. */
+  admission?: Partial<AdmissionLimits>;
   log?: ServerLog;
   helperVersion?: string;
   limits?: Partial<ConnectionLimits>;
@@ -39,15 +47,15 @@ export interface IpcServerError {
   message: string;
 }
 
-export const DEFAULT_MAX_CLIENTS = 128;
 const REFUSED_LINGER_MS = 2000;
-export const DEFAULT_LIMITS: ConnectionLimits = { softBacklogBytes: 256 * 1024, hardBacklogBytes: 8 * 1024 * 1024, helloTimeoutMs: 10_000 };
+export const DEFAULT_LIMITS: ConnectionLimits = { softBacklogBytes: 256 * 1024, hardBacklogBytes: 8 * 1024 * 1024, helloTimeoutMs: 10_000, idleTimeoutMs: 30_000 };
 
 /**
  * The helper's local socket: one ServerConnection per client, one subscription to
  * the backend's events, fanned out to every subscriber allowed to see them. The socket
- * is created under umask 077 and then opened to all local users (0666): who may do
- * what is decided per caller from SO_PEERCRED, never by file permissions alone.
+ * is created under umask 077 and then opened to the helper's group (root:GROUP 0660);
+ * each caller is checked again from SO_PEERCRED/SO_PEERGROUPS, and what a member may do
+ * (their own tunnel only) is decided per request.
  */
 export async function startIpcServer(options: IpcServerOptions): Promise<{ ok: true; value: IpcServer } | { ok: false; error: IpcServerError }> {
   const log = options.log ?? SILENT_LOG;
@@ -67,7 +75,8 @@ export async function startIpcServer(options: IpcServerOptions): Promise<{ ok: t
     connections,
     context: { backend: options.backend, owners, sessionLog, helperVersion: options.helperVersion ?? '0.1.0' },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
-    maxClients: options.maxClients ?? DEFAULT_MAX_CLIENTS,
+    admission: { ...DEFAULT_ADMISSION, ...options.admission },
+    group: options.group,
     peerCredentials,
     log,
   };
@@ -82,8 +91,8 @@ export async function startIpcServer(options: IpcServerOptions): Promise<{ ok: t
   // After listen, errors are accept() failures (EMFILE): one client lost, never the helper.
   server.on('error', (error) => log('error', `accept failed: ${error.message}`));
   const inode = lstatSync(options.socketPath).ino;
-  openSocketToLocalUsers(options.socketPath);
-  log('info', `listening on ${options.socketPath}`);
+  openSocketToGroup(options.socketPath, options.group?.gid);
+  log('info', `listening on ${options.socketPath} for ${options.group ? `root and the group '${options.group.name}'` : 'root only'}`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -107,26 +116,27 @@ interface ClientPool {
   connections: Set<ServerConnection>;
   context: HandlerContext;
   limits: ConnectionLimits;
-  maxClients: number;
+  admission: AdmissionLimits;
+  group: HelperGroup | null;
   peerCredentials: PeerCredentialsReader;
   log: ServerLog;
 }
 
 function acceptClient(socket: Socket, pool: ClientPool): void {
-  if (pool.connections.size >= pool.maxClients) {
-    const error = { code: 'ipc.too_many_clients', message: `The helper serves at most ${pool.maxClients} clients.` };
-    socket.on('error', () => {});
-    socket.end(encodeFrame({ kind: 'response', id: null, ok: false, error }));
-    setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
-    pool.log('warn', `refused a client: ${pool.maxClients} already connected`);
-    return;
-  }
+  socket.on('error', () => {});
   let caller;
   try {
     caller = pool.peerCredentials(socket);
   } catch (error) {
     pool.log('error', `cannot identify a client (${(error as Error).message}); closing it`);
     socket.destroy();
+    return;
+  }
+  const refusal = admissionRefusal(caller, [...pool.connections].map((connection) => connection.caller), pool.group, pool.admission);
+  if (refusal !== undefined) {
+    socket.end(encodeFrame({ kind: 'response', id: null, ok: false, error: refusal }));
+    setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+    pool.log('warn', `refused uid ${caller.uid} pid ${caller.pid}: ${refusal.message}`);
     return;
   }
   const connection = new ServerConnection(socket, caller, pool.context, pool.limits, pool.log);

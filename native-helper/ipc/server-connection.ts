@@ -8,12 +8,17 @@ import type { HandlerContext, Reply } from './request-handlers';
 import type { ServerLog } from './server-log';
 
 export interface ConnectionLimits {
-  /** Above this many unsent bytes, stats and log events are dropped for this client. */
+  /**
+   * Above this many unsent bytes, stats and log events are dropped for this client and
+   * its requests are not read until it catches up: replies cannot pile up either.
+   */
   softBacklogBytes: number;
   /** Above this, the client is disconnected: it is not reading at all. */
   hardBacklogBytes: number;
   /** A connection must say hello within this time, so idle sockets do not hold slots. */
   helloTimeoutMs: number;
+  /** A connection that has not subscribed is closed after this long without a request. */
+  idleTimeoutMs: number;
 }
 
 const REFUSE_LINGER_MS = 2000;
@@ -24,15 +29,18 @@ const DROPPABLE: ReadonlySet<HelperEvent['type']> = new Set(['stats', 'log']);
 /**
  * One client of the helper socket: reassembles its frames, insists on hello first,
  * validates each request (envelope, then the method's params), dispatches, and writes
- * the reply. Nothing a client sends can throw out of here or reach another client.
+ * the reply. Nothing a client sends can throw out of here or reach another client, and
+ * a client that stops reading or stays silent gives its memory and its slot back.
  */
 export class ServerConnection {
   #subscribed = false;
   #helloDone = false;
   #closed = false;
   #dropped = 0;
+  /** Requests whose reply is not written yet: a long disconnect is not idleness. */
+  #pending = 0;
   readonly #decoder: FrameDecoder;
-  readonly #helloTimer: ReturnType<typeof setTimeout>;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -42,8 +50,9 @@ export class ServerConnection {
     private readonly log: ServerLog,
   ) {
     this.#decoder = new FrameDecoder((message) => this.#onMessage(message), (problem) => this.#onFrameProblem(problem));
-    this.#helloTimer = setTimeout(() => this.#refuse({ code: 'ipc.hello_required', message: `No hello within ${limits.helloTimeoutMs} ms.` }), limits.helloTimeoutMs);
+    this.#armIdleTimer();
     socket.on('data', (chunk: Buffer) => this.#decoder.push(chunk));
+    socket.on('drain', () => { if (!this.#closed) socket.resume(); });
     socket.on('error', (error) => this.log('debug', `client uid ${caller.uid}: ${error.message}`));
     socket.on('close', () => this.#onClose());
   }
@@ -71,23 +80,56 @@ export class ServerConnection {
       return;
     }
     if (this.#dropped > 0 && backlog <= this.limits.softBacklogBytes) this.#reportDrops();
-    this.socket.write(frame);
+    this.#write(frame);
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#helloTimer);
+    clearTimeout(this.#idleTimer);
     this.socket.destroy();
+  }
+
+  /**
+   * Hello within helloTimeoutMs; after it, a connection without a subscription and
+   * without a request in flight must ask something within idleTimeoutMs.
+   */
+  #armIdleTimer(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    if (this.#closed || this.#subscribed || this.#pending > 0) return;
+    const error: WireError = this.#helloDone
+      ? { code: 'ipc.idle', message: `No request within ${this.limits.idleTimeoutMs} ms; closing the connection.` }
+      : { code: 'ipc.hello_required', message: `No hello within ${this.limits.helloTimeoutMs} ms.` };
+    this.#idleTimer = setTimeout(() => this.#refuse(error), this.#helloDone ? this.limits.idleTimeoutMs : this.limits.helloTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  /**
+   * Every frame leaves through here. Past the soft backlog the client's requests are no
+   * longer read (so a client that pipelines requests and never reads the replies holds at
+   * most the soft backlog plus one read's worth); past the hard one it is disconnected.
+   */
+  #write(frame: Uint8Array): void {
+    this.socket.write(frame);
+    const backlog = this.socket.writableLength;
+    if (backlog > this.limits.hardBacklogBytes) {
+      this.log('warn', `client uid ${this.caller.uid} pid ${this.caller.pid} stopped reading (${backlog} bytes queued); disconnecting it`);
+      this.close();
+    } else if (backlog > this.limits.softBacklogBytes) {
+      this.socket.pause();
+    }
   }
 
   #reportDrops(): void {
     const message = `${this.#dropped} stats/log events were not sent to this client: it read too slowly`;
-    this.socket.write(encodeFrame({ kind: 'event', event: { type: 'log', line: { atMs: Date.now(), level: 'warn', message } } }));
+    this.#write(encodeFrame({ kind: 'event', event: { type: 'log', line: { atMs: Date.now(), level: 'warn', message } } }));
     this.log('info', `client uid ${this.caller.uid}: ${message}`);
   }
 
   #onMessage(message: unknown): void {
+    if (this.#closed) return;
+    this.#armIdleTimer();
     const request = RequestEnvelope.safeParse(message);
     if (!request.success) {
       this.#reply(idOf(message), { ok: false, error: { code: 'ipc.bad_request', message: `Not a request: ${describeIssues('request', request.error)}` } });
@@ -119,7 +161,12 @@ export class ServerConnection {
       outcome = this.#internal(method, error);
     }
     if (outcome instanceof Promise) {
-      outcome.then((reply) => this.#replyChecked(id, method, reply), (error: unknown) => this.#reply(id, this.#internal(method, error)));
+      this.#pending++;
+      clearTimeout(this.#idleTimer);
+      outcome.then((reply) => this.#replyChecked(id, method, reply), (error: unknown) => this.#reply(id, this.#internal(method, error))).finally(() => {
+        this.#pending--;
+        this.#armIdleTimer();
+      });
     } else {
       this.#replyChecked(id, method, outcome);
     }
@@ -132,7 +179,7 @@ export class ServerConnection {
       return false;
     }
     this.#helloDone = true;
-    clearTimeout(this.#helloTimer);
+    this.#armIdleTimer();
     return true;
   }
 
@@ -150,7 +197,10 @@ export class ServerConnection {
       this.#reply(id, reply);
     }
     // Flag after the reply is written: every event that follows reaches the client after its status.
-    if (reply.ok && method === 'events.subscribe') this.#subscribed = true;
+    if (reply.ok && method === 'events.subscribe') {
+      this.#subscribed = true;
+      clearTimeout(this.#idleTimer);
+    }
   }
 
   #internal(method: HelperMethod, error: unknown): Reply {
@@ -172,7 +222,7 @@ export class ServerConnection {
     if (this.#closed) return;
     this.#reply(id, { ok: false, error });
     this.#closed = true;
-    clearTimeout(this.#helloTimer);
+    clearTimeout(this.#idleTimer);
     this.socket.end();
     // A client that never closes its side must not keep the slot.
     setTimeout(() => this.socket.destroy(), REFUSE_LINGER_MS).unref();
@@ -181,13 +231,13 @@ export class ServerConnection {
   #reply(id: number | null, reply: Reply): void {
     if (this.#closed || !this.socket.writable) return;
     const envelope = reply.ok ? { kind: 'response', id, ok: true, result: reply.result } : { kind: 'response', id, ok: false, error: reply.error };
-    this.socket.write(encodeFrame(envelope));
+    this.#write(encodeFrame(envelope));
   }
 
   #onClose(): void {
     this.#closed = true;
     this.#subscribed = false;
-    clearTimeout(this.#helloTimer);
+    clearTimeout(this.#idleTimer);
   }
 }
 

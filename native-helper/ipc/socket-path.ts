@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname } from 'node:path';
 
@@ -18,7 +18,7 @@ const LIVE_PROBE_TIMEOUT_MS = 1000;
  * socket file left by a crashed helper is removed; any other file is left alone.
  */
 export async function prepareSocketPath(socketPath: string): Promise<SocketPathError | undefined> {
-  const folderProblem = prepareFolder(dirname(socketPath));
+  const folderProblem = prepareSharedFolder(dirname(socketPath));
   if (folderProblem !== undefined) return folderProblem;
   let isSocket: boolean;
   try {
@@ -35,16 +35,22 @@ export async function prepareSocketPath(socketPath: string): Promise<SocketPathE
   return undefined;
 }
 
-function prepareFolder(folder: string): SocketPathError | undefined {
+/**
+ * A folder of the helper's that other users must be able to enter (the socket's, /run/postern):
+ * created 0755 if missing, refused if someone else owns it or can write to it.
+ */
+export function prepareSharedFolder(folder: string): SocketPathError | undefined {
   try {
-    // chmod as well: mkdir's mode passes through the umask, and desktop users must reach the socket.
-    if (mkdirSync(folder, { recursive: true, mode: 0o755 }) !== undefined) chmodSync(folder, 0o755);
+    mkdirSync(folder, { recursive: true, mode: 0o755 });
     const stat = lstatSync(folder);
     if (!stat.isDirectory()) return unsafe(`${folder} is not a directory.`);
     const me = process.geteuid?.() ?? 0;
     if (stat.uid !== me) return unsafe(`${folder} belongs to uid ${stat.uid}, not to the helper (uid ${me}).`);
     // Sticky /tmp-like folders are still unsafe: anyone could pre-create the path.
     if ((stat.mode & 0o022) !== 0) return unsafe(`${folder} is writable by other users (mode ${(stat.mode & 0o777).toString(8)}).`);
+    // Ours and not writable by others, but maybe closed to them (mkdir's mode passes through the
+    // umask; an older root `postern connect` made /run/postern 0700): desktop users must reach the socket.
+    if ((stat.mode & 0o777) !== 0o755) chmodSync(folder, 0o755);
     return undefined;
   } catch (error) {
     return unsafe(`${folder} cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
@@ -67,9 +73,17 @@ function isLive(socketPath: string): Promise<boolean> {
   });
 }
 
-/** Lets every local user reach the socket; the helper decides per caller (SO_PEERCRED). */
-export function openSocketToLocalUsers(socketPath: string): void {
-  chmodSync(socketPath, 0o666);
+/**
+ * root:GROUP 0660, so only root and the group's members can connect() at all; with no
+ * group, 0600 (root only). The helper checks each caller again (admission.ts).
+ */
+export function openSocketToGroup(socketPath: string, gid: number | undefined): void {
+  if (gid === undefined) {
+    chmodSync(socketPath, 0o600);
+    return;
+  }
+  chownSync(socketPath, process.geteuid?.() ?? 0, gid);
+  chmodSync(socketPath, 0o660);
 }
 
 /** Removes the socket if it is still the one we created (same inode). */

@@ -1,10 +1,17 @@
 import type { HelperEvent, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
 
-/** Who is asking, as the kernel told us (SO_PEERCRED). */
+/** Who is asking, as the kernel told us (SO_PEERCRED, SO_PEERGROUPS). */
 export interface Caller {
   uid: number;
   pid: number;
+  /** Primary group. */
+  gid: number;
+  /** Supplementary groups. */
+  groups: readonly number[];
 }
+
+/** What a backend needs to know of whoever starts a session. */
+export type SessionCaller = Pick<Caller, 'uid' | 'pid'>;
 
 export type BackendResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
 
@@ -14,10 +21,15 @@ export type BackendResult<T> = { ok: true; value: T } | { ok: false; error: Wire
  * One session at a time: a machine has one VPN tunnel up.
  */
 export interface TunnelBackend {
-  connect(params: MethodParams<'tunnel.connect'>, caller: Caller): BackendResult<{ sessionId: string }>;
+  connect(params: MethodParams<'tunnel.connect'>, caller: SessionCaller): BackendResult<{ sessionId: string }>;
   /** Resolves once the tunnel is down and the network configuration undone. */
   disconnect(): Promise<BackendResult<Record<string, never>>>;
   status(): SessionStatus | null;
+  /**
+   * Who started this session, known from the moment connect() begins: the first events of
+   * a session (its first state, an immediate prompt) are emitted before connect() returns.
+   */
+  ownerOf(sessionId: string): number | undefined;
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>>;
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>>;
   recentLog(limit: number): LogLine[];

@@ -6,7 +6,7 @@ import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/i
 import { LogRing } from '../tunnel/log-ring';
 import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
-import type { BackendResult, Caller, TunnelBackend } from './tunnel-backend';
+import type { BackendResult, SessionCaller, TunnelBackend } from './tunnel-backend';
 
 export interface TunnelServiceOptions {
   /** A fresh network port per session (it remembers what to undo). */
@@ -19,14 +19,21 @@ export interface TunnelServiceOptions {
   guiVersion?: string;
   statsIntervalMs?: number;
   tunName?: string;
+  /**
+   * Makes this process the one owner of the machine's routes and DNS for the life of a
+   * tunnel (service/network-owner.ts); absent where nothing real is configured (tests).
+   */
+  claimNetwork?: () => BackendResult<{ release(): void }>;
 }
 
 interface RunningSession {
   id: string;
+  network: { release(): void } | undefined;
   profileName: string;
   ownerUid: number;
   controller: TunnelController;
-  ended: Promise<TunnelEnd>;
+  /** Set right after the session is registered (see connect). */
+  ended: Promise<TunnelEnd> | undefined;
 }
 
 const EMPTY = { ok: true, value: {} } as const;
@@ -45,7 +52,7 @@ export class TunnelService implements TunnelBackend {
 
   constructor(private readonly options: TunnelServiceOptions = {}) {}
 
-  connect(params: MethodParams<'tunnel.connect'>, caller: Caller): BackendResult<{ sessionId: string }> {
+  connect(params: MethodParams<'tunnel.connect'>, caller: SessionCaller): BackendResult<{ sessionId: string }> {
     if (this.#session) return { ok: false, error: { code: 'tunnel.already_running', message: `"${this.#session.profileName}" is already running; disconnect it first.` } };
     const parsed = parseProfile(params.profile.text);
     if (!parsed.profile || !isConnectable(parsed)) {
@@ -59,6 +66,8 @@ export class TunnelService implements TunnelBackend {
       guiVersion: this.options.guiVersion ?? 'Postern 0.1.0',
     });
     if (!clientOptions.ok) return { ok: false, error: clientOptions.error };
+    const claimed = this.options.claimNetwork?.();
+    if (claimed && !claimed.ok) return claimed;
     const id = randomBytes(8).toString('hex');
     const controller = new TunnelController({
       sessionId: id,
@@ -71,8 +80,11 @@ export class TunnelService implements TunnelBackend {
       ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
     });
-    const session: RunningSession = { id, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: controller.run() };
+    // The session and its owner are known before it starts: run() emits its first state (and
+    // perhaps a prompt) at once, and the IPC server routes those by the owner.
+    const session: RunningSession = { id, network: claimed?.value, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: undefined };
     this.#session = session;
+    session.ended = controller.run();
     void session.ended.then(() => this.#ended(session));
     return { ok: true, value: { sessionId: id } };
   }
@@ -133,7 +145,7 @@ export class TunnelService implements TunnelBackend {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Owner of the running session (for the IPC server's access checks). */
+  /** Owner of the running or last session (for the IPC server's access checks). */
   ownerOf(sessionId: string): number | undefined {
     return this.#session?.id === sessionId ? this.#session.ownerUid : this.#lastEnded?.status.sessionId === sessionId ? this.#lastEnded.status.ownerUid : undefined;
   }
@@ -149,6 +161,8 @@ export class TunnelService implements TunnelBackend {
   }
 
   #ended(session: RunningSession): void {
+    // Routes and DNS are undone by now (the controller's run resolves after its teardown).
+    session.network?.release();
     if (this.#session !== session) return;
     this.#lastEnded = { status: statusOf(session) };
     this.#session = undefined;

@@ -1,4 +1,5 @@
 import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLog, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, Prompt, Statistics, TunnelState } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
 import type { NetworkPort } from './network-port';
@@ -208,8 +209,9 @@ export class TunnelController {
     });
   }
 
+  /** Core's lines quote the server (AUTH_FAILED reasons, pushed options): escaped before anyone prints them. */
   #log(log: SessionLog): void {
-    this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: log.message.slice(0, 4000) } });
+    this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: printable(log.message.slice(0, 4000)) } });
   }
 }
 

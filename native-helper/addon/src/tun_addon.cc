@@ -8,7 +8,9 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
+#include <vector>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -167,6 +169,8 @@ Napi::Value WritePacket(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, WriteOne(env, fd, buffer.Data() + offset, static_cast<size_t>(length)) > 0);
 }
 
+Napi::Array PeerGroups(Napi::Env env, int fd);
+
 // The helper's IPC server decides who may drive it from the kernel's view of the peer.
 Napi::Value GetPeerCredentials(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -180,7 +184,40 @@ Napi::Value GetPeerCredentials(const Napi::CallbackInfo& info) {
   result.Set("pid", Napi::Number::New(env, cred.pid));
   result.Set("uid", Napi::Number::New(env, cred.uid));
   result.Set("gid", Napi::Number::New(env, cred.gid));
+  result.Set("groups", PeerGroups(env, fd));
   return result;
+}
+
+// SO_PEERGROUPS (Linux 4.13): the peer's supplementary groups as the kernel recorded them
+// at connect(), so group membership is checked without trusting /proc of a pid that may
+// already be gone or reused.
+Napi::Array PeerGroups(Napi::Env env, int fd) {
+  std::vector<gid_t> groups(64);
+  socklen_t length = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &length) < 0) {
+    if (errno != ERANGE) throw ErrnoError(env, errno, "getsockopt", "getPeerCredentials: SO_PEERGROUPS failed");
+    // The kernel wrote the size it needs into length: ask once more with that much room.
+    groups.resize(length / sizeof(gid_t));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &length) < 0) {
+      throw ErrnoError(env, errno, "getsockopt", "getPeerCredentials: SO_PEERGROUPS failed");
+    }
+  }
+  size_t count = length / sizeof(gid_t);
+  Napi::Array result = Napi::Array::New(env, count);
+  for (size_t i = 0; i < count; i++) result.Set(static_cast<uint32_t>(i), Napi::Number::New(env, groups[i]));
+  return result;
+}
+
+// An advisory lock the kernel drops when the holder dies, however it dies: the lock that
+// keeps two Postern processes from configuring one network at once needs no stale-lock logic.
+Napi::Value TryLockExclusive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = static_cast<int>(IntArg(info, 0, "fd", 0, INT32_MAX));
+  for (;;) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0) return Napi::Boolean::New(env, true);
+    if (errno == EWOULDBLOCK) return Napi::Boolean::New(env, false);
+    if (errno != EINTR) throw ErrnoError(env, errno, "flock", "tryLockExclusive failed");
+  }
 }
 
 Napi::Value Close(const Napi::CallbackInfo& info) {
@@ -200,6 +237,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("writePackets", Napi::Function::New(env, WritePackets, "writePackets"));
   exports.Set("writePacket", Napi::Function::New(env, WritePacket, "writePacket"));
   exports.Set("getPeerCredentials", Napi::Function::New(env, GetPeerCredentials, "getPeerCredentials"));
+  exports.Set("tryLockExclusive", Napi::Function::New(env, TryLockExclusive, "tryLockExclusive"));
   exports.Set("close", Napi::Function::New(env, Close, "close"));
   InitTunReader(env, exports);
   InitUdpSocket(env, exports);

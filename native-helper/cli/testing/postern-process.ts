@@ -15,11 +15,14 @@ export class PosternProcess {
   readonly child: ChildProcess;
   #waiters = new Set<() => void>();
 
-  constructor(namespace: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    const argv = [process.execPath, POSTERN_BIN, ...args];
-    this.child = namespace === undefined
-      ? spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } })
-      : spawn('ip', ['netns', 'exec', namespace, ...argv], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  /**
+   * `runAs` wraps the command line to run it as another user (e2e/lab/lab-users.ts asUser);
+   * it must exec, not fork, so that signals reach postern itself.
+   */
+  constructor(namespace: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: (argv: readonly string[]) => string[]) {
+    const command = [process.execPath, POSTERN_BIN, ...args];
+    const argv = [...(namespace === undefined ? [] : ['ip', 'netns', 'exec', namespace]), ...(runAs ? runAs(command) : command)];
+    this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let buffered = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

@@ -1,5 +1,5 @@
 import type { HelperEvent, LogLine, MethodParams, SessionStatus, TunnelState } from '../../api/index';
-import type { BackendResult, Caller, TunnelBackend } from '../../service/tunnel-backend';
+import type { BackendResult, SessionCaller, TunnelBackend } from '../../service/tunnel-backend';
 
 /**
  * Stands in for the tunnel backend in the IPC server's tests: sessions, states, events
@@ -14,9 +14,9 @@ export class MemoryTunnelBackend implements TunnelBackend {
   /** Method names whose next call throws, to test that the server survives handler bugs. */
   readonly throwOn = new Set<string>();
   /** Every connect the backend saw (the tests check what reached it). */
-  readonly connects: Array<{ params: MethodParams<'tunnel.connect'>; caller: Caller }> = [];
+  readonly connects: Array<{ params: MethodParams<'tunnel.connect'>; caller: SessionCaller }> = [];
 
-  connect(params: MethodParams<'tunnel.connect'>, caller: Caller): BackendResult<{ sessionId: string }> {
+  connect(params: MethodParams<'tunnel.connect'>, caller: SessionCaller): BackendResult<{ sessionId: string }> {
     this.#maybeThrow('connect');
     if (this.#session !== null && this.#session.state !== 'disconnected') {
       return { ok: false, error: { code: 'tunnel.already_running', message: `"${this.#session.profileName}" is already running; disconnect it first.` } };
@@ -27,7 +27,8 @@ export class MemoryTunnelBackend implements TunnelBackend {
       sessionId, profileName: params.profile.name, state: 'idle', ownerUid: caller.uid, startedAtMs: Date.now(),
       connectedAtMs: null, tunnel: null, stats: null, prompt: null, lastError: null,
     };
-    queueMicrotask(() => this.setState('connecting'));
+    // As the real service does: the first state is emitted before connect() returns.
+    this.setState('connecting');
     return { ok: true, value: { sessionId } };
   }
 
@@ -43,6 +44,10 @@ export class MemoryTunnelBackend implements TunnelBackend {
   status(): SessionStatus | null {
     this.#maybeThrow('status');
     return this.#session === null ? null : { ...this.#session };
+  }
+
+  ownerOf(sessionId: string): number | undefined {
+    return this.#session?.sessionId === sessionId ? this.#session.ownerUid : undefined;
   }
 
   answerPrompt(): BackendResult<Record<string, never>> {

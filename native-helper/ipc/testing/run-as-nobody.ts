@@ -6,9 +6,16 @@ const OTHER_UID_CLIENT = fileURLToPath(new URL('./other-uid-client.ts', import.m
 
 export type ChildResult = Record<string, { ok: boolean; value?: unknown; error?: { code: string; message: string } } | undefined> & { uid: number; events: unknown[] };
 
-/** Starts testing/other-uid-client.ts as nobody; resolves once it has subscribed. */
-export async function runAsNobody(socketPath: string, mode: 'observe' | 'own'): Promise<{ finish(): Promise<ChildResult> }> {
-  const child = spawn('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, '--import', 'tsx', OTHER_UID_CLIENT, socketPath, mode], {
+/** nobody:nogroup and no other group: a member only of a helper whose group is nogroup. */
+const AS_NOBODY = (argv: readonly string[]): string[] => ['setpriv', '--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', ...argv];
+
+/**
+ * Starts testing/other-uid-client.ts as another user (nobody unless `runAs` names one, as
+ * e2e/lab/lab-users.ts asUser does); resolves once it has subscribed.
+ */
+export async function runAsNobody(socketPath: string, mode: 'observe' | 'own', runAs: (argv: readonly string[]) => string[] = AS_NOBODY): Promise<{ finish(): Promise<ChildResult> }> {
+  const [program = 'setpriv', ...args] = runAs([process.execPath, '--import', 'tsx', OTHER_UID_CLIENT, socketPath, mode]);
+  const child = spawn(program, args, {
     cwd: fileURLToPath(new URL('../../..', import.meta.url)),
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -114,6 +114,11 @@ export class VpnClient {
     return this.#session?.counters;
   }
 
+  /** The question waiting for an answer: the one place it is kept (everyone else reads it here or from events). */
+  get openPrompt(): AuthPrompt | undefined {
+    return this.#prompts.current;
+  }
+
   get session(): Session | undefined {
     return this.#session;
   }

@@ -120,6 +120,10 @@ test('remember: username+password saved encrypted once connected (never the OTP)
   assert.equal(controller.snapshot().rememberAvailable, true);
   const entry = await controller.call('profiles.import', { fileName: 'w.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
   await controller.call('tunnel.connect', { profileId: entry.id });
+  // As the helper does: a state first, and its status carries the open question too.
+  server.session = fakeSession({ state: 'authenticating', prompt: challengePrompt });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'authenticating', sinceStartMs: 1, previousStateMs: 1 });
+  await eventually(() => controller.snapshot().session?.state === 'authenticating', 'session known');
   server.push({ type: 'prompt', sessionId: 's1', prompt: challengePrompt });
   await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
   await controller.call('auth.answer', { promptId: 'p2', username: 'alice', password: 'hunter2-secret', response: '123456', remember: true });
@@ -175,6 +179,9 @@ test('auth.openUrl opens only the http(s) URL of the open web sign-in prompt', a
   const { controller, server, opened, events } = await fixture(t);
   await assert.rejects(controller.call('auth.openUrl', { promptId: 'w1' }), code('auth.no_prompt'));
   const web = { ...credentialsPrompt, id: 'w1', kind: 'web_auth' as const, url: 'https://sso.example.org/login?x=1', needs: { username: false, password: false, response: false } };
+  server.session = fakeSession({ state: 'auth_pending', prompt: web });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'auth_pending', sinceStartMs: 1, previousStateMs: 1 });
+  await eventually(() => controller.snapshot().session?.state === 'auth_pending', 'session known');
   server.push({ type: 'prompt', sessionId: 's1', prompt: web });
   await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt'), 'prompt event');
   await assert.rejects(controller.call('auth.openUrl', { promptId: 'other' }), code('auth.no_prompt'));
@@ -182,10 +189,12 @@ test('auth.openUrl opens only the http(s) URL of the open web sign-in prompt', a
   assert.deepEqual(opened, ['https://sso.example.org/login?x=1']);
   for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:x']) {
     const id = `bad-${url.length}`;
+    server.session = fakeSession({ state: 'auth_pending', prompt: { ...web, id, url } });
     server.push({ type: 'prompt', sessionId: 's1', prompt: { ...web, id, url } });
     await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt' && e.event.prompt.id === id), 'prompt event');
     await assert.rejects(controller.call('auth.openUrl', { promptId: id }), code('auth.unsafe_url'), url);
   }
+  server.session = fakeSession({ state: 'auth_pending' });
   server.push({ type: 'prompt_closed', sessionId: 's1', promptId: 'bad-13', reason: 'completed' });
   await eventually(() => events.some((e) => e.type === 'helper' && e.event.type === 'prompt_closed'), 'closed event');
   await assert.rejects(controller.call('auth.openUrl', { promptId: 'bad-13' }), code('auth.no_prompt'));

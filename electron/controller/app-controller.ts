@@ -36,16 +36,11 @@ export class AppController {
   #toRemember: { profileId: string; credentials: SavedCredentials } | undefined;
   #connectingProfileId: string | undefined;
   #usedSavedCredentials = false;
-  /** The open question as the events tell it (the session copy lags by one status read). */
-  #openPrompt: Prompt | undefined;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.#handlers = this.#createHandlers();
     deps.helper.onEvent((event) => this.#onHelperEvent(event));
-    deps.helper.onChange(() => {
-      if (deps.helper.state.state !== 'connected') this.#openPrompt = undefined; // a helper that went away took its question along
-      this.#emitSnapshot();
-    });
+    deps.helper.onChange(() => this.#emitSnapshot());
   }
 
   async call(method: string, params: unknown): Promise<unknown> {
@@ -146,8 +141,9 @@ export class AppController {
     return {};
   }
 
+  /** The helper link's copy of the session is the one place main keeps the open question. */
   #currentPrompt(): Prompt | undefined {
-    return this.#openPrompt ?? this.deps.helper.session?.prompt ?? undefined;
+    return this.deps.helper.session?.prompt ?? undefined;
   }
 
   async #helperCall<M extends HelperMethod>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
@@ -157,9 +153,6 @@ export class AppController {
   }
 
   #onHelperEvent(event: HelperEvent): void {
-    if (event.type === 'prompt') this.#openPrompt = event.prompt;
-    if (event.type === 'prompt_closed' && this.#openPrompt?.id === event.promptId) this.#openPrompt = undefined;
-    if (event.type === 'state' && event.state === 'disconnected') this.#openPrompt = undefined;
     this.#emit({ type: 'helper', event });
     if (event.type === 'state') this.#onState(event);
     if (this.deps.settings.get().notifications) {

@@ -131,12 +131,21 @@ export class HelperLink {
 
   #onEvent(client: HelperClient, event: HelperEvent): void {
     if (this.#client !== client) return;
+    // What an event says for sure is applied at once, before anyone hears of it: the open
+    // question lives in this copy of the session, and nowhere else in main.
+    this.#apply(event);
     for (const listener of this.#eventListeners) listener(event);
-    if (event.type === 'stats') {
-      if (this.#session?.sessionId === event.sessionId) this.#session = { ...this.#session, stats: event.stats };
-      return;
-    }
+    if (event.type === 'stats') return;
     if (event.type === 'state' || event.type === 'tunnel' || event.type === 'prompt' || event.type === 'prompt_closed') void this.#refresh(client);
+  }
+
+  #apply(event: HelperEvent): void {
+    const session = this.#session;
+    if (session === null || !('sessionId' in event) || event.sessionId !== session.sessionId) return;
+    if (event.type === 'stats') this.#session = { ...session, stats: event.stats };
+    if (event.type === 'prompt') this.#session = { ...session, prompt: event.prompt };
+    if (event.type === 'prompt_closed' && session.prompt?.id === event.promptId) this.#session = { ...session, prompt: null };
+    if (event.type === 'state' && event.state === 'disconnected') this.#session = { ...session, state: 'disconnected', prompt: null };
   }
 
   async #refresh(client: HelperClient): Promise<void> {

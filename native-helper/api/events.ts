@@ -25,6 +25,8 @@ export const StateEvent = z.object({
   sinceStartMs: z.number().nonnegative(),
   previousStateMs: z.number().nonnegative(),
   detail: z.string().max(2000).optional(),
+  /** Why the session is in this state (every state change of a 1.1 helper carries one). */
+  reason: ErrorInfo.optional(),
   /** Why the session stopped or is reconnecting, when it is an error. */
   error: ErrorInfo.optional(),
 });

@@ -119,9 +119,9 @@ export class TunnelService implements TunnelBackend {
 
   /** The IPC server has checked the caller owns the session: prompts go only to their owner. */
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>> {
-    const client = this.#session?.controller.client;
-    if (!client) return NO_PROMPT;
-    const answered = client.answerPrompt(params.promptId, {
+    const controller = this.#session?.controller;
+    if (!controller) return NO_PROMPT;
+    const answered = controller.answerPrompt(params.promptId, {
       ...(params.username === undefined ? {} : { username: params.username }),
       ...(params.password === undefined ? {} : { password: new Secret(params.password) }),
       ...(params.response === undefined ? {} : { response: new Secret(params.response) }),
@@ -130,9 +130,9 @@ export class TunnelService implements TunnelBackend {
   }
 
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>> {
-    const client = this.#session?.controller.client;
-    if (!client) return NO_PROMPT;
-    const cancelled = client.cancelPrompt(params.promptId);
+    const controller = this.#session?.controller;
+    if (!controller) return NO_PROMPT;
+    const cancelled = controller.cancelPrompt(params.promptId);
     return cancelled.ok ? EMPTY : { ok: false, error: cancelled.error };
   }
 
@@ -170,19 +170,7 @@ export class TunnelService implements TunnelBackend {
 }
 
 function statusOf(session: RunningSession): SessionStatus {
-  const { controller } = session;
-  return {
-    sessionId: session.id,
-    profileName: session.profileName,
-    state: controller.state,
-    ownerUid: session.ownerUid,
-    startedAtMs: controller.startedAtMs,
-    connectedAtMs: controller.connectedAtMs,
-    tunnel: controller.tunnel,
-    stats: controller.stats,
-    prompt: controller.prompt,
-    lastError: controller.lastError,
-  };
+  return { sessionId: session.id, profileName: session.profileName, ownerUid: session.ownerUid, ...session.controller.status() };
 }
 
 export function createTunnelService(options: TunnelServiceOptions = {}): TunnelService {

@@ -1,8 +1,10 @@
 import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLog, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
-import type { AppliedTunnel, HelperEvent, Prompt, Statistics, TunnelState } from '../api/index';
+import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
+import type { ClientFactory, ClientPort } from './client-port';
 import type { NetworkPort } from './network-port';
+import { isEnding, tunnelState, USER_DISCONNECT, type Reason, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
 
 export interface TunnelControllerOptions {
@@ -17,127 +19,136 @@ export interface TunnelControllerOptions {
   statsIntervalMs?: number;
   /** The interface name to ask for; the OS picks one when absent. */
   tunName?: string;
+  /** core's VpnClient unless a test gives a stand-in (client-port.ts). */
+  createClient?: ClientFactory;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
-export interface TunnelEnd {
-  code: string;
-  message: string;
+export interface TunnelEnd extends Reason {
   /** true when the user asked for it (disconnect, Ctrl-C). */
   requested: boolean;
 }
 
+/** What status() shows of this tunnel; the service adds who started it and its name. */
+export type TunnelStatus = Pick<SessionStatus, 'state' | 'startedAtMs' | 'connectedAtMs' | 'tunnel' | 'stats' | 'prompt' | 'lastError'>;
+
+const STARTING: Reason = { code: 'tunnel.starting', message: 'Starting.' };
+
 /**
- * One VPN session on this machine: the core client, the TUN device, and the OS network
- * configuration, kept consistent. The TUN device and its routes stay up across
- * reconnects (like openvpn's persist-tun) so traffic never falls back to the open
- * network while the client reconnects; they are re-applied only if the server pushes a
- * different configuration.
+ * The one supervisor of a tunnel on this machine: the core client, the TUN device and the
+ * OS network configuration, kept consistent, with where it stands as one closed
+ * TunnelPhase. The TUN device and its routes stay up across reconnects (persist-tun) so
+ * traffic never falls back to the open network while the client reconnects; they are
+ * re-applied only if the server pushes a different configuration. A local failure (TUN,
+ * routes) stops the client rather than leak.
  */
 export class TunnelController {
-  readonly #client: VpnClient;
-  readonly #meter = new TrafficMeter(() => this.connectedAtMs);
+  readonly #client: ClientPort;
+  readonly #meter = new TrafficMeter(() => this.#connectedAtMs);
+  readonly #startedAtMs = Date.now();
+  #phase: TunnelPhase = { kind: 'idle', reason: STARTING };
+  #phaseSinceMs = performance.now();
+  #startedMs = performance.now();
+  #done: Promise<TunnelEnd> | undefined;
   #tun: TunDevice | undefined;
   #appliedFor: string | undefined;
-  #state: TunnelState = 'idle';
-  #stateSinceMs = performance.now();
+  #tunnel: AppliedTunnel | null = null;
+  #stats: Statistics | null = null;
+  #connectedAtMs: number | null = null;
+  #lastError: Reason | null = null;
   #statsTimer: NodeJS.Timeout | undefined;
-  #stopRequested = false;
-  #done: Promise<TunnelEnd> | undefined;
-  #startedMs = performance.now();
   #tunDrops = 0;
-  tunnel: AppliedTunnel | null = null;
-  stats: Statistics | null = null;
-  connectedAtMs: number | null = null;
-  lastError: { code: string; message: string } | null = null;
-  /** The question waiting for the owner's answer (never holds an answer). */
-  prompt: Prompt | null = null;
-  readonly startedAtMs = Date.now();
 
   constructor(private readonly options: TunnelControllerOptions) {
-    this.#client = new VpnClient(options.clientOptions, {
+    const createClient: ClientFactory = options.createClient ?? ((clientOptions, hooks) => new VpnClient(clientOptions, hooks));
+    this.#client = createClient(options.clientOptions, {
       onPhase: (change) => this.#onPhase(change),
       onConnected: (info) => { void this.#onConnected(info); },
       onPacket: (ip) => { if (!this.#tun?.write(ip)) this.#tunDrops++; },
       onLog: (log) => this.#log(log),
-      onStopped: (end) => { this.#finalEnd = end; },
-      onPrompt: (prompt) => {
-        this.prompt = prompt;
-        options.emit({ type: 'prompt', sessionId: options.sessionId, prompt });
-      },
-      onPromptClosed: (promptId, reason) => {
-        if (this.prompt?.id === promptId) this.prompt = null;
-        options.emit({ type: 'prompt_closed', sessionId: options.sessionId, promptId, reason });
-      },
+      onStopped: (end) => this.#onStopped(end),
+      onPrompt: (prompt) => options.emit({ type: 'prompt', sessionId: options.sessionId, prompt }),
+      onPromptClosed: (promptId, reason) => options.emit({ type: 'prompt_closed', sessionId: options.sessionId, promptId, reason }),
     });
   }
 
-  get state(): TunnelState {
-    return this.#state;
+  get phase(): TunnelPhase {
+    return this.#phase;
   }
 
-  get client(): VpnClient {
-    return this.#client;
+  status(): TunnelStatus {
+    return {
+      state: tunnelState(this.#phase),
+      startedAtMs: this.#startedAtMs,
+      connectedAtMs: this.#connectedAtMs,
+      tunnel: this.#tunnel,
+      stats: this.#stats,
+      // Core's prompt box holds the open question; nobody here keeps a copy.
+      prompt: isEnding(this.#phase) ? null : this.#client.openPrompt ?? null,
+      lastError: this.#lastError,
+    };
   }
+
+  answerPrompt: ClientPort['answerPrompt'] = (promptId, answer) => this.#client.answerPrompt(promptId, answer);
+  cancelPrompt: ClientPort['cancelPrompt'] = (promptId) => this.#client.cancelPrompt(promptId);
 
   /** Starts connecting; resolves when the tunnel is down for good and the network restored. */
   run(): Promise<TunnelEnd> {
-    if (this.#done) return this.#done;
     this.#startedMs = performance.now();
-    this.#done = this.#run();
+    this.#done ??= this.#run();
     return this.#done;
   }
 
   /** Disconnects (telling the server), restores the network, resolves once all is undone. */
   async stop(): Promise<TunnelEnd> {
-    this.#stopRequested = true;
-    if (this.#state !== 'disconnected') this.#setState('disconnecting');
+    if (!isEnding(this.#phase)) this.#enter({ kind: 'disconnecting', reason: USER_DISCONNECT, requested: true });
     await this.#client.stop();
     return this.run();
   }
 
   async #run(): Promise<TunnelEnd> {
-    let end: SessionEnd | undefined;
-    const stopped = new Promise<void>((resolve) => {
-      this.#client.start().then(resolve, (error: unknown) => {
-        end = { code: 'internal', message: `The VPN client failed: ${(error as Error).message}`, fatal: true };
-        resolve();
-      });
-    });
-    await stopped;
-    // A local failure stopped the client: that, not the client's "disconnected", is why.
-    end ??= this.#failure ?? this.#finalEnd ?? { code: 'unknown', message: 'Stopped.', fatal: true };
+    try {
+      await this.#client.start();
+    } catch (error) {
+      this.#endBecause({ code: 'internal', message: `The VPN client failed: ${(error as Error).message}` }, false);
+    }
+    // The client resolves start() after onStopped; a client that ends without saying why still ends here.
+    this.#endBecause({ code: 'unknown', message: 'Stopped.' }, false);
+    const { reason, requested } = this.#phase as Extract<TunnelPhase, { kind: 'disconnecting' }>;
     clearInterval(this.#statsTimer);
     await this.#teardown();
-    const requested = this.#failure === undefined && (this.#stopRequested || end.code === 'user.disconnect');
-    if (!requested) this.lastError = { code: end.code, message: end.message };
-    this.#setState('disconnected', requested ? undefined : { code: end.code, message: end.message });
-    return { code: requested ? 'user.disconnect' : end.code, message: requested ? 'Disconnected.' : end.message, requested };
+    this.#enter({ kind: 'disconnected', reason, requested });
+    return { ...reason, requested };
   }
-
-  #failure: SessionEnd | undefined;
-  #finalEnd: SessionEnd | undefined;
 
   #onPhase(change: PhaseChange): void {
     // The client says 'connected' when the server accepted us; we say it once the OS side is ready.
-    if (change.phase === 'connected' || change.phase === 'disconnected') return;
+    if (isEnding(this.#phase) || change.phase === 'connected' || change.phase === 'disconnected') return;
     if (change.phase === 'reconnecting') {
       this.#meter.sessionEnded(this.#client.counters);
-      // VpnClient puts "<code>: <message>" of the attempt's end in the detail.
-      const [code = 'unknown', ...rest] = (change.detail ?? '').split(': ');
-      this.#setState('reconnecting', { code, message: rest.join(': ') || 'Reconnecting.' }, change.detail);
+      this.#enter({ kind: 'reconnecting', reason: reasonOf(change) }, change.detail);
       return;
     }
-    this.#setState(change.phase, undefined, change.detail);
+    this.#enter({ kind: 'negotiating', step: change.phase, reason: { code: 'tunnel.progress', message: change.detail ?? change.phase } }, change.detail);
+  }
+
+  #onStopped(end: SessionEnd): void {
+    this.#endBecause({ code: end.code, message: end.message }, end.code === USER_DISCONNECT.code);
+  }
+
+  /** The first reason to end wins: a local failure, the user's disconnect, or the client's own end. */
+  #endBecause(reason: Reason, requested: boolean): void {
+    if (!isEnding(this.#phase)) this.#enter({ kind: 'disconnecting', reason, requested });
   }
 
   async #onConnected(info: ConnectedInfo): Promise<void> {
+    if (isEnding(this.#phase)) return;
     const key = configKey(info.config);
     if (this.#tun && this.#appliedFor === key) {
       this.#connected(info);
       return;
     }
-    this.#setState('configuring');
+    this.#enter({ kind: 'configuring', reason: { code: 'tunnel.configuring', message: 'Setting up the tunnel device, routes and DNS.' } });
     await this.#teardown();
     const mtuBytes = info.config.tunMtuBytes ?? this.options.defaultMtuBytes;
     try {
@@ -153,18 +164,19 @@ export class TunnelController {
       this.#fail(applied.error.code, applied.error.message);
       return;
     }
+    if (isEnding(this.#phase)) return; // stopped while the network was being applied: the teardown follows
     this.#appliedFor = key;
     const client = this.#client;
     tun.onPackets((packets) => { for (const packet of packets) client.sendPacket(packet); });
-    this.tunnel = appliedTunnel(info, tun, applied.value);
-    this.options.emit({ type: 'tunnel', sessionId: this.options.sessionId, tunnel: this.tunnel });
+    this.#tunnel = appliedTunnel(info, tun, applied.value);
+    this.options.emit({ type: 'tunnel', sessionId: this.options.sessionId, tunnel: this.#tunnel });
     this.#connected(info);
   }
 
   #connected(info: ConnectedInfo): void {
-    if (this.tunnel) this.tunnel = { ...this.tunnel, cipher: info.cipher, keyDerivation: info.keyDerivation, tlsVersion: info.tlsVersion };
-    this.connectedAtMs ??= Date.now();
-    this.#setState('connected');
+    if (this.#tunnel) this.#tunnel = { ...this.#tunnel, cipher: info.cipher, keyDerivation: info.keyDerivation, tlsVersion: info.tlsVersion };
+    this.#connectedAtMs ??= Date.now();
+    this.#enter({ kind: 'connected', reason: { code: 'tunnel.connected', message: `Connected to ${info.remote.host}.` } });
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
@@ -175,14 +187,14 @@ export class TunnelController {
     if (!counters) return;
     const stats = this.#meter.sample(counters, Date.now());
     if (this.#tunDrops > 0) stats.drops['tun.write_dropped'] = this.#tunDrops;
-    this.stats = stats;
+    this.#stats = stats;
     this.options.emit({ type: 'stats', sessionId: this.options.sessionId, stats });
   }
 
   /** A local failure (TUN, routes): the tunnel cannot work, so stop rather than leak. */
   #fail(code: string, message: string): void {
-    this.#failure ??= { code, message, fatal: true };
     this.#log({ level: 'error', message });
+    this.#endBecause({ code, message }, false);
     void this.#client.stop();
   }
 
@@ -196,16 +208,20 @@ export class TunnelController {
     tun?.close();
   }
 
-  #setState(state: TunnelState, error?: { code: string; message: string }, detail?: string): void {
+  /** Every phase change goes through here: one state event, with its reason and timings. */
+  #enter(phase: TunnelPhase, detail?: string): void {
     const nowMs = performance.now();
-    const previousStateMs = nowMs - this.#stateSinceMs;
-    this.#state = state;
-    this.#stateSinceMs = nowMs;
+    const previousStateMs = nowMs - this.#phaseSinceMs;
+    this.#phase = phase;
+    this.#phaseSinceMs = nowMs;
+    const failure = isFailure(phase);
+    if (failure) this.#lastError = phase.reason;
     this.options.emit({
-      type: 'state', sessionId: this.options.sessionId, profileName: this.options.profileName, state,
+      type: 'state', sessionId: this.options.sessionId, profileName: this.options.profileName, state: tunnelState(phase),
       sinceStartMs: Math.round(nowMs - this.#startedMs), previousStateMs: Math.round(previousStateMs),
+      reason: { code: phase.reason.code, message: phase.reason.message.slice(0, 2000) },
       ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
-      ...(error ? { error } : {}),
+      ...(failure ? { error: { code: phase.reason.code, message: phase.reason.message.slice(0, 2000) } } : {}),
     });
   }
 
@@ -213,6 +229,17 @@ export class TunnelController {
   #log(log: SessionLog): void {
     this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: printable(log.message.slice(0, 4000)) } });
   }
+}
+
+/** Reconnecting, and ending without being asked to, are what the window reports as errors. */
+function isFailure(phase: TunnelPhase): boolean {
+  return phase.kind === 'reconnecting' || (phase.kind === 'disconnected' && !phase.requested);
+}
+
+/** Why the client reconnects: core's structured reason, else its "<code>: <message>" detail. */
+function reasonOf(change: PhaseChange): Reason {
+  const [code = 'unknown', ...rest] = (change.detail ?? '').split(': ');
+  return { code, message: rest.join(': ') || 'Reconnecting.' };
 }
 
 /** What decides whether a reconnect can keep the device and routes as they are. */

@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ConnectedInfo, SessionPhase, VpnClientEvents } from '../../core/index';
+import type { HelperEvent, Prompt } from '../api/index';
+import { tunnelConfigFixture } from '../netconfig/tunnel-config-fixture';
+import { MemoryTunDevice } from '../tun/tun-memory';
+import type { ClientPort } from './client-port';
+import type { NetworkPort, NetworkRequest } from './network-port';
+import { TunnelController } from './tunnel-controller';
+
+// The tunnel supervisor without a server: a stand-in client the test drives through the
+// same hooks core's VpnClient calls, the in-memory TUN device, and a network port that
+// records what it was asked. Each test is a row of events → the phases the window sees.
+
+class FakeClient implements ClientPort {
+  readonly sent: Buffer[] = [];
+  openPrompt: Prompt | undefined;
+  counters = undefined;
+  stops = 0;
+  #finish: () => void = () => {};
+  readonly #done = new Promise<void>((resolve) => { this.#finish = resolve; });
+
+  constructor(readonly hooks: VpnClientEvents) {}
+
+  start(): Promise<void> { return this.#done; }
+  async stop(): Promise<void> {
+    this.stops++;
+    this.hooks.onStopped({ code: 'user.disconnect', message: 'Disconnected.', fatal: true });
+    this.#finish();
+  }
+  /** The client ends by itself (a fatal error), as VpnClient does: onStopped, then start() resolves. */
+  end(code: string, message: string): void {
+    this.hooks.onStopped({ code, message, fatal: true });
+    this.#finish();
+  }
+  sendPacket(packet: Buffer): void { this.sent.push(Buffer.from(packet)); }
+  answerPrompt(): ReturnType<ClientPort['answerPrompt']> { return { ok: true, value: undefined }; }
+  cancelPrompt(): ReturnType<ClientPort['cancelPrompt']> { return { ok: true, value: undefined }; }
+  phase(phase: SessionPhase, detail?: string): void {
+    this.hooks.onPhase({ phase, sinceStartMs: 0, previousPhaseMs: 0, ...(detail === undefined ? {} : { detail }) });
+  }
+}
+
+class FakeNetwork implements NetworkPort {
+  readonly applied: NetworkRequest[] = [];
+  undone = 0;
+  failWith: { code: string; message: string } | undefined;
+  async apply(request: NetworkRequest): ReturnType<NetworkPort['apply']> {
+    this.applied.push(request);
+    if (this.failWith) return { ok: false, error: this.failWith };
+    return { ok: true, value: { routes: ['10.8.0.0/24 via tun'], dnsServers: [], searchDomains: [], redirectGateway: false } };
+  }
+  async undo(): Promise<void> { this.undone++; }
+}
+
+interface Rig {
+  controller: TunnelController;
+  client: FakeClient;
+  network: FakeNetwork;
+  tuns: MemoryTunDevice[];
+  events: HelperEvent[];
+  /** The states the window was told, in order. */
+  states(): string[];
+}
+
+function rig(): Rig {
+  const events: HelperEvent[] = [];
+  const tuns: MemoryTunDevice[] = [];
+  const network = new FakeNetwork();
+  let client: FakeClient | undefined;
+  const controller = new TunnelController({
+    sessionId: 's1', profileName: 'work', clientOptions: {} as never, defaultMtuBytes: 1500,
+    openTun: (options) => { const tun = new MemoryTunDevice({ name: `memtun${tuns.length}`, mtuBytes: options.mtuBytes }); tuns.push(tun); return tun; },
+    network, emit: (event) => events.push(event),
+    createClient: (_options, hooks) => { client = new FakeClient(hooks); return client; },
+  });
+  return {
+    controller, network, tuns, events, client: client as unknown as FakeClient,
+    states: () => events.flatMap((event) => (event.type === 'state' ? [event.state] : [])),
+  };
+}
+
+function connectedInfo(overrides: Partial<ConnectedInfo['config']> = {}): ConnectedInfo {
+  return {
+    config: tunnelConfigFixture({ ifconfig: { local: '10.8.0.2', netmask: '255.255.255.0' }, tunMtuBytes: 1400, ...overrides } as never),
+    cipher: 'AES-256-GCM', keyDerivation: 'tls-ekm', tlsVersion: 'TLSv1.3',
+    remote: { host: 'vpn.example', address: '192.0.2.1', port: 1194, proto: 'udp', family: 4 },
+  };
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('negotiating → configuring → connected: one TUN device with the pushed MTU, traffic both ways, a reason on every state', async () => {
+  const { controller, client, network, tuns, events, states } = rig();
+  const ended = controller.run();
+  for (const phase of ['resolving', 'connecting', 'tls_handshake', 'authenticating', 'pulling_config'] as const) client.phase(phase);
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.deepEqual(states(), ['resolving', 'connecting', 'tls_handshake', 'authenticating', 'pulling_config', 'configuring', 'connected']);
+  assert.equal(tuns.length, 1);
+  assert.equal(tuns[0]?.mtuBytes, 1400);
+  assert.equal(network.applied.length, 1);
+  assert.equal(controller.status().tunnel?.ipv4, '10.8.0.2');
+  tuns[0]?.inject(Buffer.from([0x45, 1, 2, 3]));
+  assert.equal(client.sent.length, 1, 'a packet from the OS goes to the client');
+  client.hooks.onPacket(Buffer.from([0x45, 9]));
+  assert.equal(tuns[0]?.written.length, 1, 'a packet from the server goes to the OS');
+  for (const event of events) if (event.type === 'state') assert.ok(event.reason?.code, `${event.state} carries a reason`);
+  await controller.stop();
+  assert.deepEqual((await ended), { code: 'user.disconnect', message: 'Disconnected.', requested: true });
+});
+
+test('a reconnect with the same pushed configuration keeps the device and routes; a different one re-applies them', async () => {
+  const { controller, client, network, tuns, states } = rig();
+  void controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  client.phase('reconnecting', 'keepalive.timeout: The server stopped answering.');
+  client.phase('connecting');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.equal(tuns.length, 1);
+  assert.equal(network.applied.length, 1);
+  assert.equal(network.undone, 1, 'only the teardown before the first apply');
+  assert.deepEqual(controller.status().lastError, { code: 'keepalive.timeout', message: 'The server stopped answering.' });
+  client.hooks.onConnected(connectedInfo({ tunMtuBytes: 1300 } as never));
+  await settle();
+  assert.equal(tuns.length, 2, 'a new device for a new configuration');
+  assert.equal(tuns[0]?.closed, true);
+  assert.deepEqual(states(), ['configuring', 'connected', 'reconnecting', 'connecting', 'connected', 'configuring', 'connected']);
+  await controller.stop();
+});
+
+test('a network that cannot be applied stops the client rather than leak, and says why', async () => {
+  const { controller, client, network, tuns, events } = rig();
+  network.failWith = { code: 'netconfig.step_failed', message: 'route add failed' };
+  const ended = controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.equal(client.stops, 1);
+  const end = await ended;
+  assert.deepEqual(end, { code: 'netconfig.step_failed', message: 'route add failed', requested: false }, 'the local failure, not the stop it caused');
+  assert.equal(tuns[0]?.closed, true);
+  assert.ok(network.undone >= 1);
+  const last = events.filter((event) => event.type === 'state').at(-1);
+  assert.equal(last?.type === 'state' && last.error?.code, 'netconfig.step_failed');
+  assert.deepEqual(controller.status().lastError, { code: 'netconfig.step_failed', message: 'route add failed' });
+});
+
+test("the user's disconnect is the reason, even when the client reports something else on its way out", async () => {
+  const { controller, client, states, events } = rig();
+  const ended = controller.run();
+  client.phase('tls_handshake');
+  const stopping = controller.stop();
+  client.end('tls.failed', 'The TLS connection closed.');
+  await stopping;
+  assert.deepEqual(await ended, { code: 'user.disconnect', message: 'Disconnected.', requested: true });
+  assert.deepEqual(states(), ['tls_handshake', 'disconnecting', 'disconnected']);
+  assert.equal(events.some((event) => event.type === 'state' && event.error !== undefined), false, 'a requested disconnect is no error');
+});
+
+test('a fatal end of the client ends the tunnel with its code; phases after the end are ignored', async () => {
+  const { controller, client, states } = rig();
+  const ended = controller.run();
+  client.phase('authenticating');
+  client.end('auth.failed', 'Wrong username or password.');
+  client.phase('connecting');
+  assert.deepEqual(await ended, { code: 'auth.failed', message: 'Wrong username or password.', requested: false });
+  assert.deepEqual(states(), ['authenticating', 'disconnecting', 'disconnected']);
+});
+
+test("the open question is read from the client's prompt box, not copied; an ended tunnel has none", async () => {
+  const { controller, client, events } = rig();
+  const ended = controller.run();
+  const prompt: Prompt = { id: 'p1', kind: 'cr_text', text: 'Code?', echo: true, timeoutSeconds: 30, needs: { username: false, password: false, response: true } };
+  client.openPrompt = prompt;
+  client.hooks.onPrompt?.(prompt);
+  assert.deepEqual(controller.status().prompt, prompt);
+  assert.equal(events.at(-1)?.type, 'prompt');
+  client.openPrompt = undefined;
+  client.hooks.onPromptClosed?.('p1', 'answered');
+  assert.equal(controller.status().prompt, null);
+  client.openPrompt = prompt;
+  await controller.stop();
+  await ended;
+  assert.equal(controller.status().prompt, null);
+});

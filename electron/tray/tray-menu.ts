@@ -1,4 +1,5 @@
 import type { AppSnapshot } from '../api/app-api';
+import { STATE_WORDS } from '../api/words';
 
 export type TrayIconName = 'disconnected' | 'connecting' | 'connected' | 'attention' | 'error';
 
@@ -20,12 +21,6 @@ export type TrayAction =
   | { type: 'open' }
   | { type: 'quit' };
 
-const STATE_WORDS: Record<string, string> = {
-  idle: 'Starting', resolving: 'Looking up the server', connecting: 'Connecting', tls_handshake: 'Checking the server',
-  authenticating: 'Signing in', auth_pending: 'Waiting for sign-in', pulling_config: 'Getting settings',
-  configuring: 'Setting up the tunnel', connected: 'Connected', reconnecting: 'Reconnecting',
-  disconnecting: 'Disconnecting', disconnected: 'Disconnected',
-};
 
 /** The tray for a snapshot: one icon per state, the state and address, one item per profile, Open and Quit. */
 export function buildTrayModel(snapshot: AppSnapshot): TrayModel {
@@ -34,7 +29,7 @@ export function buildTrayModel(snapshot: AppSnapshot): TrayModel {
   const icon = trayIcon(snapshot);
   const stateLine = helper.state === 'unavailable'
     ? 'The Postern helper is not running'
-    : running ? `${STATE_WORDS[session.state] ?? session.state}: ${session.profileName}` : session?.lastError ? `Failed: ${session.lastError.message}` : 'Not connected';
+    : running ? `${STATE_WORDS[session.state]}: ${session.profileName}` : session?.lastError ? `Failed: ${session.lastError.message}` : 'Not connected';
   const items: TrayItem[] = [{ kind: 'label', label: stateLine }];
   const address = running ? session.tunnel?.ipv4 ?? session.tunnel?.ipv6 : undefined;
   if (address) items.push({ kind: 'label', label: `Address: ${address}` });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { APP_ERROR_CODES, ERROR_CODES } from '../../electron/api/index';
 import { errorText } from './error-text';
 
 test('known codes get plain words with the next step', () => {
@@ -13,11 +14,11 @@ test('known codes get plain words with the next step', () => {
 });
 
 test('unknown members fall back to their family, then to the message sent', () => {
-  assert.equal(errorText('auth.failed_crv1', 'x'), errorText('auth.failed', 'y'));
+  assert.equal(errorText('auth.failed_something_new', 'x'), errorText('auth.whatever', 'y'));
   assert.match(errorText('connect.something_new', 'x'), /connection could not be made/);
   assert.match(errorText('tun.device_failed', 'x'), /network device/);
   assert.match(errorText('network.changed', 'x'), /network changed/);
-  assert.match(errorText('netconfig.dns_failed', 'x'), /routes or DNS/);
+  assert.match(errorText('netconfig.something_new', 'x'), /routes or DNS/);
   assert.equal(errorText('something.new', 'The server said no.'), 'The server said no.');
   assert.equal(errorText('', 'plain'), 'plain');
 });
@@ -40,4 +41,12 @@ test('every code the tree raises today reads as words, not as the raw message', 
   ];
   const raw = codes.filter((code) => errorText(code, '\u0000raw') === '\u0000raw');
   assert.deepEqual(raw, []);
+});
+
+test('every code the helper and the app can send has words of its own', () => {
+  for (const code of [...ERROR_CODES, ...APP_ERROR_CODES]) {
+    const text = errorText(code, '\u0000raw');
+    assert.notEqual(text, '\u0000raw', code);
+    assert.ok(text.length > 10, code);
+  }
 });

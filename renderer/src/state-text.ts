@@ -1,19 +1,6 @@
-/** Each tunnel state in words, for the phase line, the profile list and announcements. */
-const STATE_TEXT: Record<string, string> = {
-  idle: 'Starting',
-  resolving: 'Looking up the server',
-  connecting: 'Reaching the server',
-  tls_handshake: 'Checking the server',
-  authenticating: 'Signing in',
-  auth_pending: 'Waiting for sign-in to finish',
-  pulling_config: 'Getting network settings',
-  configuring: 'Setting up the tunnel',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting',
-  disconnecting: 'Disconnecting',
-  disconnected: 'Disconnected',
-};
+import { STATE_WORDS } from '../../electron/api/index';
 
+/** Each tunnel state in words (the table the tray shares), for the phase line, the profile list and announcements. */
 export function stateText(state: string): string {
-  return STATE_TEXT[state] ?? state;
+  return Object.hasOwn(STATE_WORDS, state) ? STATE_WORDS[state as keyof typeof STATE_WORDS] : state;
 }

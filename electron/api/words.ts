@@ -1,0 +1,159 @@
+import type { ErrorCode, TunnelState } from '../../native-helper/api/index';
+
+/**
+ * The words people read for each state and each error code: the one table the window and
+ * the tray share. Both are Records over closed unions (the helper's ErrorCode and
+ * TunnelState, plus the app's own codes below), so a new code without words fails
+ * `npm run typecheck`. core and the helper send codes; only this file turns them into words.
+ */
+
+/** Codes raised in the app itself (main, the bridge, the window), not by the helper. */
+export const APP_ERROR_CODES = [
+  'app.unreachable', 'app.bad_result', 'app.link_lost', 'app.bad_request', 'app.forbidden', 'app.unknown_method',
+  'bridge.forbidden', 'bridge.bad_json', 'bridge.bad_request', 'bridge.method', 'bridge.not_found', 'bridge.wrong_host',
+  'profile.too_large', 'profile.unreadable', 'profile.unusable', 'profile.credentials_unreadable',
+  'profiles.duplicate_name', 'profiles.bad_name', 'profiles.not_found', 'auth.unsafe_url',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export type WordedCode = ErrorCode | AppErrorCode;
+export { ERROR_CODES } from '../../native-helper/api/index';
+
+export const STATE_WORDS: Record<TunnelState, string> = {
+  idle: 'Starting',
+  resolving: 'Looking up the server',
+  connecting: 'Reaching the server',
+  tls_handshake: 'Checking the server',
+  authenticating: 'Signing in',
+  auth_pending: 'Waiting for sign-in to finish',
+  pulling_config: 'Getting network settings',
+  configuring: 'Setting up the tunnel',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting',
+  disconnecting: 'Disconnecting',
+  disconnected: 'Disconnected',
+};
+
+const HELPER_START = 'Start it as root (sudo postern helper, or the postern-helper service) and Postern picks it up by itself.';
+const GET_A_NEW_PROFILE = 'Ask your VPN provider for a current profile.';
+const SEND_THE_LOG = 'Connect again; if it keeps happening, send the log to your VPN provider.';
+
+export const ERROR_WORDS: Record<WordedCode, string> = {
+  // The helper socket.
+  'ipc.bad_frame': 'The Postern helper could not read a request. Restart Postern.',
+  'ipc.frame_too_large': 'A request to the Postern helper was too large. Restart Postern.',
+  'ipc.bad_request': 'The Postern helper refused a request it did not understand. Update Postern so the app and the helper match.',
+  'ipc.unknown_method': 'The running helper does not know that request. Update Postern so the app and the helper match.',
+  'ipc.hello_required': 'The Postern helper closed the connection. Postern reconnects by itself.',
+  'ipc.version_mismatch': 'The running helper is from another Postern version. Restart the helper so both match.',
+  'ipc.forbidden': 'That connection belongs to another user of this computer.',
+  'ipc.too_many_clients': 'Too many programs are talking to the helper. Close other Postern windows and try again.',
+  'ipc.not_in_group': 'You may not use the Postern helper on this computer yet. Ask an administrator to add you to its group, then log out and in again.',
+  'ipc.idle': 'The Postern helper closed an idle connection. Postern reconnects by itself.',
+  'ipc.not_reading': 'The Postern helper disconnected this app because it stopped reading. Restart Postern.',
+  'ipc.helper_unavailable': `The Postern helper is not running. ${HELPER_START}`,
+  'ipc.untrusted_socket': 'The helper socket is not owned by root, so Postern will not trust it. Stop whatever made it and start the helper as root.',
+  'ipc.closed': `The Postern helper stopped. ${HELPER_START}`,
+  'ipc.timeout': 'The Postern helper did not answer in time. Try again; if it persists, restart the helper.',
+  'ipc.bad_response': 'The Postern helper sent an answer this app does not understand. Update Postern so both match.',
+  // The tunnel, as the helper runs it.
+  'tunnel.already_running': 'A VPN connection is already running. Disconnect it first.',
+  'tunnel.network_busy': 'Another Postern connection owns this computer\'s network (perhaps one started from a terminal). Disconnect it first.',
+  'tunnel.not_running': 'No VPN connection is running.',
+  'tunnel.tun_failed': 'The helper could not create the network device. Restart the helper as root; if it keeps failing, check that /dev/net/tun exists.',
+  'tunnel.netconfig_failed': 'The helper could not set up addresses, routes or DNS. Disconnect, then connect again; the log has the failing step.',
+  'netconfig.journal_failed': 'The helper could not write down how to undo its network changes, so it made none. Check that /run/postern is writable by root.',
+  'netconfig.step_failed': 'The helper could not set up addresses or routes. Disconnect, then connect again; the log has the failing step.',
+  'netconfig.dns_failed': 'The helper could not set up DNS for the VPN. Disconnect, then connect again; the log has details.',
+  'netconfig.gateway_unknown': 'The helper could not find how this computer reaches the internet. Check your network connection and connect again.',
+  'profile.invalid': 'This profile cannot be used as it is. The problem is on the line shown; fix the file and import it again.',
+  'auth.no_prompt': 'That question was already answered or has expired.',
+  'auth.bad_answer': 'Please fill in every field the server asks for.',
+  internal: 'Something went wrong inside the helper. Try again; the log has details.',
+  // Why a connection ended (core).
+  'user.disconnect': 'Disconnected.',
+  'server.exit': 'The server is shutting down or restarting; Postern is reconnecting.',
+  'server.restart': 'The server restarted the connection; Postern is reconnecting.',
+  'server.halt': 'The server ended the connection and asked not to reconnect. Ask your VPN provider.',
+  'session.handshake_timeout': 'The server did not finish the secure handshake in time. Check your internet connection and try again.',
+  'session.ping_restart': 'The server stopped answering; Postern is reconnecting.',
+  'session.connected_then_lost': 'The connection was lost. Check your internet connection and connect again.',
+  'auth.pending_timeout': 'The sign-in was not finished in time. Connect again and complete it sooner.',
+  'auth.failed': 'The server refused your sign-in. Check your username and password (or code) and connect again.',
+  'auth.failed_plain': 'The server refused your sign-in. Check your username and password and connect again.',
+  'auth.failed_session': 'The server ended your signed-in session. Connect again and sign in.',
+  'auth.failed_temp': 'The server cannot sign you in right now. Postern tries again shortly.',
+  'auth.failed_crv1': 'The server asked a further question to sign you in. Connect again and answer it.',
+  'auth.cancelled': 'Sign-in was cancelled. Connect again when you are ready.',
+  'auth.credentials_too_long': 'The username or password is too long for OpenVPN. Check what you typed.',
+  'tls.certificate_untrusted': 'The server\'s certificate is not the one this profile expects. Do not connect; ask your VPN provider for a current profile.',
+  'tls.certificate_expired': `A certificate has expired (the server's or yours). ${GET_A_NEW_PROFILE}`,
+  'tls.certificate_revoked': 'The server\'s certificate was revoked. Do not connect; ask your VPN provider.',
+  'tls.remote_cert_tls': 'The server\'s certificate is not marked for use by a VPN server. Do not connect; ask your VPN provider.',
+  'tls.verify_x509_name': 'The server\'s name does not match the profile. Do not connect; ask your VPN provider for a current profile.',
+  'tls.peer_fingerprint': 'The server\'s certificate does not match the fingerprint in the profile. Do not connect; ask your VPN provider.',
+  'tls.no_peer_certificate': 'The server did not show a certificate. Do not connect; ask your VPN provider.',
+  'tls.client_credentials': `Your certificate or key in this profile cannot be used. ${GET_A_NEW_PROFILE}`,
+  'tls.handshake_failed': `The secure connection to the server failed. ${GET_A_NEW_PROFILE}`,
+  'keys.bad_key_method': `The server answered the key exchange in a way Postern cannot read. ${SEND_THE_LOG}`,
+  'keys.options_too_long': `The server answered the key exchange in a way Postern cannot read. ${SEND_THE_LOG}`,
+  'keys.message_too_long': `The server answered the key exchange in a way Postern cannot read. ${SEND_THE_LOG}`,
+  'keys.not_ready': `The data keys were not ready in time. ${SEND_THE_LOG}`,
+  'data.unsupported_cipher': 'The server chose an encryption Postern does not support. Ask your VPN provider which ciphers the server offers.',
+  'data.unsupported_auth': 'The server chose a packet signature Postern does not support. Ask your VPN provider.',
+  'ncp.cipher_not_allowed': 'The server chose an encryption this profile does not allow. Ask your VPN provider for a current profile.',
+  'ncp.no_cipher': 'The server and this profile share no encryption. Ask your VPN provider for a current profile.',
+  'control.pull_filter_rejected': 'The server pushed a setting this profile refuses (pull-filter), so the connection was ended. Ask your VPN provider.',
+  'link.closed': 'The connection to the server closed. Check your internet connection; Postern tries again by itself.',
+  'connect.resolve_failed': 'The server name could not be found. Check your internet connection and DNS.',
+  'connect.link_failed': 'The server could not be reached. Check your internet connection.',
+  'connect.server_poll_timeout': 'The server did not answer. It may be down, or a firewall may block the VPN port.',
+  'connect.retries_exhausted': 'The server could not be reached after several tries. Check your internet connection, or ask your VPN provider whether the server is up.',
+  'proxy.refused': 'The proxy refused to connect to the VPN server. Check the proxy settings in the profile.',
+  'proxy.auth_required': 'The proxy asks for a sign-in this profile does not give. Check the proxy settings in the profile.',
+  'proxy.bad_reply': 'The proxy answered in a way Postern cannot read. Check the proxy settings in the profile.',
+  'proxy.closed': 'The proxy closed the connection. Check your internet connection and the proxy settings.',
+  unknown: 'The connection stopped. Connect again; the log has details.',
+  // The app itself.
+  'app.unreachable': 'The Postern app is not answering. Restart it.',
+  'app.bad_result': 'The Postern app sent an answer this window does not understand. Restart Postern.',
+  'app.link_lost': 'This window lost its connection to the Postern app. It reconnects by itself; if this message stays, restart Postern.',
+  'app.bad_request': 'This window sent something the app refused. Restart Postern.',
+  'app.forbidden': 'This window is not allowed to control Postern. Restart Postern.',
+  'app.unknown_method': 'This window asked for something the app does not know. Restart Postern so both match.',
+  'bridge.forbidden': 'This page is not allowed to control Postern (its token is wrong or old). Open the address Postern printed when it started.',
+  'bridge.bad_json': 'This page sent something Postern could not read. Reload it.',
+  'bridge.bad_request': 'This page sent something Postern refused. Reload it.',
+  'bridge.method': 'This page asked for something Postern does not know. Reload it.',
+  'bridge.not_found': 'That address is not part of Postern. Open the address Postern printed when it started.',
+  'bridge.wrong_host': 'This page was opened under another name. Open the address Postern printed when it started.',
+  'profile.too_large': 'That file is too large to be a VPN profile (the limit is 512 KB). Choose the .ovpn file your provider gave you.',
+  'profile.unreadable': 'That file could not be read. Choose the .ovpn file your provider gave you.',
+  'profile.unusable': 'This profile names no server to connect to. Ask your VPN provider for a complete profile.',
+  'profile.credentials_unreadable': 'The password file this profile names could not be read. Check that it exists, or take its name off the auth-user-pass line to be asked instead.',
+  'profiles.duplicate_name': 'You already have a profile with that name. Pick another name.',
+  'profiles.bad_name': 'That name cannot be used. Pick a name of 1 to 200 characters.',
+  'profiles.not_found': 'That profile was removed meanwhile. Import it again to use it.',
+  'auth.unsafe_url': 'The server sent a sign-in address that is not a web page, so Postern will not open it. Ask your VPN provider.',
+};
+
+/**
+ * Words for the families of codes that are not listed one by one (the profile parser's
+ * problem codes, codes of a newer helper): the longest family that matches wins.
+ */
+export const FAMILY_WORDS: Readonly<Record<string, string>> = {
+  profile: 'This profile cannot be used as it is. Import it again to see what is wrong.',
+  config: 'This profile cannot be used as it is. Import it again to see the line to fix.',
+  tunnel: 'The helper could not run the connection. Try again; the log has details.',
+  auth: 'The server refused your sign-in. Check your username and password (or code) and connect again.',
+  connect: 'The connection could not be made. Check your internet connection and try again.',
+  tls: `The secure connection to the server failed. ${GET_A_NEW_PROFILE}`,
+  control: `The server sent something Postern could not use. ${SEND_THE_LOG}`,
+  data: `Packets from the server could not be read. ${SEND_THE_LOG}`,
+  tun: 'The helper could not set up the network device. Restart the helper as root and try again.',
+  netconfig: 'The helper could not set up addresses, routes or DNS. Disconnect, then connect again; the log has the failing step.',
+  network: 'The network changed or went away. Check your internet connection and connect again.',
+  ipc: 'Talking to the Postern helper failed. Restart the helper and try again.',
+  app: 'The Postern app could not do that. Restart Postern and try again.',
+  bridge: 'This page could not talk to Postern. Reload it, or open the address Postern printed when it started.',
+};

@@ -11,7 +11,7 @@ import { PushAccumulator } from '../control/push-reply';
 import { buildTunnelConfig } from '../control/tunnel-config';
 import type { TunnelConfig } from '../control/tunnel-config';
 import { encodeOccExit } from '../data/ping-occ';
-import { ControlLink } from './control-link';
+import { ControlLink } from '../reliable/control-link';
 import { KeyState, nextKeyId } from './key-state';
 import { Keepalive } from './keepalive';
 import { DataPath } from './data-path';

@@ -7,11 +7,12 @@ import type { TunnelConfig } from '../control/tunnel-config';
 import type { KeyState } from './key-state';
 import { selectEncryptionKey } from './key-selection';
 import type { SessionSettings } from './session-settings';
+import type { DropReason } from './codes';
 
 export interface DataPathSinks {
   sendRaw(packet: Buffer): void;
   deliver(ipPacket: Buffer): void;
-  drop(reason: string): void;
+  drop(reason: DropReason): void;
   onOccExit(): void;
   onDecompressed(): void;
 }
@@ -53,15 +54,15 @@ export class DataPath {
   send(ipPacket: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
     // Both directions, as 2.x does: the SYN leaving and the SYN-ACK coming back.
     if (this.#maxMss !== undefined) clampTcpMss(ipPacket, this.#maxMss);
-    return this.sendControlPayload(ipPacket, keys, nowMs);
+    return this.sendPlaintext(ipPacket, keys, nowMs);
   }
 
   sendPing(keys: readonly KeyState[], nowMs: number): void {
-    this.sendControlPayload(PING_PAYLOAD, keys, nowMs);
+    this.sendPlaintext(PING_PAYLOAD, keys, nowMs);
   }
 
   /** Sends any data-channel plaintext (an IP packet, a ping, an OCC message). */
-  sendControlPayload(plain: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+  sendPlaintext(plain: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
     const key = selectEncryptionKey(keys, nowMs);
     if (!key?.cipher) {
       this.sinks.drop('data.no_send_key');

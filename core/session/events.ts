@@ -1,4 +1,5 @@
 import type { TunnelConfig } from '../control/tunnel-config';
+import type { DropReason, SessionEndCode } from './codes';
 
 /** The phases a connection goes through, in order; `reconnecting` and `disconnected` end an attempt. */
 export type SessionPhase =
@@ -23,7 +24,7 @@ export interface PhaseChange {
 
 /** Why a session ended. `fatal` ones must not be retried (wrong CA, name mismatch, HALT, auth refused). */
 export interface SessionEnd {
-  code: string;
+  code: SessionEndCode;
   message: string;
   fatal: boolean;
   /** For RESTART with the N flag and AUTH_FAILED,TEMP advance. */
@@ -42,12 +43,13 @@ export interface Counters {
   tunBytesOut: number;
   /** Packets the server sent compressed that we decompressed (allow-compression asym). */
   decompressedPackets: number;
-  drops: Record<string, number>;
+  drops: Partial<Record<DropReason, number>>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface SessionLog {
+/** One log line of a session (the helper keeps them in its SessionLogLine ring buffer). */
+export interface SessionLogLine {
   level: LogLevel;
   message: string;
 }

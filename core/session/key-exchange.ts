@@ -7,8 +7,9 @@ import type { AeadProvider } from '../data/aead-provider';
 import { err, ok, type Result } from '../wire/result';
 import type { KeyState } from './key-state';
 import type { SessionSettings } from './session-settings';
+import type { SessionEndCode } from './codes';
 
-export type KeyExchangeError = { code: string; message: string };
+export type KeyExchangeError = { code: SessionEndCode; message: string };
 
 /** Our key-method 2 message for one key_id: randoms, options, credentials or token, peer-info (protocol.md §5). */
 export function encodeClientKeyMethod(key: KeyState, settings: SessionSettings): Result<Buffer, KeyExchangeError> {

@@ -22,16 +22,18 @@ import { encodeClientKeyMethod, readServerKeyMethod, deriveDataCipher, chooseDat
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
 import type { Secret } from '../wire/secret';
-import type { Counters, PhaseChange, SessionEnd, SessionLog, SessionPhase } from './events';
+import type { Counters, PhaseChange, SessionEnd, SessionLogLine, SessionPhase } from './events';
 import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
 import { pendingAuthSeconds } from './pending-auth-deadline';
+import type { DropReason, SessionEndCode } from './codes';
+import type { AuthFailure } from '../control/classify-control-message';
 
 /** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
 export interface SessionEvents {
   onPhase(change: PhaseChange): void;
   onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
   onPacket(ipPacket: Buffer): void;
-  onLog(log: SessionLog): void;
+  onLog(log: SessionLogLine): void;
   onEnd(end: SessionEnd): void;
   /** A pushed auth-token (or its renewal): the owner keeps it for reconnects. */
   onAuthToken?(token: NonNullable<TunnelConfig['authToken']>, username: string | undefined): void;
@@ -178,7 +180,7 @@ export class Session {
    * the EXIT message is encrypted asynchronously, so the end waits for it to be sent
    * (at most EXIT_FLUSH_MAX_MS).
    */
-  close(code = 'user.disconnect', message = 'Disconnected.'): void {
+  close(code: SessionEndCode = 'user.disconnect', message = 'Disconnected.'): void {
     if (this.#ended || this.#closing) return;
     this.#closing = true;
     const end = (): void => this.#end({ code, message, fatal: true });
@@ -332,7 +334,7 @@ export class Session {
         this.#onPushReply(message.text);
         return;
       case 'auth_failed':
-        this.#end({ code: `auth.failed_${message.failure.kind}`, message: authFailureText(message.failure), fatal: message.failure.kind !== 'temp',
+        this.#end({ code: AUTH_FAILED_CODES[message.failure.kind], message: authFailureText(message.failure), fatal: message.failure.kind !== 'temp',
           backoffSeconds: message.failure.kind === 'temp' ? message.failure.backoffSeconds : undefined,
           // TEMP stays on the same server unless told otherwise (ovpn:push.c receive_auth_failed sets no_advance).
           advance: message.failure.kind === 'temp' ? message.failure.advance ?? 'no' : undefined });
@@ -510,7 +512,7 @@ export class Session {
       return true;
     }
     if (this.settings.transport === 'udp' && this.settings.explicitExitNotify) {
-      this.#data.sendControlPayload(encodeOccExit(), this.#keys, this.now());
+      this.#data.sendPlaintext(encodeOccExit(), this.#keys, this.now());
     }
     return false;
   }
@@ -521,7 +523,7 @@ export class Session {
     this.send(packet);
   }
 
-  #countDrop(reason: string): void {
+  #countDrop(reason: DropReason): void {
     this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
   }
 
@@ -534,7 +536,7 @@ export class Session {
     this.events.onPhase(change);
   }
 
-  #log(level: SessionLog['level'], message: string): void {
+  #log(level: SessionLogLine['level'], message: string): void {
     this.events.onLog({ level, message });
   }
 
@@ -548,6 +550,11 @@ export class Session {
     this.events.onEnd(end);
   }
 }
+
+/** One code per AUTH_FAILED kind, spelled out (no codes built at run time). */
+const AUTH_FAILED_CODES = {
+  plain: 'auth.failed_plain', session: 'auth.failed_session', temp: 'auth.failed_temp', crv1: 'auth.failed_crv1',
+} as const satisfies Record<AuthFailure['kind'], SessionEndCode>;
 
 function authFailureText(failure: Extract<ControlMessage, { kind: 'auth_failed' }>['failure']): string {
   switch (failure.kind) {

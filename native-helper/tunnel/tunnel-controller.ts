@@ -1,4 +1,4 @@
-import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLog, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, Prompt, Statistics, TunnelState } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
@@ -34,6 +34,9 @@ export interface TunnelEnd {
  * network while the client reconnects; they are re-applied only if the server pushes a
  * different configuration.
  */
+/** How a tunnel ends: the client's SessionEnd, or a local failure (TUN, routes, DNS) with the helper's own code. */
+type TunnelFailure = Omit<SessionEnd, 'code'> & { code: string };
+
 export class TunnelController {
   readonly #client: VpnClient;
   readonly #meter = new TrafficMeter(() => this.connectedAtMs);
@@ -97,7 +100,7 @@ export class TunnelController {
   }
 
   async #run(): Promise<TunnelEnd> {
-    let end: SessionEnd | undefined;
+    let end: TunnelFailure | undefined;
     const stopped = new Promise<void>((resolve) => {
       this.#client.start().then(resolve, (error: unknown) => {
         end = { code: 'internal', message: `The VPN client failed: ${(error as Error).message}`, fatal: true };
@@ -115,7 +118,7 @@ export class TunnelController {
     return { code: requested ? 'user.disconnect' : end.code, message: requested ? 'Disconnected.' : end.message, requested };
   }
 
-  #failure: SessionEnd | undefined;
+  #failure: TunnelFailure | undefined;
   #finalEnd: SessionEnd | undefined;
 
   #onPhase(change: PhaseChange): void {
@@ -210,7 +213,7 @@ export class TunnelController {
   }
 
   /** Core's lines quote the server (AUTH_FAILED reasons, pushed options): escaped before anyone prints them. */
-  #log(log: SessionLog): void {
+  #log(log: SessionLogLine): void {
     this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: printable(log.message.slice(0, 4000)) } });
   }
 }

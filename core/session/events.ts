@@ -1,4 +1,5 @@
 import type { TunnelConfig } from '../control/tunnel-config';
+import type { ControlMessage } from '../control/classify-control-message';
 import type { DropReason, SessionEndCode } from './codes';
 
 /** The phases a connection goes through, in order; `reconnecting` and `disconnected` end an attempt. */
@@ -52,6 +53,22 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface SessionLogLine {
   level: LogLevel;
   message: string;
+}
+
+
+/** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
+export interface SessionEvents {
+  onPhase(change: PhaseChange): void;
+  onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
+  onPacket(ipPacket: Buffer): void;
+  onLog(log: SessionLogLine): void;
+  onEnd(end: SessionEnd): void;
+  /** A pushed auth-token (or its renewal): the owner keeps it for reconnects. */
+  onAuthToken?(token: NonNullable<TunnelConfig['authToken']>, username: string | undefined): void;
+  /** AUTH_PENDING / INFO_PRE / INFO, for the auth flows. */
+  onControlMessage?(message: ControlMessage): void;
+  /** A renegotiation needs the password that auth-nocache dropped: answer with provideCredentials. */
+  onCredentialsNeeded?(): void;
 }
 
 export type { TunnelConfig };

@@ -2,28 +2,27 @@ import {
   P_CONTROL_HARD_RESET_CLIENT_V2, P_CONTROL_HARD_RESET_CLIENT_V3, P_CONTROL_SOFT_RESET_V1, P_CONTROL_V1,
   P_CONTROL_WKC_V1, P_DATA_V1, P_DATA_V2, P_OPCODE_SHIFT, P_KEY_ID_MASK,
 } from '../packet/constants';
-import { encodeCrResponse, encodeExit, encodePushRequest } from '../control/encode-control-message';
+import { encodeCrResponse, encodePushRequest } from '../control/encode-control-message';
 import { classifyControlMessage, type ControlMessage } from '../control/classify-control-message';
 import type { TunnelConfig } from '../control/tunnel-config';
-import { encodeOccExit } from '../data/ping-occ';
 import { ControlLink } from '../reliable/control-link';
-import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
 import type { Secret } from '../wire/secret';
-import { INITIAL_KEY_ID, isInitialKey, type KeyNegotiation } from './key-negotiation';
+import { INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
 import { KeyRing } from './key-ring';
 import { DataPath } from './data-path';
-import { createControlWrap, originalWrapKey } from './control-wrap-factory';
+import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
 import { chooseDataCipher } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
 import type { Counters, SessionEnd, SessionEvents, SessionLogLine, SessionPhase } from './events';
-
-export type { SessionEvents } from './events';
 import type { DropReason, SessionEndCode } from './codes';
+import { notifyExit } from './exit-notify';
 import { initialState, liveStateOf, next, phaseOf, stateDeadlineMs, type SessionContext, type SessionEvent, type SessionState } from './session-state';
 import { PushReplyReader } from './push-negotiation';
 import { SessionTimers, systemClock, type SessionClock } from './session-timers';
 import { endForServerMessage, serverExit } from './server-messages';
+
+export type { SessionEvents } from './events';
 
 /** How long a disconnect waits for the EXIT message to leave. */
 const EXIT_FLUSH_MAX_MS = 500;
@@ -47,7 +46,6 @@ export class Session {
   readonly #timers: SessionTimers;
   readonly #data: DataPath;
   readonly #push: PushReplyReader;
-  #authToken: SessionSettings['authToken'];
   /** Held here, not in `settings`, so that auth-nocache can really let go of the password. */
   readonly #credentials: SessionCredentials;
   private readonly settings: SessionSettings;
@@ -67,10 +65,15 @@ export class Session {
     this.#push = new PushReplyReader(settings);
     this.#baseWrap = createControlWrap(settings.wrap);
     this.#control = new ControlLink(this.#baseWrap, { send: (packet) => this.#sendRaw(packet), drop: (reason) => this.#countDrop(reason) });
-    this.#keys = new KeyRing(this.#control, this.settings, {
-      onSecure: (key) => this.#onTlsSecure(key),
-      onPlaintext: (key, bytes) => this.#onPlaintext(key, bytes),
-      onTlsError: (error) => this.#fail(error.code, error.message, error.fatal),
+    this.#keys = new KeyRing(this.#control, this.settings, this.#credentials, {
+      onInitialKeyReset: () => this.#apply({ kind: 'initial_key_reset' }),
+      onInitialTlsSecure: () => this.#apply({ kind: 'initial_tls_secure' }),
+      onKeyExchanged: (key) => this.#onKeyExchanged(key),
+      onControlText: (text) => this.#onControlMessage(classifyControlMessage(text)),
+      onCredentialsNeeded: () => this.events.onCredentialsNeeded?.(),
+      onFail: (code, message, fatal) => this.#fail(code, message, fatal),
+      onDrop: (reason) => this.#countDrop(reason),
+      onLog: (level, message) => this.#log(level, message),
       onQueued: () => queueMicrotask(() => this.#pump()),
     });
     this.#data = new DataPath(settings, {
@@ -141,7 +144,7 @@ export class Session {
     for (const message of delivery.messages) {
       if (!key) break;
       if (message.opcode === P_CONTROL_V1 || message.opcode === P_CONTROL_WKC_V1) key.tls?.receiveCiphertext(message.payload);
-      else this.#onPeerReset(key, message.payload);
+      else this.#keys.startTls(key, message.payload);
     }
     this.#pump();
   }
@@ -155,7 +158,7 @@ export class Session {
     if (this.#state.kind === 'closing' || this.#isEnded) return;
     this.#apply({ kind: 'close', end: { code, message, fatal: true } });
     const flushed = (): void => this.#apply({ kind: 'exit_flushed' });
-    const exitSent = this.#notifyExit(() => {
+    const exitSent = notifyExit(liveStateOf(this.#state), this.#keys.all, this.#data, this.settings, this.clock.nowMs(), () => {
       this.#control.flush(this.clock.nowMs());
       flushed();
     });
@@ -176,8 +179,7 @@ export class Session {
   /** Answers onCredentialsNeeded: the waiting renegotiation goes on. */
   provideCredentials(credentials: Credentials): void {
     if (this.#isEnded) return;
-    this.#credentials.provide(credentials);
-    for (const key of this.#keys.all) if (key.state.kind === 'awaiting_credentials') this.#sendKeyMethod(key, credentials);
+    this.#keys.provideCredentials(credentials);
     this.#pump();
   }
 
@@ -185,56 +187,11 @@ export class Session {
     return this.#state.kind === 'ended';
   }
 
-  /** The server's reset on this key arrived: TLS starts. */
-  #onPeerReset(key: KeyNegotiation, payload: Buffer): void {
-    if (key.state.kind !== 'reset') return;
-    if (key.isInitial) this.#apply({ kind: 'initial_key_reset' });
-    this.#keys.startTls(key, payload);
-  }
-
-  #onTlsSecure(key: KeyNegotiation): void {
-    if (key.isInitial) this.#apply({ kind: 'initial_tls_secure' });
-    const credentials = this.#credentials.forKey((this.#authToken ?? this.settings.authToken) !== undefined);
-    if (credentials.kind === 'ask') {
-      key.waitForCredentials();
-      this.#log('info', `Key renegotiation (key id ${key.keyId}) needs the password again (auth-nocache).`);
-      this.events.onCredentialsNeeded?.();
-      return;
-    }
-    this.#sendKeyMethod(key, credentials.credentials);
-  }
-
-  #sendKeyMethod(key: KeyNegotiation, credentials: Credentials | undefined): void {
-    // Renegotiations sign in with the token pushed in this session, not the password (protocol.md §9).
-    const authToken = this.#authToken ?? this.settings.authToken;
-    const sent = this.#keys.sendKeyMethod(key, { ...this.settings, credentials, authToken });
-    this.#credentials.sent();
-    if (!sent.ok) this.#fail(sent.error.code, sent.error.message, true);
-  }
-
-  #onPlaintext(key: KeyNegotiation, bytes: Buffer): void {
-    const read = key.receivePlaintext(bytes);
-    // A bad key-method message is fatal for this negotiation: the attempt ends and the client reconnects,
-    // as 2.x does for the first key (ovpn:ssl.c tls_multi_process: S_ERROR with no other active key → SIGUSR1).
-    if (read.kind === 'failed') return this.#fail(read.code, read.message, false);
-    if (read.kind === 'need_more') return;
-    if (read.kind === 'exchanged') this.#onKeyExchanged(key);
-    const { messages, drops } = key.splitControlText(read.kind === 'text' ? read.text : read.rest);
-    for (const drop of drops) this.#countDrop(drop);
-    for (const message of messages) this.#onControlMessage(classifyControlMessage(message));
-  }
-
   #onKeyExchanged(key: KeyNegotiation): void {
     if (key.isInitial) return this.#apply({ kind: 'initial_key_exchanged' });
     const live = liveStateOf(this.#state);
-    if (live.kind !== 'connected' || !this.#installKeys(key, live.config, live.cipher)) return;
+    if (live.kind !== 'connected' || !this.#keys.install(key, live.config, live.cipher, this.clock.nowMs())) return;
     this.#log('info', `Renegotiated data-channel keys (key id ${key.keyId}).`);
-  }
-
-  #installKeys(key: KeyNegotiation, config: TunnelConfig, cipherName: string): boolean {
-    const installed = this.#keys.install(key, config, cipherName, this.clock.nowMs());
-    if (!installed.ok) this.#fail(installed.error.code, installed.error.message, true);
-    return installed.ok;
   }
 
   #onControlMessage(message: ControlMessage): void {
@@ -252,7 +209,7 @@ export class Session {
     if (read.kind === 'incomplete') return;
     const config = read.config;
     if (config.authToken) {
-      this.#authToken = { token: config.authToken, username: config.authTokenUser };
+      this.#keys.renewAuthToken({ token: config.authToken, username: config.authTokenUser });
       this.events.onAuthToken?.(config.authToken, config.authTokenUser);
     }
     if (liveStateOf(this.#state).kind === 'connected') return; // a later PUSH_REPLY only renews the auth-token (protocol.md §9)
@@ -262,31 +219,21 @@ export class Session {
     this.#timers.onConfigured(config.pingSeconds, config.pingRestartSeconds);
     this.#data.configure(config, cipher.value);
     if (this.#data.maxMss !== undefined) this.#log('debug', `mssfix: TCP MSS at most ${this.#data.maxMss} (IPv6 ${this.#data.maxMss - 20}).`);
-    if (!initial || !this.#installKeys(initial, config, cipher.value)) return;
-    if (config.protocolFlags.has('dyn-tls-crypt')) this.#useDynamicTlsCrypt(initial);
+    if (!initial || !this.#keys.install(initial, config, cipher.value, this.clock.nowMs())) return;
+    if (config.protocolFlags.has('dyn-tls-crypt') && initial.tls) {
+      // Every control packet of key_id > 0 is tls-crypt-wrapped with a key exported from this TLS session (protocol.md §2.6).
+      this.#control.setWrapSelector(dynamicTlsCryptSelector(this.settings.wrap, this.#baseWrap(INITIAL_KEY_ID), initial.tls));
+      this.#log('debug', 'Renegotiations use dynamic tls-crypt.');
+    }
     this.#credentials.onConnected();
     this.#apply({ kind: 'configured', config, cipher: cipher.value });
     this.events.onConnected(config, { cipher: cipher.value, keyDerivation: config.keyDerivation, tlsVersion: initial.tls?.protocolVersion ?? null });
-  }
-
-  /**
-   * dyn-tls-crypt: from now on every control packet of key_id > 0 is tls-crypt-wrapped with
-   * a key exported from this first TLS session, mixed with the profile's key (protocol.md §2.6).
-   */
-  #useDynamicTlsCrypt(initial: KeyNegotiation): void {
-    const tls = initial.tls;
-    if (!tls) return;
-    const dynamic = dynamicTlsCryptWrap(tls.exportKeyingMaterial(DYNAMIC_TLS_CRYPT_EKM_BYTES, EKM_LABEL_DYNAMIC_TLS_CRYPT), originalWrapKey(this.settings.wrap));
-    const first = this.#baseWrap(INITIAL_KEY_ID);
-    this.#control.setWrapSelector((keyId) => (isInitialKey(keyId) ? first : dynamic));
-    this.#log('debug', 'Renegotiations use dynamic tls-crypt.');
   }
 
   /** The server started a renegotiation on a new key id: answer with our own soft reset. */
   #onSoftReset(keyId: number): void {
     if (this.#keys.find(keyId)) return;
     if (liveStateOf(this.#state).kind !== 'connected') return this.#countDrop('control.soft_reset_before_keys');
-    this.#log('info', `The server started a key renegotiation (key id ${keyId}).`);
     this.#keys.answerSoftReset(keyId, this.clock.nowMs());
   }
 
@@ -313,12 +260,7 @@ export class Session {
           this.#data.sendPing(this.#keys.all, nowMs);
           this.#timers.onDataSent(nowMs);
           break;
-        case 'renegotiate': {
-          // reneg-sec, reneg-bytes, or packet-ids running out.
-          const key = this.#keys.openNext(nowMs);
-          if (key) this.#log('info', `Starting a key renegotiation (key id ${key.keyId}).`);
-          break;
-        }
+        case 'renegotiate': this.#keys.renegotiate(nowMs); break;
         case 'end':
           this.#timers.stop();
           // Flush what is queued (an EXIT, final ACKs) before the keys go away.
@@ -328,23 +270,6 @@ export class Session {
           break;
       }
     }
-  }
-
-  /**
-   * explicit-exit-notify: EXIT on the control channel when the server accepts it, else
-   * OCC_EXIT on the data channel. Returns true when `onSent` will be called.
-   */
-  #notifyExit(onSent: () => void): boolean {
-    const live = liveStateOf(this.#state);
-    if (live.kind !== 'connected') return false;
-    if (live.config.protocolFlags.has('cc-exit')) {
-      const tls = this.#keys.all.find((k) => k.state.kind === 'established')?.tls;
-      if (!tls) return false;
-      tls.writeMessage(encodeExit(), onSent);
-      return true;
-    }
-    if (this.settings.transport === 'udp' && this.settings.explicitExitNotify) this.#data.sendPlaintext(encodeOccExit(), this.#keys.all, this.clock.nowMs());
-    return false;
   }
 
   #sendRaw(packet: Buffer): void {

@@ -23,7 +23,10 @@ export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider'
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
 export type { AuthPolicy } from './auth/auth-policy';
-export type { PhaseChange, SessionPhase, SessionEnd, SessionLog, LogLevel, Counters } from './session/events';
+export type { PhaseChange, SessionPhase, SessionEnd, SessionLogLine, LogLevel, Counters } from './session/events';
+export { SESSION_END_CODES, DROP_REASONS, udpDropReason } from './session/codes';
+export type { SessionEndCode, DropReason } from './session/codes';
+export type { AuthFailure } from './control/classify-control-message';
 export { emptyTunnelConfig } from './control/tunnel-config-types';
 export type {
   TunnelConfig, Topology, PushedRoute, PushedRouteIpv6, RedirectGateway, DnsConfig, DnsServerOption,

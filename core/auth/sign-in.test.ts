@@ -6,6 +6,7 @@ import { NO_AUTH } from './auth-policy';
 import { isWebUrl } from './pending-auth';
 import { PromptBox } from './prompt-box';
 import { SignIn } from './sign-in';
+import type { SessionEnd } from '../session/events';
 
 function box(): { prompts: PromptBox; asked: AuthPrompt[]; closed: string[] } {
   const asked: AuthPrompt[] = [];
@@ -55,7 +56,7 @@ test('CRV1: the challenge is asked and its answer is used once, for the next att
 });
 
 test('auth-retry: none stops, nointeract backs off, interact asks again; auth-nocache forgets the password', async () => {
-  const end = { code: 'auth.failed_plain', message: 'refused', fatal: true };
+  const end: SessionEnd = { code: 'auth.failed_plain', message: 'refused', fatal: true };
   const refusal = { kind: 'plain', reason: 'bad' } as const;
   const credentials = { username: 'u', password: new Secret('pw') };
   const { prompts, asked } = box();
@@ -92,7 +93,7 @@ test('a refusal while a token was held signs in again with the password; SESSION
   const { prompts, asked } = box();
   const credentials = { username: 'u', password: new Secret('pw') };
   const signIn = new SignIn({ ...NO_AUTH, userPass: true, credentials }, prompts);
-  const end = { code: 'auth.failed_session', message: 'The session expired: token expired', fatal: true };
+  const end: SessionEnd = { code: 'auth.failed_session', message: 'The session expired: token expired', fatal: true };
   assert.deepEqual(await signIn.afterRefusal({ kind: 'session', reason: 'token expired' }, end, true), { kind: 'retry_now' });
   assert.deepEqual(await signIn.afterRefusal({ kind: 'plain', reason: 'server restarted' }, end, true), { kind: 'retry_now' });
   const next = await signIn.forAttempt(false);

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { ReliableLayer } from './reliable-layer';
+import type { ReliableLayer } from './reliable-layer';
+import { ControlLink, type ControlLinkRole } from './control-link';
 import { SEND_WINDOW } from './constants';
-import { encodeControlPacket, parseControlPacket } from '../packet/control-packet';
-import { P_ACK_V1, P_CONTROL_V1 } from '../packet/constants';
+import { parseControlPacket } from '../packet/control-packet';
+import { P_ACK_V1, P_CONTROL_HARD_RESET_CLIENT_V2, P_CONTROL_HARD_RESET_SERVER_V2, P_CONTROL_V1 } from '../packet/constants';
 import { noWrap, type ControlWrap } from '../wrap/control-wrap';
 import { TlsCryptWrap } from '../wrap/tls-crypt-wrap';
 import { FakeClock } from '../testing/fake-clock';
@@ -13,50 +14,60 @@ import { LossyLink, type LossyLinkOptions } from '../testing/lossy-link';
 import { seededRandom } from '../testing/seeded-random';
 
 /**
- * One end of a control channel as the session will build it: a ReliableLayer, the real
- * packet codec and a wrap, sending through a LossyLink. It records what the invariants
- * need: deliveries, transmissions per id, and window violations.
+ * One end of a control channel: the session's own ControlLink (packet codec, wrap, one
+ * ReliableLayer per key) sending through a LossyLink, A as the client and B as the server.
+ * Each end first queues its hard reset, as a session does. A recording wrap sees every
+ * plain packet as it is transmitted: transmissions per message id, and window violations.
  */
 class Peer {
-  readonly layer = new ReliableLayer();
-  readonly sessionId = randomBytes(8);
-  remoteSessionId: Buffer | undefined;
+  readonly link: ControlLink;
   readonly delivered: string[] = [];
   /** Send times of each message id. */
   readonly transmissions = new Map<number, number[]>();
   windowViolations = 0;
   #firstUnacked = 0;
+  #nowMs = 0;
 
-  constructor(private readonly out: LossyLink<Buffer>, private readonly wrap: ControlWrap) {}
+  constructor(out: LossyLink<Buffer>, wrap: ControlWrap, role: ControlLinkRole) {
+    const recording: ControlWrap = {
+      kind: wrap.kind,
+      overheadBytes: wrap.overheadBytes,
+      wrap: (plain) => { this.#record(plain); return wrap.wrap(plain); },
+      unwrap: (wire) => wrap.unwrap(wire),
+    };
+    this.link = new ControlLink(() => recording, {
+      send: (packet) => out.send(packet, this.#nowMs),
+      drop: () => {}, // a wrap drop (replayed duplicate), or a packet before the peer's reset: the session counts it
+    }, role);
+    this.link.openKey(0);
+    this.link.queue(0, role === 'client' ? P_CONTROL_HARD_RESET_CLIENT_V2 : P_CONTROL_HARD_RESET_SERVER_V2, Buffer.alloc(0));
+  }
+
+  get layer(): ReliableLayer {
+    const layer = this.link.reliable(0);
+    assert.ok(layer);
+    return layer;
+  }
 
   flush(nowMs: number): void {
-    for (const m of this.layer.takeOutgoing(nowMs)) {
-      while (this.layer.isAcked(this.#firstUnacked)) this.#firstUnacked++;
-      if (m.messageId >= this.#firstUnacked + SEND_WINDOW || this.layer.inFlightCount > SEND_WINDOW) this.windowViolations++;
-      this.transmissions.set(m.messageId, [...(this.transmissions.get(m.messageId) ?? []), nowMs]);
-      this.#send({ opcode: m.opcode, acks: m.acks, messageId: m.messageId, payload: m.payload }, nowMs);
-    }
-    for (let acks = this.layer.takeBareAcks(); acks.length > 0; acks = this.layer.takeBareAcks()) {
-      this.#send({ opcode: P_ACK_V1, acks, payload: Buffer.alloc(0) }, nowMs);
-    }
+    this.#nowMs = nowMs;
+    do this.link.flush(nowMs); while (this.layer.hasPendingAcks);
   }
 
   receive(wire: Buffer): void {
-    const plain = this.wrap.unwrap(wire);
-    if (!plain.ok) return; // a wrap drop (replayed duplicate): the session counts it
-    const parsed = parseControlPacket(plain.value);
-    assert.ok(parsed.ok, 'our own packets always parse');
-    const packet = parsed.value;
-    this.remoteSessionId ??= Buffer.from(packet.sessionId);
-    if (packet.acks.length > 0) assert.deepEqual(packet.remoteSessionId, this.sessionId);
-    for (const m of this.layer.onPacket(packet)) this.delivered.push(m.payload.toString());
+    const delivery = this.link.receive(wire, 0);
+    for (const m of delivery?.messages ?? []) if (m.opcode === P_CONTROL_V1) this.delivered.push(m.payload.toString());
   }
 
-  #send(p: { opcode: number; acks: number[]; messageId?: number; payload: Buffer }, nowMs: number): void {
-    const remoteSessionId = p.acks.length > 0 ? this.remoteSessionId : undefined;
-    assert.ok(p.acks.length === 0 || remoteSessionId, 'we ACK only after hearing from the peer');
-    const plain = encodeControlPacket({ ...p, keyId: 0, sessionId: this.sessionId, remoteSessionId });
-    this.out.send(this.wrap.wrap(plain), nowMs);
+  #record(plain: Buffer): void {
+    const parsed = parseControlPacket(plain);
+    assert.ok(parsed.ok, 'our own packets always parse');
+    const packet = parsed.value;
+    if (packet.acks.length > 0) assert.ok(packet.remoteSessionId, 'we ACK only after hearing from the peer');
+    if (packet.messageId === undefined) return;
+    while (this.layer.isAcked(this.#firstUnacked)) this.#firstUnacked++;
+    if (packet.messageId >= this.#firstUnacked + SEND_WINDOW || this.layer.inFlightCount > SEND_WINDOW) this.windowViolations++;
+    this.transmissions.set(packet.messageId, [...(this.transmissions.get(packet.messageId) ?? []), this.#nowMs]);
   }
 }
 
@@ -74,8 +85,8 @@ function run(scenario: Scenario): { a: Peer; b: Peer; clock: FakeClock; links: L
   const toB = new LossyLink<Buffer>({ random, ...scenario.link });
   const toA = new LossyLink<Buffer>({ random, ...scenario.link });
   const [wrapA, wrapB] = scenario.wraps?.() ?? [noWrap, noWrap];
-  const a = new Peer(toB, wrapA);
-  const b = new Peer(toA, wrapB);
+  const a = new Peer(toB, wrapA, 'client');
+  const b = new Peer(toA, wrapB, 'server');
   const clock = new FakeClock();
   for (let i = 0; i < scenario.messages; i++) {
     a.layer.queue(Buffer.from(`a${i}`), P_CONTROL_V1);
@@ -94,6 +105,23 @@ function run(scenario: Scenario): { a: Peer; b: Peer; clock: FakeClock; links: L
     b.flush(clock.nowMs);
   }
   return { a, b, clock, links: [toB, toA] };
+}
+
+/**
+ * Scripted faults by message id (the reset is id 0, so the n-th message is id n + 1), per
+ * sending end: the links carry noWrap packets here, so the plain packet can be read.
+ */
+function firstTransmissions(ids: number[], times: number): (packet: Buffer) => boolean {
+  const seen = new Map<string, number>();
+  return (packet) => {
+    const parsed = parseControlPacket(packet);
+    if (!parsed.ok || parsed.value.opcode !== P_CONTROL_V1 || parsed.value.messageId === undefined) return false;
+    if (!ids.includes(parsed.value.messageId)) return false;
+    const key = `${parsed.value.sessionId.toString('hex')}:${parsed.value.messageId}`;
+    const count = seen.get(key) ?? 0;
+    seen.set(key, count + 1);
+    return count < times;
+  };
 }
 
 const expected = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -122,24 +150,25 @@ test('without loss: in order, no retransmission, one round trip per window', () 
 });
 
 test('scripted loss: messages 0 and 2 lost → resent early after three later ACKs, long before 2 s', () => {
-  const result = run({ messages: 6, seed: 2, link: { minDelayMs: 10, drop: (_p, index) => index === 0 || index === 2 } });
+  const result = run({ messages: 6, seed: 2, link: { minDelayMs: 10, drop: firstTransmissions([1, 3], 1) } });
   assertInvariants(result, 6);
-  assert.equal(result.a.transmissions.get(0)?.length, 2);
-  assert.equal(result.a.transmissions.get(2)?.length, 2);
+  assert.equal(result.a.transmissions.get(1)?.length, 2);
+  assert.equal(result.a.transmissions.get(3)?.length, 2);
   assert.ok(result.clock.nowMs < 100, `took ${result.clock.nowMs} ms`);
 });
 
 test('scripted loss: the only message is lost three times → sent at 0, 2, 6, 14 s', () => {
-  const result = run({ messages: 1, seed: 3, link: { minDelayMs: 10, drop: (packet, index) => index < 3 && packet[0] === P_CONTROL_V1 << 3 } });
+  const result = run({ messages: 1, seed: 3, link: { minDelayMs: 10, drop: firstTransmissions([1], 3) } });
   assertInvariants(result, 1);
-  assert.deepEqual(result.a.transmissions.get(0), [0, 2000, 6000, 14000]);
+  assert.deepEqual(result.a.transmissions.get(1), [0, 2000, 6000, 14000]);
   assert.ok(result.clock.nowMs >= 14_000 && result.clock.nowMs < 14_100);
 });
 
 test('scripted reorder: message 0 overtaken by 1–5 → early resend delivers it; the late original is a duplicate', () => {
-  const result = run({ messages: 6, seed: 7, link: { minDelayMs: 10, delay: (packet, index) => (index === 0 && packet[0] === P_CONTROL_V1 << 3 ? 500 : undefined) } });
+  const late = firstTransmissions([1], 1);
+  const result = run({ messages: 6, seed: 7, link: { minDelayMs: 10, delay: (packet) => (late(packet) ? 500 : undefined) } });
   assertInvariants(result, 6);
-  assert.equal(result.a.transmissions.get(0)?.length, 2);
+  assert.equal(result.a.transmissions.get(1)?.length, 2);
   assert.ok(result.clock.nowMs >= 500, 'the late copy arrived, was re-ACKed and not delivered again');
 });
 

@@ -2,7 +2,10 @@ import { noWrap, type ControlWrap } from '../wrap/control-wrap';
 import { TlsAuthWrap } from '../wrap/tls-auth-wrap';
 import { TlsCryptWrap } from '../wrap/tls-crypt-wrap';
 import { TlsCryptV2Wrap } from '../wrap/tls-crypt-v2-wrap';
+import { dynamicTlsCryptWrap, EKM_LABEL_DYNAMIC_TLS_CRYPT, DYNAMIC_TLS_CRYPT_EKM_BYTES } from '../wrap/dynamic-tls-crypt';
+import type { TlsChannel } from '../tls/tls-channel';
 import type { ControlWrapSettings } from './session-settings';
+import { isInitialKey } from './key-negotiation';
 
 /**
  * One wrap instance for the whole session: the tls-auth/tls-crypt replay counter is
@@ -30,4 +33,13 @@ export function originalWrapKey(settings: ControlWrapSettings): Buffer | undefin
     case 'tls-crypt': return settings.staticKey;
     case 'tls-crypt-v2': return settings.clientKey.key2;
   }
+}
+
+/**
+ * dyn-tls-crypt: the initial key keeps `initialWrap`; every later key id is tls-crypt-wrapped
+ * with a key exported from the initial TLS session, mixed with the profile's key (protocol.md §2.6).
+ */
+export function dynamicTlsCryptSelector(settings: ControlWrapSettings, initialWrap: ControlWrap, initialTls: TlsChannel): (keyId: number) => ControlWrap {
+  const dynamic = dynamicTlsCryptWrap(initialTls.exportKeyingMaterial(DYNAMIC_TLS_CRYPT_EKM_BYTES, EKM_LABEL_DYNAMIC_TLS_CRYPT), originalWrapKey(settings));
+  return (keyId) => (isInitialKey(keyId) ? initialWrap : dynamic);
 }

@@ -4,14 +4,15 @@ import { PING_PAYLOAD, isPing, isOccExit } from '../data/ping-occ';
 import { clampTcpMss } from '../data/mss-clamp';
 import { mssLimit } from '../data/mss-limit';
 import type { TunnelConfig } from '../control/tunnel-config';
-import type { KeyState } from './key-state';
+import type { KeyNegotiation } from './key-negotiation';
 import { selectEncryptionKey } from './key-selection';
 import type { SessionSettings } from './session-settings';
+import type { DropReason } from './codes';
 
 export interface DataPathSinks {
   sendRaw(packet: Buffer): void;
   deliver(ipPacket: Buffer): void;
-  drop(reason: string): void;
+  drop(reason: DropReason): void;
   onOccExit(): void;
   onDecompressed(): void;
 }
@@ -50,45 +51,46 @@ export class DataPath {
   }
 
   /** Returns false when the packet was dropped. */
-  send(ipPacket: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+  send(ipPacket: Buffer, keys: readonly KeyNegotiation[], nowMs: number): boolean {
     // Both directions, as 2.x does: the SYN leaving and the SYN-ACK coming back.
     if (this.#maxMss !== undefined) clampTcpMss(ipPacket, this.#maxMss);
-    return this.sendControlPayload(ipPacket, keys, nowMs);
+    return this.sendPlaintext(ipPacket, keys, nowMs);
   }
 
-  sendPing(keys: readonly KeyState[], nowMs: number): void {
-    this.sendControlPayload(PING_PAYLOAD, keys, nowMs);
+  sendPing(keys: readonly KeyNegotiation[], nowMs: number): void {
+    this.sendPlaintext(PING_PAYLOAD, keys, nowMs);
   }
 
   /** Sends any data-channel plaintext (an IP packet, a ping, an OCC message). */
-  sendControlPayload(plain: Buffer, keys: readonly KeyState[], nowMs: number): boolean {
+  sendPlaintext(plain: Buffer, keys: readonly KeyNegotiation[], nowMs: number): boolean {
     const key = selectEncryptionKey(keys, nowMs);
-    if (!key?.cipher) {
+    const data = key?.dataKeys;
+    if (!key || !data) {
       this.sinks.drop('data.no_send_key');
       return false;
     }
     const framed = encodeCompressionFraming(this.#framing, plain);
-    const packet = key.cipher.encrypt(framed, key.keyId, this.#peerId);
-    key.dataBytes += packet.length;
+    const packet = data.cipher.encrypt(framed, key.keyId, this.#peerId);
+    data.bytes += packet.length;
     this.sinks.sendRaw(packet);
     return true;
   }
 
   /** Returns the delivered IP packet's length, 0 for a ping, or undefined for a drop. */
-  receive(packet: Buffer, keys: readonly KeyState[], _nowMs: number): number | undefined {
+  receive(packet: Buffer, keys: readonly KeyNegotiation[], _nowMs: number): number | undefined {
     const keyId = readDataKeyId(packet);
-    const key = keys.find((k) => k.keyId === keyId);
-    if (!key?.cipher) {
+    const data = keys.find((k) => k.keyId === keyId)?.dataKeys;
+    if (!data) {
       this.sinks.drop('data.unknown_key_id');
       return undefined;
     }
-    const plain = key.cipher.decrypt(packet);
+    const plain = data.cipher.decrypt(packet);
     if (!plain.ok) {
       this.sinks.drop(plain.error);
       return undefined;
     }
-    key.peerSendsWithKey = true;
-    key.dataBytes += packet.length;
+    data.peerSendsWithKey = true;
+    data.bytes += packet.length;
     const unframed = decodeCompressionFraming(this.#framing, plain.value, { allowDecompression: this.#allowDecompression });
     if (!unframed.ok) {
       this.sinks.drop(unframed.error);

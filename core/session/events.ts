@@ -1,4 +1,6 @@
 import type { TunnelConfig } from '../control/tunnel-config';
+import type { ControlMessage } from '../control/classify-control-message';
+import type { DropReason, SessionEndCode } from './codes';
 
 /** The phases a connection goes through, in order; `reconnecting` and `disconnected` end an attempt. */
 export type SessionPhase =
@@ -23,7 +25,7 @@ export interface PhaseChange {
 
 /** Why a session ended. `fatal` ones must not be retried (wrong CA, name mismatch, HALT, auth refused). */
 export interface SessionEnd {
-  code: string;
+  code: SessionEndCode;
   message: string;
   fatal: boolean;
   /** For RESTART with the N flag and AUTH_FAILED,TEMP advance. */
@@ -42,14 +44,31 @@ export interface Counters {
   tunBytesOut: number;
   /** Packets the server sent compressed that we decompressed (allow-compression asym). */
   decompressedPackets: number;
-  drops: Record<string, number>;
+  drops: Partial<Record<DropReason, number>>;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface SessionLog {
+/** One log line of a session (the helper keeps them in its SessionLogLine ring buffer). */
+export interface SessionLogLine {
   level: LogLevel;
   message: string;
+}
+
+
+/** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
+export interface SessionEvents {
+  onPhase(change: PhaseChange): void;
+  onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
+  onPacket(ipPacket: Buffer): void;
+  onLog(log: SessionLogLine): void;
+  onEnd(end: SessionEnd): void;
+  /** A pushed auth-token (or its renewal): the owner keeps it for reconnects. */
+  onAuthToken?(token: NonNullable<TunnelConfig['authToken']>, username: string | undefined): void;
+  /** AUTH_PENDING / INFO_PRE / INFO, for the auth flows. */
+  onControlMessage?(message: ControlMessage): void;
+  /** A renegotiation needs the password that auth-nocache dropped: answer with provideCredentials. */
+  onCredentialsNeeded?(): void;
 }
 
 export type { TunnelConfig };

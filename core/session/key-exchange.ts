@@ -1,17 +1,18 @@
-import { encodeKeyMethod2Client, type KeyMethod2ServerMessage } from '../keys/key-method-2';
+import { encodeKeyMethod2Client } from '../keys/key-method-2';
 import { buildOptionsString } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
 import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
 import type { AeadProvider } from '../data/aead-provider';
 import { err, ok, type Result } from '../wire/result';
-import type { KeyState } from './key-state';
+import type { KeyNegotiation } from './key-negotiation';
 import type { SessionSettings } from './session-settings';
+import type { SessionEndCode } from './codes';
 
-export type KeyExchangeError = { code: string; message: string };
+export type KeyExchangeError = { code: SessionEndCode; message: string };
 
 /** Our key-method 2 message for one key_id: randoms, options, credentials or token, peer-info (protocol.md §5). */
-export function encodeClientKeyMethod(key: KeyState, settings: SessionSettings): Result<Buffer, KeyExchangeError> {
+export function encodeClientKeyMethod(key: KeyNegotiation, settings: SessionSettings): Result<Buffer, KeyExchangeError> {
   const token = settings.authToken;
   const username = token ? token.username ?? settings.credentials?.username : settings.credentials?.username;
   const password = token ? token.token : settings.credentials?.password;
@@ -26,19 +27,6 @@ export function encodeClientKeyMethod(key: KeyState, settings: SessionSettings):
   });
   if (encoded.ok) return encoded;
   return err({ code: 'auth.credentials_too_long', message: `The ${encoded.error.field} is too long for OpenVPN (${encoded.error.code}).` });
-}
-
-/**
- * Feeds TLS plaintext to this key's reader: the server's message once complete, undefined
- * while more is needed, an error (`keys.*`) when it can never be read.
- */
-export function readServerKeyMethod(key: KeyState, bytes: Buffer): Result<KeyMethod2ServerMessage | undefined, KeyExchangeError> {
-  const read = key.serverKeyMethod.push(bytes);
-  switch (read.kind) {
-    case 'need_more': return ok(undefined);
-    case 'message': return ok(read.message);
-    case 'failed': return err({ code: read.error.code, message: 'The server sent a malformed key-method 2 message.' });
-  }
 }
 
 function optionsStringFor(settings: SessionSettings): string {
@@ -86,7 +74,7 @@ export function chooseDataCipher(pushed: string | undefined, settings: SessionSe
 
 /** Data-channel keys of one key_id: TLS-EKM or the legacy PRF, as the server pushed (protocol.md §6). */
 export function deriveDataCipher(
-  key: KeyState,
+  key: KeyNegotiation,
   sessionIds: { ownSessionId: Buffer; remoteSessionId: Buffer | undefined },
   cipher: string,
   derivation: 'tls-ekm' | 'prf',

@@ -1,4 +1,4 @@
-import type { KeyState } from './key-state';
+import type { KeyNegotiation } from './key-negotiation';
 
 /**
  * Picks the key to encrypt with, as 2.x does (ovpn:ssl.c tls_select_encryption_key):
@@ -7,12 +7,13 @@ import type { KeyState } from './key-state';
  * as the server encrypts with the new key, which proves it is ready to decrypt with it.
  * `keys` is ordered newest first.
  */
-export function selectEncryptionKey(keys: readonly KeyState[], nowMs: number): KeyState | undefined {
-  let fallback: KeyState | undefined;
+export function selectEncryptionKey(keys: readonly KeyNegotiation[], nowMs: number): KeyNegotiation | undefined {
+  let fallback: KeyNegotiation | undefined;
   for (const key of keys) {
-    if (!key.cipher) continue;
+    const data = key.dataKeys;
+    if (!data) continue;
     fallback ??= key;
-    if (key.peerSendsWithKey || nowMs >= key.encryptNotBeforeMs) return key;
+    if (data.peerSendsWithKey || nowMs >= data.encryptNotBeforeMs) return key;
   }
   return fallback;
 }

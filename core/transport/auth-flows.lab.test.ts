@@ -12,7 +12,7 @@ import type { ManagementClient } from '../../e2e/lab/management';
 import { startAuthClient, waitUntil, type AuthClient } from '../../e2e/lab/auth-client';
 import type { AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
 import { isConnectable, parseProfile } from '../config/index';
-import type { SessionLog } from '../session/events';
+import type { SessionLogLine } from '../session/events';
 import { Secret } from '../wire/secret';
 import { clientOptionsFromProfile } from './client-options';
 import { VpnClient, type ConnectedInfo } from './vpn-client';
@@ -38,7 +38,7 @@ interface WatchedClient {
   closed: Array<{ promptId: string; reason: PromptClosedReason }>;
   questions: string[];
   connections: ConnectedInfo[];
-  logs: SessionLog[];
+  logs: SessionLogLine[];
   transcript(): string;
 }
 
@@ -47,7 +47,7 @@ function startWatchedClient(lab: Lab): WatchedClient {
   assert.ok(parsed.profile && isConnectable(parsed), 'the lab profile parses');
   const built = clientOptionsFromProfile(parsed.profile);
   assert.ok(built.ok, 'the lab profile gives client options');
-  const record = { prompts: [] as AuthPrompt[], closed: [] as WatchedClient['closed'], questions: [] as string[], connections: [] as ConnectedInfo[], logs: [] as SessionLog[] };
+  const record = { prompts: [] as AuthPrompt[], closed: [] as WatchedClient['closed'], questions: [] as string[], connections: [] as ConnectedInfo[], logs: [] as SessionLogLine[] };
   const client = new VpnClient({ ...built.value, connectRetrySeconds: 1, serverPollTimeoutSeconds: 10 }, {
     onPhase: () => undefined, onPacket: () => undefined, onStopped: () => undefined,
     onConnected: (info) => record.connections.push(info),

@@ -1,5 +1,6 @@
 import type { ControlWrapSettings } from '../session/session-settings';
 import type { HttpProxySettings } from './http-proxy';
+import type { DropReason } from '../session/codes';
 
 /**
  * A connected path to one OpenVPN server: whole OpenVPN packets in and out.
@@ -20,7 +21,7 @@ export interface LinkSinks {
   onPacket(packet: Buffer): void;
   /** The link broke (TCP reset, ICMP unreachable on a connected UDP socket, proxy closed). */
   onClosed(reason: string): void;
-  onDrop(reason: string): void;
+  onDrop(reason: DropReason): void;
 }
 
 /**

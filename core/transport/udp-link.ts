@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { Link, LinkSinks } from './link';
+import { udpDropReason } from '../session/codes';
 
 /** Opens a connected UDP socket to the server; `connect` makes the kernel filter other senders. */
 export function openUdpLink(address: string, port: number, family: 4 | 6, sinks: LinkSinks): Promise<Link> {
@@ -19,10 +20,10 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
       socket.on('error', (error) => {
         // ECONNREFUSED on a connected UDP socket is an ICMP port unreachable: nothing listens
         // there, so the attempt ends now instead of waiting for server-poll-timeout.
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        const code = (error as NodeJS.ErrnoException).code;
         if (closed) return;
         if (code === 'ECONNREFUSED') sinks.onClosed('udp.port_unreachable');
-        else sinks.onDrop(`udp.${code}`);
+        else sinks.onDrop(udpDropReason(code));
       });
       socket.on('message', (packet) => sinks.onPacket(packet));
       resolve({
@@ -35,7 +36,7 @@ export function openUdpLink(address: string, port: number, family: 4 | 6, sinks:
           try {
             socket.send(packet);
           } catch (error) {
-            sinks.onDrop(`udp.${(error as NodeJS.ErrnoException).code ?? 'send_failed'}`);
+            sinks.onDrop(udpDropReason((error as NodeJS.ErrnoException).code, 'udp.send_failed'));
           }
         },
         close() {

@@ -1,14 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Session, type SessionEvents } from '../session/session';
 import type { SessionSettings } from '../session/session-settings';
-import type { PhaseChange, SessionEnd, SessionLog, Counters } from '../session/events';
+import type { PhaseChange, SessionEnd, SessionLogLine, Counters } from '../session/events';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { Secret } from '../wire/secret';
 import { RemoteList, type ResolvedRemote } from './remote-list';
 import type { Link, LinkSinks, RemoteEndpoint, UdpLinkOpener } from './link';
 import { openUdpLink } from './udp-link';
 import { openTcpLink } from './tcp-link';
-import type { HttpProxySettings } from './http-proxy';
+import type { HttpProxySettings, ProxyFailure } from './http-proxy';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
@@ -48,7 +48,7 @@ export interface VpnClientEvents {
   onPhase(change: PhaseChange): void;
   onConnected(info: ConnectedInfo): void;
   onPacket(ipPacket: Buffer): void;
-  onLog(log: SessionLog): void;
+  onLog(log: SessionLogLine): void;
   /** The client stopped for good: by request, or a fatal error. */
   onStopped(end: SessionEnd): void;
   onControlMessage?: SessionEvents['onControlMessage'];
@@ -220,7 +220,7 @@ export class VpnClient {
         ? await (this.options.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks)
         : await openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? this.options.httpProxy);
     } catch (error) {
-      const code = (error as { code?: string }).code;
+      const code = (error as { code?: ProxyFailure['code'] }).code;
       return { code: code?.startsWith('proxy.') ? code : 'connect.link_failed', message: `Cannot reach ${address}:${endpoint.port}/${endpoint.proto}: ${(error as Error).message}`, fatal: false };
     }
     if (this.#stopping) {

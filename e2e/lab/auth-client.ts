@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { isConnectable, parseProfile } from '../../core/config/index';
 import { clientOptionsFromProfile } from '../../core/transport/client-options';
 import { VpnClient, type ConnectedInfo } from '../../core/transport/vpn-client';
-import type { PhaseChange, SessionEnd, SessionLog, SessionPhase } from '../../core/session/events';
+import type { PhaseChange, SessionEnd, SessionLogLine, SessionPhase } from '../../core/session/events';
 import type { AuthPrompt, AuthPromptKind, PromptClosedReason } from '../../core/auth/auth-prompt';
 import type { Lab } from './lab';
 
@@ -14,7 +14,7 @@ import type { Lab } from './lab';
 export interface AuthClient {
   client: VpnClient;
   phases: PhaseChange[];
-  logs: SessionLog[];
+  logs: SessionLogLine[];
   prompts: AuthPrompt[];
   closed: Array<{ promptId: string; reason: PromptClosedReason }>;
   connections: ConnectedInfo[];
@@ -50,7 +50,7 @@ export function startAuthClient(lab: Lab, options: AuthClientOptions = {}): Auth
   if (!parsed.profile || !isConnectable(parsed)) throw new Error(`lab profile unusable: ${JSON.stringify(parsed.problems)}`);
   const built = clientOptionsFromProfile(parsed.profile);
   if (!built.ok) throw new Error(`${built.error.code}: ${built.error.message}`);
-  const record = { phases: [] as PhaseChange[], logs: [] as SessionLog[], prompts: [] as AuthPrompt[], closed: [] as AuthClient['closed'], connections: [] as ConnectedInfo[] };
+  const record = { phases: [] as PhaseChange[], logs: [] as SessionLogLine[], prompts: [] as AuthPrompt[], closed: [] as AuthClient['closed'], connections: [] as ConnectedInfo[] };
   let end: SessionEnd | undefined;
   let resolveStopped!: (end: SessionEnd) => void;
   const stopped = new Promise<SessionEnd>((resolve) => { resolveStopped = resolve; });

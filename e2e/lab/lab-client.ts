@@ -1,6 +1,6 @@
 import { VpnClient, type ConnectedInfo } from '../../core/transport/vpn-client';
 import type { SessionSettings } from '../../core/session/session-settings';
-import type { PhaseChange, SessionEnd, SessionLog } from '../../core/session/events';
+import type { PhaseChange, SessionEnd, SessionLogLine } from '../../core/session/events';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/static-key';
 import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseIcmpEcho } from '../../core/testing/ip-packets';
 import type { Lab } from './lab';
@@ -48,7 +48,7 @@ export interface LabClient {
   info: ConnectedInfo;
   connectMs: number;
   phases: PhaseChange[];
-  logs: SessionLog[];
+  logs: SessionLogLine[];
   received: Buffer[];
   connections: ConnectedInfo[];
   ping(options?: { count?: number; intervalMs?: number; ipv6?: boolean; payload?: Buffer }): Promise<{ sent: number; answered: number }>;
@@ -70,7 +70,7 @@ export interface StartOptions extends SettingsOverrides {
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
   const { remote, endpoint, remotesBefore, httpProxy, connectTimeoutMs, ...overrides } = options;
   const phases: PhaseChange[] = [];
-  const logs: SessionLog[] = [];
+  const logs: SessionLogLine[] = [];
   const received: Buffer[] = [];
   const connections: ConnectedInfo[] = [];
   let stoppedWith: SessionEnd | undefined;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConnectedInfo, SessionPhase, VpnClientEvents } from '../../core/index';
+import type { ConnectedInfo, SessionEndCode, SessionPhase, VpnClientEvents } from '../../core/index';
 import type { HelperEvent, Prompt } from '../api/index';
 import { tunnelConfigFixture } from '../netconfig/tunnel-config-fixture';
 import { MemoryTunDevice } from '../tun/tun-memory';
@@ -29,7 +29,7 @@ class FakeClient implements ClientPort {
     this.#finish();
   }
   /** The client ends by itself (a fatal error), as VpnClient does: onStopped, then start() resolves. */
-  end(code: string, message: string): void {
+  end(code: SessionEndCode, message: string): void {
     this.hooks.onStopped({ code, message, fatal: true });
     this.#finish();
   }
@@ -152,7 +152,7 @@ test("the user's disconnect is the reason, even when the client reports somethin
   const ended = controller.run();
   client.phase('tls_handshake');
   const stopping = controller.stop();
-  client.end('tls.failed', 'The TLS connection closed.');
+  client.end('tls.handshake_failed', 'The TLS connection closed.');
   await stopping;
   assert.deepEqual(await ended, { code: 'user.disconnect', message: 'Disconnected.', requested: true });
   assert.deepEqual(states(), ['tls_handshake', 'disconnecting', 'disconnected']);

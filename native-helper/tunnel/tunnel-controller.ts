@@ -1,4 +1,4 @@
-import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLog, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
@@ -226,7 +226,7 @@ export class TunnelController {
   }
 
   /** Core's lines quote the server (AUTH_FAILED reasons, pushed options): escaped before anyone prints them. */
-  #log(log: SessionLog): void {
+  #log(log: SessionLogLine): void {
     this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: printable(log.message.slice(0, 4000)) } });
   }
 }

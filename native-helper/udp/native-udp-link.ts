@@ -1,4 +1,4 @@
-import type { Link, LinkSinks, UdpLinkOpener } from '../../core/index';
+import { udpDropReason, type Link, type LinkSinks, type UdpLinkOpener } from '../../core/index';
 import { loadTunAddon, type AddonSystemError, type NativeUdpSocket, type TunAddon, type UdpSocketStats } from '../addon/tun-addon';
 
 /** Datagrams per recvmmsg / sendmmsg: the TUN reader's batch, so one TUN batch is one send. */
@@ -83,7 +83,7 @@ export class NativeUdpLink implements Link {
         for (; next < batch.length; next++) this.sinks.onDrop('udp.send_queue_full');
         return;
       }
-      this.sinks.onDrop(`udp.${code}`); // the kernel refused this one packet; the rest may go
+      this.sinks.onDrop(udpDropReason(code)); // the kernel refused this one packet; the rest may go
       next++;
     }
   };
@@ -94,7 +94,7 @@ export class NativeUdpLink implements Link {
     // there, so the attempt ends now instead of waiting for server-poll-timeout.
     if (error.code === 'ECONNREFUSED') return this.#end('udp.port_unreachable');
     if (fatal) return this.#end(`udp.${error.code}`);
-    this.sinks.onDrop(`udp.${error.code}`);
+    this.sinks.onDrop(udpDropReason(error.code));
   }
 
   #end(reason: string): void {

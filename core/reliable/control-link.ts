@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
-  P_ACK_V1, P_CONTROL_HARD_RESET_SERVER_V2, P_CONTROL_SOFT_RESET_V1,
+  P_ACK_V1, P_CONTROL_HARD_RESET_CLIENT_V2, P_CONTROL_HARD_RESET_CLIENT_V3, P_CONTROL_HARD_RESET_SERVER_V2, P_CONTROL_SOFT_RESET_V1,
 } from '../packet/constants';
 import { encodeControlPacket, parseControlPacket, type ControlPacket } from '../packet/control-packet';
-import type { ControlWrap } from '../wrap/control-wrap';
-import { ReliableLayer } from '../reliable/reliable-layer';
+import type { PacketErrorCode } from '../packet/packet-error';
+import type { ControlWrap, WrapDrop } from '../wrap/control-wrap';
+import { ReliableLayer } from './reliable-layer';
 
 /** What a received control packet means for the session, after all checks. */
 export interface ControlDelivery {
@@ -14,10 +15,22 @@ export interface ControlDelivery {
   messages: Array<{ opcode: number; payload: Buffer }>;
 }
 
+/** Why the control link refused a packet (counted by the session, never thrown). */
+export type ControlLinkDrop =
+  | WrapDrop
+  | PacketErrorCode
+  | 'control.ack_wrong_session'
+  | 'control.unknown_key_id'
+  | 'control.before_server_reset'
+  | 'control.wrong_session_id';
+
 export interface ControlLinkSinks {
   send(packet: Buffer): void;
-  drop(reason: string): void;
+  drop(reason: ControlLinkDrop): void;
 }
+
+/** We are always the client; the server role exists for tests that run both ends (reliable-lossy.test.ts). */
+export type ControlLinkRole = 'client' | 'server';
 
 /**
  * The control channel below TLS: session ids, wrapping, and one reliable layer per
@@ -31,6 +44,7 @@ export class ControlLink {
   constructor(
     private wrapFor: (keyId: number) => ControlWrap,
     private readonly sinks: ControlLinkSinks,
+    private readonly role: ControlLinkRole = 'client',
   ) {}
 
   get remoteSessionId(): Buffer | undefined {
@@ -57,6 +71,11 @@ export class ControlLink {
   /** Queues one reliable message (a reset, or a piece of TLS ciphertext) for `keyId`. */
   queue(keyId: number, opcode: number, payload: Buffer): void {
     this.#reliable.get(keyId)?.queue(payload, opcode);
+  }
+
+  /** The reliable layer of `keyId`, read-only use (tests check windows and retransmissions). */
+  reliable(keyId: number): ReliableLayer | undefined {
+    return this.#reliable.get(keyId);
   }
 
   /** True when every message queued on `keyId` was acknowledged by the server. */
@@ -114,7 +133,7 @@ export class ControlLink {
 
   #acceptSessionId(packet: ControlPacket): boolean {
     if (!this.#remoteSessionId) {
-      if (packet.opcode !== P_CONTROL_HARD_RESET_SERVER_V2) {
+      if (!isOpeningReset(this.role, packet.opcode)) {
         this.#drop('control.before_server_reset');
         return false;
       }
@@ -132,10 +151,16 @@ export class ControlLink {
     this.sinks.send(this.wrapFor(packet.keyId).wrap(encodeControlPacket(packet)));
   }
 
-  #drop(reason: string): undefined {
+  #drop(reason: ControlLinkDrop): undefined {
     this.sinks.drop(reason);
     return undefined;
   }
+}
+
+/** The first packet from the peer must be its hard reset (protocol.md §3 step 1–2). */
+function isOpeningReset(role: ControlLinkRole, opcode: number): boolean {
+  if (role === 'client') return opcode === P_CONTROL_HARD_RESET_SERVER_V2;
+  return opcode === P_CONTROL_HARD_RESET_CLIENT_V2 || opcode === P_CONTROL_HARD_RESET_CLIENT_V3;
 }
 
 function randomNonZeroSessionId(): Buffer {

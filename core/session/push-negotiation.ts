@@ -1,0 +1,47 @@
+import { PushAccumulator } from '../control/push-reply';
+import { buildTunnelConfig, type TunnelConfig } from '../control/tunnel-config';
+import type { DropReason } from './codes';
+import type { SessionEnd } from './events';
+import { pendingAuthSeconds } from './pending-auth-deadline';
+import type { SessionSettings } from './session-settings';
+
+/** PUSH_REQUEST is repeated every 5 s until a reply arrives (ovpn:push.c). */
+export const PUSH_REQUEST_INTERVAL_MS = 5_000;
+
+/** When the next PUSH_REQUEST goes out after one sent at `sentAtMs`. */
+export function nextPushRequestAtMs(sentAtMs: number): number {
+  return sentAtMs + PUSH_REQUEST_INTERVAL_MS;
+}
+
+/**
+ * AUTH_PENDING's own deadline, counted from the initial key's exchange (ovpn:push.c
+ * receive_auth_pending); it replaces the hand-window, which no longer applies.
+ */
+export function authPendingDeadlineMs(keyExchangedAtMs: number, timeoutSeconds: number | undefined, timers: SessionSettings['timers']): number {
+  return keyExchangedAtMs + pendingAuthSeconds(timeoutSeconds, timers) * 1000;
+}
+
+export type PushReplyRead =
+  /** More PUSH_REPLY parts follow (push-continuation 2). */
+  | { kind: 'incomplete' }
+  | { kind: 'dropped'; reason: DropReason }
+  | { kind: 'failed'; end: SessionEnd }
+  | { kind: 'complete'; config: TunnelConfig };
+
+/** Collects PUSH_REPLY parts and turns the whole into a TunnelConfig, through pull-filter and route-nopull. */
+export class PushReplyReader {
+  readonly #accumulator = new PushAccumulator();
+
+  constructor(private readonly settings: Pick<SessionSettings, 'routeNopull' | 'pullFilters'>) {}
+
+  read(text: string): PushReplyRead {
+    const accumulated = this.#accumulator.push(text);
+    if (!accumulated.ok) return { kind: 'dropped', reason: accumulated.error.code };
+    if (!accumulated.value.done) return { kind: 'incomplete' };
+    const built = buildTunnelConfig(accumulated.value.options, { routeNopull: this.settings.routeNopull, pullFilters: this.settings.pullFilters });
+    if (!built.ok) {
+      return { kind: 'failed', end: { code: built.error.code, message: `pull-filter rejected the pushed option "${built.error.option}".`, fatal: true } };
+    }
+    return { kind: 'complete', config: built.value };
+  }
+}

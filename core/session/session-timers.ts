@@ -1,0 +1,89 @@
+import { performance } from 'node:perf_hooks';
+import { Keepalive } from './keepalive';
+import type { KeyNegotiation } from './key-negotiation';
+import type { SessionSettings } from './session-settings';
+import type { TickObservations } from './session-state';
+
+/** Time and the one timer, injected: node's by default, core/testing's FakeScheduler in tests. */
+export interface SessionClock {
+  nowMs(): number;
+  /** Calls `callback` after `delayMs`; `background`: does not keep the process alive. Returns a cancel. */
+  setTimer(callback: () => void, delayMs: number, background?: boolean): () => void;
+}
+
+export const systemClock: SessionClock = {
+  nowMs: () => performance.now(),
+  setTimer: (callback, delayMs, background = false) => {
+    const timer = setTimeout(callback, delayMs);
+    if (background) timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+/**
+ * The session's timers as named hooks, after wireguard-go's timers.go: the session
+ * reports what happened (a packet sent or received, a key installed, the push applied),
+ * and on each tick asks what is due. One real timer, re-armed at the earliest deadline.
+ */
+export class SessionTimers {
+  readonly #keepalive: Keepalive;
+  #cancel: (() => void) | undefined;
+
+  constructor(
+    private readonly clock: SessionClock,
+    private readonly timers: SessionSettings['timers'],
+    private readonly onTick: () => void,
+  ) {
+    this.#keepalive = new Keepalive(clock.nowMs(), timers.pingRestartSeconds, timers.pingSeconds);
+  }
+
+  /** A data packet (IP packet or ping) went out. */
+  onDataSent(nowMs: number): void {
+    this.#keepalive.onDataSent(nowMs);
+  }
+
+  /** An authenticated data packet or a valid control packet arrived. */
+  onPacketReceived(nowMs: number): void {
+    this.#keepalive.onPacketReceived(nowMs);
+  }
+
+  /** The push may replace ping and ping-restart. */
+  onConfigured(pingSeconds: number | undefined, pingRestartSeconds: number | undefined): void {
+    this.#keepalive.configure(pingSeconds, pingRestartSeconds);
+  }
+
+  /** What is due at `nowMs`, for the state machine's tick. */
+  observe(nowMs: number, current: KeyNegotiation | undefined, initialKeyIdle: boolean): TickObservations {
+    return {
+      peerGone: this.#keepalive.isPeerGone(nowMs),
+      pingDue: this.#keepalive.isPingDue(nowMs),
+      keyExpired: this.isKeyExpired(current, nowMs),
+      initialKeyIdle,
+    };
+  }
+
+  /** reneg-sec, reneg-bytes, or packet-ids running out: the key must be replaced. */
+  isKeyExpired(key: KeyNegotiation | undefined, nowMs: number): boolean {
+    const data = key?.dataKeys;
+    if (!data) return false;
+    const { renegotiateSeconds, renegotiateBytes } = this.timers;
+    if (renegotiateSeconds > 0 && nowMs - data.establishedAtMs >= renegotiateSeconds * 1000) return true;
+    if (renegotiateBytes !== undefined && data.bytes >= renegotiateBytes) return true;
+    return data.cipher.shouldRenegotiate();
+  }
+
+  /** Re-arms the one timer at the earliest of `deadlinesMs` and the keepalive and reneg-sec deadlines. */
+  arm(nowMs: number, current: KeyNegotiation | undefined, deadlinesMs: number[]): void {
+    const data = current?.dataKeys;
+    const renegotiateAtMs = data && this.timers.renegotiateSeconds > 0 ? data.establishedAtMs + this.timers.renegotiateSeconds * 1000 : Infinity;
+    const nextMs = Math.min(...deadlinesMs, this.#keepalive.nextDeadlineMs(), renegotiateAtMs);
+    this.stop();
+    if (nextMs === Infinity) return;
+    this.#cancel = this.clock.setTimer(this.onTick, Math.max(1, Math.ceil(nextMs - nowMs)));
+  }
+
+  stop(): void {
+    this.#cancel?.();
+    this.#cancel = undefined;
+  }
+}

@@ -16,4 +16,5 @@ const netconfigTypesMatch: Same<(typeof NETCONFIG_ERROR_CODES)[number], Netconfi
 test("the socket's session-end codes are core's, and its netconfig codes the helper's", () => {
   assert.ok(sessionEndTypesMatch && netconfigTypesMatch);
   assert.deepEqual([...SESSION_END_CODES].sort(), [...CORE_SESSION_END_CODES].sort());
+  assert.ok(NETCONFIG_ERROR_CODES.every((code) => code.startsWith('netconfig.')));
 });

@@ -8,7 +8,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // core's internal pipeline: each layer may import only the layers before it (plus wire).
 const coreLayers = ['wire', 'config', 'framing', 'packet', 'wrap', 'reliable', 'tls', 'keys',
-  'control', 'data', 'session', 'auth', 'transport'];
+  'control', 'data', 'session', 'auth', 'transport', 'client'];
 
 const elements = [
   ...coreLayers.map((layer) => ({ type: `core-${layer}`, pattern: `core/${layer}` })),

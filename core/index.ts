@@ -13,11 +13,9 @@ export type {
 } from './config/index';
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
-export { VpnClient } from './transport/vpn-client';
-export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transport/vpn-client';
-export { clientOptionsFromProfile } from './transport/client-options';
-export type { ClientInputs, ClientOptionsError } from './transport/client-options';
-export type { Link, LinkSinks, UdpLinkOpener } from './transport/link';
+export { VpnClient, clientOptionsFromProfile } from './client/index';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientInputs, ClientOptionsError } from './client/index';
+export type { Link, LinkSinks, UdpLinkOpener } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
 export type { Credentials } from './session/session-settings';

@@ -9,8 +9,7 @@ import type { ControlWrapSettings, Credentials } from '../session/session-settin
 import { err, ok, type Result } from '../wire/result';
 import type { Secret } from '../wire/secret';
 import type { VpnClientOptions } from './vpn-client';
-import type { HttpProxySettings } from './http-proxy';
-import type { RemoteEndpoint } from './link';
+import type { HttpProxySettings, RemoteEndpoint } from '../transport/index';
 
 
 const SSO_METHODS = 'openurl,webauth,crtext';

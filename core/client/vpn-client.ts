@@ -5,10 +5,7 @@ import type { PhaseChange, SessionEnd, SessionLog, Counters } from '../session/e
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { Secret } from '../wire/secret';
 import { RemoteList, type ResolvedRemote } from './remote-list';
-import type { Link, LinkSinks, RemoteEndpoint, UdpLinkOpener } from './link';
-import { openUdpLink } from './udp-link';
-import { openTcpLink } from './tcp-link';
-import type { HttpProxySettings } from './http-proxy';
+import { openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type RemoteEndpoint, type UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';

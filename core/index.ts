@@ -4,17 +4,17 @@ export { Secret } from './wire/secret';
 export { ProtocolError, BugError } from './wire/errors';
 export type { Result } from './wire/result';
 export {
-  parseProfile, isConnectable, importProfile, summarizeProfile, embedFileReferences,
+  parseProfile, isConnectable, summarizeProfile, embedFileReferences,
   DIRECTIVE_TABLE, DIRECTIVE_CATEGORIES, countDirectivesByCategory, PROBLEM_CODES,
 } from './config/index';
 export type {
-  Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult, ImportedProfile, ImportError,
+  Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult,
   ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy,
 } from './config/index';
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
-export { VpnClient, clientOptionsFromProfile } from './client/index';
-export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientInputs, ClientOptionsError } from './client/index';
+export { VpnClient, clientOptionsFromProfile, importProfile } from './client/index';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientInputs, ClientOptionsError, ImportedProfile, ImportError } from './client/index';
 export type { Link, LinkSinks, UdpLinkOpener } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';

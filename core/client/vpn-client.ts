@@ -4,10 +4,11 @@ import type { SessionSettings } from '../session/session-settings';
 import type { PhaseChange, SessionEnd, SessionLog, Counters } from '../session/events';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { Secret } from '../wire/secret';
-import { RemoteList, type ResolvedRemote } from './remote-list';
+import { RemoteList } from './remote-list';
+import { openRemoteLink } from './open-link';
 import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
 import { untilAborted } from './until-aborted';
-import { openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type RemoteEndpoint, type UdpLinkOpener } from '../transport/index';
+import type { HttpProxySettings, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
@@ -205,13 +206,6 @@ export class VpnClient {
   /** One connection attempt; resolves with how it ended and the AUTH_FAILED it ended with, if any. */
   async #attempt(credentials: Credentials | undefined, signal: AbortSignal): Promise<{ end: SessionEnd; refusal?: AuthFailure }> {
     this.#phase('resolving');
-    let remote: ResolvedRemote;
-    try {
-      remote = await untilAborted(signal, () => this.#remotes.next());
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return { end: { code: 'connect.resolve_failed', message: `Cannot resolve ${this.#remotes.current?.host}: ${(error as Error).message}`, fatal: false, advance: 'remote' } };
-    }
     // The link's callbacks need the session, and the session needs the link: a holder breaks the cycle.
     const current: { session?: Session } = {};
     let resolveEnd!: (end: SessionEnd) => void;
@@ -221,18 +215,9 @@ export class VpnClient {
       onClosed: (reason) => current.session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
       onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
     };
-    const { endpoint, address, family } = remote;
-    let link: Link;
-    try {
-      // A link that opens after stop() is closed as it arrives.
-      link = await untilAborted(signal, () => endpoint.proto === 'udp'
-        ? (this.options.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks)
-        : openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? this.options.httpProxy), (late) => late.close());
-    } catch (error) {
-      if (signal.aborted) throw error;
-      const code = (error as { code?: string }).code;
-      return { end: { code: code?.startsWith('proxy.') ? code : 'connect.link_failed', message: `Cannot reach ${address}:${endpoint.port}/${endpoint.proto}: ${(error as Error).message}`, fatal: false } };
-    }
+    const opened = await openRemoteLink(this.#remotes, sinks, this.options, signal);
+    if (!opened.ok) return { end: opened.error };
+    const { link, remote: { endpoint, address, family } } = opened.value;
     let connected = false;
     let attemptOver = false;
     let refusal: AuthFailure | undefined;

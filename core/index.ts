@@ -19,8 +19,7 @@ export type { Link, LinkSinks, UdpLinkOpener } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
 export type { Credentials } from './session/session-settings';
-export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
-export type { AuthPolicy } from './auth/auth-policy';
+export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason, AuthPolicy } from './auth/index';
 export type { PhaseChange, SessionPhase, SessionEnd, SessionLog, LogLevel, Counters } from './session/events';
 export { emptyTunnelConfig } from './control/tunnel-config-types';
 export type {

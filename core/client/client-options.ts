@@ -1,6 +1,6 @@
 import type { SecureContextOptions } from 'node:tls';
 import type { Profile, TlsWrap, HttpProxy } from '../config/index';
-import type { AuthPolicy } from '../auth/auth-policy';
+import type { AuthPolicy } from '../auth/index';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../wrap/static-key';
 import { pkcs12ToPem } from '../tls/pkcs12';
 import { CERT_PROFILE_SECURITY_LEVEL } from '../tls/constants';

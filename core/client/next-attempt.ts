@@ -1,5 +1,4 @@
-import type { AuthPolicy } from '../auth/auth-policy';
-import { CANCELLED } from '../auth/sign-in';
+import { CANCELLED, type AuthPolicy } from '../auth/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { SessionEnd } from '../session/events';
 

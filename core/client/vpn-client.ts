@@ -11,11 +11,9 @@ import { untilAborted } from './until-aborted';
 import type { HttpProxySettings, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
-import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
-import { NO_AUTH, type AuthPolicy } from '../auth/auth-policy';
-import { PromptBox } from '../auth/prompt-box';
-import { PendingAuth } from '../auth/pending-auth';
-import { SignIn } from '../auth/sign-in';
+import {
+  NO_AUTH, PendingAuth, PromptBox, SignIn, type AuthAnswer, type AuthAnswerError, type AuthPolicy, type AuthPrompt, type PromptClosedReason,
+} from '../auth/index';
 import type { Result } from '../wire/result';
 
 export interface VpnClientOptions {

@@ -158,7 +158,8 @@ export class VpnClient {
       end = await this.#attempts(signal);
     } catch (error) {
       // A wait cut short by stop(): its reason says how the run ends. Anything else is a bug.
-      if (!signal.aborted) throw error;
+      const aborted = signal.aborted && (error === signal.reason || (error as Error | undefined)?.name === 'AbortError');
+      if (!aborted) throw error;
       end = signal.reason as StopRequest;
     }
     this.#phase('disconnected');

@@ -8,7 +8,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 // core's internal pipeline: each layer may import only the layers before it (plus wire).
 const coreLayers = ['wire', 'config', 'framing', 'packet', 'wrap', 'reliable', 'tls', 'keys',
-  'control', 'data', 'session', 'auth', 'transport'];
+  'control', 'data', 'session', 'auth', 'transport', 'client'];
 
 const elements = [
   ...coreLayers.map((layer) => ({ type: `core-${layer}`, pattern: `core/${layer}` })),
@@ -56,6 +56,7 @@ const browserOnly = {
   paths: ['electron', 'fs', 'path', 'os', 'net', 'child_process', 'crypto'].map((name) => ({ name, message: BROWSER_MESSAGE })),
   patterns: [{ group: ['node:*'], message: BROWSER_MESSAGE }],
 };
+const PURE_PARSER_MESSAGE = 'core/config is the pure parser: no disk or network (client/import-profile.ts reads files).';
 const noUiInCore = {
   patterns: [{ group: ['electron', 'react', 'react-dom', 'zustand', 'react/*'],
     message: 'core/ and native-helper/ never load Electron or UI libraries.' }],
@@ -91,6 +92,11 @@ export default tseslint.config(
   // Their unit tests run in Node (node:test), not in the browser.
   { files: ['renderer/**', 'native-helper/api/**', 'electron/api/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', browserOnly] } },
   { files: ['core/**', 'native-helper/**'], rules: { 'no-restricted-imports': ['error', noUiInCore] } },
+  // The profile parser is pure (electron loads it too): reading the disk is client/import-profile.ts.
+  { files: ['core/config/**'], ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', {
+    paths: ['fs', 'net', 'dgram', 'dns', 'child_process'].map((name) => ({ name, message: PURE_PARSER_MESSAGE })),
+    patterns: [...noUiInCore.patterns, { group: ['node:fs', 'node:fs/*', 'node:net', 'node:dgram', 'node:dns', 'node:dns/*', 'node:child_process'], message: PURE_PARSER_MESSAGE }],
+  }] } },
   // React's own rules for the window: hooks called unconditionally, effect dependencies
   // complete, and the React Compiler's checks (state set in render, impure renders, ...).
   { files: ['renderer/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },

@@ -4,25 +4,22 @@ export { Secret } from './wire/secret';
 export { ProtocolError, BugError } from './wire/errors';
 export type { Result } from './wire/result';
 export {
-  parseProfile, isConnectable, importProfile, summarizeProfile, embedFileReferences,
+  parseProfile, isConnectable, summarizeProfile, embedFileReferences,
   DIRECTIVE_TABLE, DIRECTIVE_CATEGORIES, countDirectivesByCategory, PROBLEM_CODES,
 } from './config/index';
 export type {
-  Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult, ImportedProfile, ImportError,
+  Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult,
   ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy,
 } from './config/index';
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
-export { VpnClient } from './transport/vpn-client';
-export type { VpnClientOptions, VpnClientEvents, ConnectedInfo } from './transport/vpn-client';
-export { clientOptionsFromProfile } from './transport/client-options';
-export type { ClientInputs, ClientOptionsError } from './transport/client-options';
-export type { Link, LinkSinks, UdpLinkOpener } from './transport/link';
+export { VpnClient, clientOptionsFromProfile, importProfile } from './client/index';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange, ClientInputs, ClientOptionsError, ImportedProfile, ImportError } from './client/index';
+export type { Link, LinkSinks, UdpLinkOpener } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
 export type { Credentials } from './session/session-settings';
-export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason } from './auth/auth-prompt';
-export type { AuthPolicy } from './auth/auth-policy';
+export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason, AuthPolicy } from './auth/index';
 export type { PhaseChange, SessionPhase, SessionEnd, SessionLogLine, LogLevel, Counters } from './session/events';
 export { SESSION_END_CODES, DROP_REASONS, udpDropReason } from './session/codes';
 export type { SessionEndCode, DropReason } from './session/codes';

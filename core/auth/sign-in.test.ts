@@ -6,7 +6,6 @@ import { NO_AUTH } from './auth-policy';
 import { isWebUrl } from './pending-auth';
 import { PromptBox } from './prompt-box';
 import { SignIn } from './sign-in';
-import type { SessionEnd } from '../session/events';
 
 function box(): { prompts: PromptBox; asked: AuthPrompt[]; closed: string[] } {
   const asked: AuthPrompt[] = [];
@@ -43,27 +42,33 @@ test('static challenge: one prompt for what is missing plus the response; SCRV1 
 test('CRV1: the challenge is asked and its answer is used once, for the next attempt only', async () => {
   const { prompts, asked } = box();
   const signIn = new SignIn({ ...NO_AUTH, userPass: true, credentials: { username: 'u', password: new Secret('pw') } }, prompts);
-  const next = signIn.afterRefusal({ kind: 'crv1', flags: { echo: false, responseRequired: true }, stateId: 's1', username: 'bob', challenge: 'PIN?' },
-    { code: 'auth.failed_crv1', message: 'PIN?', fatal: true }, false);
+  signIn.answerChallengeNext({ kind: 'crv1', flags: { echo: false, responseRequired: true }, stateId: 's1', username: 'bob', challenge: 'PIN?' });
+  const next = signIn.forAttempt(false);
   assert.equal(asked[0]?.kind, 'dynamic_challenge');
   assert.equal(asked[0]?.echo, false);
   prompts.answer(asked[0]!.id, { response: new Secret('42') });
-  assert.deepEqual(await next, { kind: 'retry_now' });
-  const first = await signIn.forAttempt(false);
+  const first = await next;
   assert.equal(first.ok && `${first.credentials?.username}/${first.credentials?.password.reveal()}`, 'bob/CRV1::s1::42');
   const second = await signIn.forAttempt(false);
   assert.equal(second.ok && second.credentials?.password.reveal(), 'pw');
 });
 
-test('auth-retry: none stops, nointeract backs off, interact asks again; auth-nocache forgets the password', async () => {
-  const end: SessionEnd = { code: 'auth.failed_plain', message: 'refused', fatal: true };
+test('CRV1 cancelled: the attempt does not start (auth.cancelled)', async () => {
+  const { prompts, asked } = box();
+  const signIn = new SignIn({ ...NO_AUTH, userPass: true, credentials: { username: 'u', password: new Secret('pw') } }, prompts);
+  signIn.answerChallengeNext({ kind: 'crv1', flags: { echo: true, responseRequired: true }, stateId: 's1', username: 'bob', challenge: 'PIN?' });
+  const next = signIn.forAttempt(false);
+  assert.ok(prompts.cancel(asked[0]!.id).ok);
+  assert.deepEqual(await next, { ok: false, end: { code: 'auth.cancelled', message: 'Sign-in was cancelled.', fatal: true } });
+});
+
+// Whether auth-retry stops, backs off or asks again is client/next-attempt.ts's decision (its table test).
+test('auth-retry interact asks again, saying why; auth-nocache forgets the password', async () => {
   const refusal = { kind: 'plain', reason: 'bad' } as const;
   const credentials = { username: 'u', password: new Secret('pw') };
   const { prompts, asked } = box();
-  assert.equal((await new SignIn({ ...NO_AUTH, userPass: true, credentials }, prompts).afterRefusal(refusal, end, false)).kind, 'stop');
-  assert.equal((await new SignIn({ ...NO_AUTH, userPass: true, credentials, retry: 'nointeract' }, prompts).afterRefusal(refusal, end, false)).kind, 'back_off');
   const interact = new SignIn({ ...NO_AUTH, userPass: true, credentials, retry: 'interact' }, prompts);
-  assert.equal((await interact.afterRefusal(refusal, end, false)).kind, 'retry_now');
+  interact.askAgain(refusal);
   void interact.forAttempt(false);
   assert.match(asked[0]?.text ?? '', /refused the sign-in \(bad\)/);
   assert.deepEqual(asked[0]?.needs, { username: false, password: true, response: false });
@@ -89,19 +94,23 @@ test('only http and https sign-in addresses are handed on', () => {
   for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'ms-settings:', 'not a url', '']) assert.equal(isWebUrl(bad), false, bad);
 });
 
-test('a refusal while a token was held signs in again with the password; SESSION without a token follows auth-retry', async () => {
+test('a refusal while a token was held signs in again with the cached password, without asking', async () => {
   const { prompts, asked } = box();
   const credentials = { username: 'u', password: new Secret('pw') };
   const signIn = new SignIn({ ...NO_AUTH, userPass: true, credentials }, prompts);
-  const end: SessionEnd = { code: 'auth.failed_session', message: 'The session expired: token expired', fatal: true };
-  assert.deepEqual(await signIn.afterRefusal({ kind: 'session', reason: 'token expired' }, end, true), { kind: 'retry_now' });
-  assert.deepEqual(await signIn.afterRefusal({ kind: 'plain', reason: 'server restarted' }, end, true), { kind: 'retry_now' });
+  const withToken = await signIn.forAttempt(true);
+  assert.equal(withToken.ok && withToken.credentials?.username, 'u');
   const next = await signIn.forAttempt(false);
   assert.equal(next.ok && next.credentials?.password.reveal(), 'pw', 'the cached password, no prompt');
-  // No token: a server repeating AUTH_FAILED,SESSION cannot make the client loop.
-  const stop = await signIn.afterRefusal({ kind: 'session', reason: 'token expired' }, end, false);
-  assert.deepEqual(stop, { kind: 'stop', end: { code: 'auth.failed', message: end.message, fatal: true } });
   assert.equal(asked.length, 0);
+});
+
+test('auth-retry interact after AUTH_FAILED,SESSION with no reason: the question says none was given', () => {
+  const { prompts, asked } = box();
+  const signIn = new SignIn({ ...NO_AUTH, userPass: true, retry: 'interact', credentials: { username: 'u', password: new Secret('pw') } }, prompts);
+  signIn.askAgain({ kind: 'session', reason: '' });
+  void signIn.forAttempt(false);
+  assert.match(asked[0]?.text ?? '', /refused the sign-in \(no reason given\)/);
 });
 
 test('auth-nocache with a token: the token stands in, the forgotten password is asked only after the token is refused', async () => {

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importProfile } from './import-profile';
-import { isConnectable } from './parse-profile';
+import { isConnectable, parseProfile } from './parse-profile';
 
 /**
- * Table-driven: every fixtures/**.ovpn is imported from disk (so file references
- * resolve beside it) and compared with its .expected.json: whether it can
+ * Table-driven: every fixtures/**.ovpn is parsed with its file references read
+ * from beside it (client/import-profile.ts does the same with its guards) and compared with its .expected.json: whether it can
  * connect, every problem as line/severity/code, and a few fields of the Profile
  * (dotted paths; Secrets compare as "[redacted]").
  */
@@ -34,6 +33,14 @@ function pick(value: unknown, path: string): unknown {
   return current === undefined ? null : JSON.parse(JSON.stringify(current));
 }
 
+function readBeside(profilePath: string, relative: string): Buffer | undefined {
+  try {
+    return readFileSync(join(dirname(profilePath), relative));
+  } catch {
+    return undefined;
+  }
+}
+
 const all = [...files(root)].filter((path) => path.endsWith('.ovpn'));
 
 test('there are at least 30 fixtures, each with an expected result', () => {
@@ -43,9 +50,7 @@ test('there are at least 30 fixtures, each with an expected result', () => {
 for (const path of all) {
   test(`fixture ${relative(root, path)}`, () => {
     const expected = JSON.parse(readFileSync(path.replace(/\.ovpn$/, '.expected.json'), 'utf8')) as Expected;
-    const imported = importProfile(path);
-    assert.ok(imported.ok);
-    const result = imported.value;
+    const result = parseProfile(readFileSync(path), { readFile: (relative) => readBeside(path, relative) });
     assert.deepEqual(result.problems.map((p) => ({ line: p.line, severity: p.severity, code: p.code })), expected.problems);
     assert.equal(isConnectable(result), expected.connectable);
     for (const [field, value] of Object.entries(expected.fields)) assert.deepEqual(pick(result.profile, field), value, field);

@@ -1,9 +1,8 @@
-// The public API of the profile parser. electron/ may import this file directly
-// (style.md §2: the pure parser is its one exception); everyone else goes through core/index.ts.
+// config/: the pure profile parser (bytes in, Profile and problems out); no I/O: reading a profile
+// and the files it names from disk is client/import-profile.ts. Imports only wire/. electron/ may import
+// this file directly (style.md §2: the pure parser is its one exception); everyone else goes through core/index.ts.
 export { parseProfile, isConnectable } from './parse-profile';
 export type { ParseProfileOptions, ParseProfileResult } from './parse-profile';
-export { importProfile } from './import-profile';
-export type { ImportedProfile, ImportError } from './import-profile';
 export { embedFileReferences } from './embed-files';
 export { summarizeProfile } from './summarize-profile';
 export type { ProfileSummary, SummaryNote } from './summarize-profile';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { isConnectable, parseProfile } from '../../core/config/index';
-import { clientOptionsFromProfile } from '../../core/transport/client-options';
-import { VpnClient, type ConnectedInfo } from '../../core/transport/vpn-client';
+import { clientOptionsFromProfile } from '../../core/client/client-options';
+import { VpnClient, type ConnectedInfo } from '../../core/client/vpn-client';
 import type { PhaseChange, SessionEnd, SessionLogLine, SessionPhase } from '../../core/session/events';
 import type { AuthPrompt, AuthPromptKind, PromptClosedReason } from '../../core/auth/auth-prompt';
 import type { Lab } from './lab';

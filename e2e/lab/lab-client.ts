@@ -1,4 +1,4 @@
-import { VpnClient, type ConnectedInfo } from '../../core/transport/vpn-client';
+import { VpnClient, type ConnectedInfo } from '../../core/client/vpn-client';
 import type { SessionSettings } from '../../core/session/session-settings';
 import type { PhaseChange, SessionEnd, SessionLogLine } from '../../core/session/events';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/static-key';

@@ -1,4 +1,4 @@
-import { VpnClient, type ConnectedInfo, type PhaseChange, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { VpnClient, type ClientPhaseChange, type ConnectedInfo, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
@@ -121,7 +121,7 @@ export class TunnelController {
     return { ...reason, requested };
   }
 
-  #onPhase(change: PhaseChange): void {
+  #onPhase(change: ClientPhaseChange): void {
     // The client says 'connected' when the server accepted us; we say it once the OS side is ready.
     if (isEnding(this.#phase) || change.phase === 'connected' || change.phase === 'disconnected') return;
     if (change.phase === 'reconnecting') {
@@ -236,8 +236,9 @@ function isFailure(phase: TunnelPhase): boolean {
   return phase.kind === 'reconnecting' || (phase.kind === 'disconnected' && !phase.requested);
 }
 
-/** Why the client reconnects: core's structured reason, else its "<code>: <message>" detail. */
-function reasonOf(change: PhaseChange): Reason {
+/** Why the client reconnects: core's structured reason, else (an older core) its "<code>: <message>" detail. */
+function reasonOf(change: ClientPhaseChange): Reason {
+  if (change.reason) return change.reason;
   const [code = 'unknown', ...rest] = (change.detail ?? '').split(': ');
   return { code, message: rest.join(': ') || 'Reconnecting.' };
 }

@@ -4,18 +4,16 @@ import type { SessionSettings } from '../session/session-settings';
 import type { PhaseChange, SessionEnd, SessionLogLine, Counters } from '../session/events';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { Secret } from '../wire/secret';
-import { RemoteList, type ResolvedRemote } from './remote-list';
-import type { Link, LinkSinks, RemoteEndpoint, UdpLinkOpener } from './link';
-import { openUdpLink } from './udp-link';
-import { openTcpLink } from './tcp-link';
-import type { HttpProxySettings, ProxyFailure } from './http-proxy';
+import { RemoteList } from './remote-list';
+import { openRemoteLink } from './open-link';
+import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
+import { untilAborted } from './until-aborted';
+import type { HttpProxySettings, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
-import type { AuthAnswer, AuthAnswerError, AuthPrompt, PromptClosedReason } from '../auth/auth-prompt';
-import { NO_AUTH, type AuthPolicy } from '../auth/auth-policy';
-import { PromptBox } from '../auth/prompt-box';
-import { PendingAuth } from '../auth/pending-auth';
-import { CANCELLED, SignIn } from '../auth/sign-in';
+import {
+  NO_AUTH, PendingAuth, PromptBox, SignIn, type AuthAnswer, type AuthAnswerError, type AuthPolicy, type AuthPrompt, type PromptClosedReason,
+} from '../auth/index';
 import type { Result } from '../wire/result';
 
 export interface VpnClientOptions {
@@ -44,8 +42,16 @@ export interface ConnectedInfo {
   remote: { host: string; address: string; port: number; proto: 'udp' | 'tcp'; family: 4 | 6 };
 }
 
+/**
+ * A phase change of the client. When an attempt ends in `reconnecting`, `reason` is that end
+ * as `{code, message}`; `detail` keeps carrying the same as "code: message".
+ */
+export interface ClientPhaseChange extends PhaseChange {
+  reason?: { code: string; message: string };
+}
+
 export interface VpnClientEvents {
-  onPhase(change: PhaseChange): void;
+  onPhase(change: ClientPhaseChange): void;
   onConnected(info: ConnectedInfo): void;
   onPacket(ipPacket: Buffer): void;
   onLog(log: SessionLogLine): void;
@@ -59,29 +65,29 @@ export interface VpnClientEvents {
 
 /**
  * Runs sessions until told to stop: picks the remote, opens the link, reconnects with
- * back-off after non-fatal failures, keeps the pushed auth-token for the next attempt.
- * The only owner of sockets in core.
+ * back-off after non-fatal failures (next-attempt.ts decides), keeps the pushed auth-token
+ * for the next attempt. stop() aborts the run's one AbortSignal: every wait rejects at once,
+ * and the open session closes (explicit-exit-notify) before stop() resolves.
  */
 export class VpnClient {
   readonly #remotes: RemoteList;
+  readonly #retry: RetryPolicy;
+  /** One per client, and so per run: start() runs at most once. Its reason is a StopRequest. */
+  readonly #stop = new AbortController();
   #session: Session | undefined;
-  #link: Link | undefined;
   #authToken: { token: Secret; username?: string } | undefined;
-  #stopping = false;
-  #failures = 0;
   #startMs = performance.now();
-  #lastEnd: SessionEnd | undefined;
   #done: Promise<void> | undefined;
   readonly #prompts: PromptBox;
   readonly #signIn: SignIn;
   readonly #pendingAuth: PendingAuth;
-  /** The AUTH_FAILED of the current attempt, with its details (a CRV1 challenge, TEMP's back-off). */
-  #refusal: AuthFailure | undefined;
-  /** Why the client stops when it is not the user's disconnect (a cancelled sign-in). */
-  #stopEnd: SessionEnd | undefined;
 
   constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
     this.#remotes = new RemoteList(options.remotes, options.remoteRandom);
+    this.#retry = {
+      authRetry: (options.auth ?? NO_AUTH).retry, connectRetrySeconds: options.connectRetrySeconds,
+      connectRetryMaxSeconds: options.connectRetryMaxSeconds, ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    };
     this.#prompts = new PromptBox({
       onPrompt: (prompt) => {
         // CR_TEXT and web sign-in happen inside an attempt, in its auth_pending phase.
@@ -96,8 +102,13 @@ export class VpnClient {
     this.#signIn = new SignIn(options.auth ?? (given ? { ...NO_AUTH, userPass: true, credentials: given } : NO_AUTH), this.#prompts);
     this.#pendingAuth = new PendingAuth(this.#prompts, {
       log: (level, message) => events.onLog({ level, message }),
-      onCancelled: () => this.#stopBecause(CANCELLED),
+      onCancelled: () => this.#requestStop({ kind: 'cancelled' }),
     });
+    // Whoever stops the run: open questions close, the session says goodbye to the server.
+    this.#stop.signal.addEventListener('abort', () => {
+      this.#prompts.close('cancelled');
+      this.#session?.close();
+    }, { once: true });
   }
 
   /** Answers the open prompt; `auth.bad_answer` when a field it needs is missing. */
@@ -136,75 +147,69 @@ export class VpnClient {
 
   /** Disconnects (telling the server) and resolves once everything is closed. */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#prompts.close('cancelled');
-    this.#session?.close();
+    this.#requestStop({ kind: 'stopped' });
     await this.#done;
   }
 
-  #stopBecause(end: SessionEnd): void {
-    this.#stopEnd = end;
-    this.#stopping = true;
-    this.#session?.close();
+  /** The first request wins: a disconnect stays a disconnect even if it closes a question. */
+  #requestStop(request: StopRequest): void {
+    this.#stop.abort(request);
   }
 
   async #run(): Promise<void> {
-    while (!this.#stopping) {
-      const signIn = await this.#signIn.forAttempt(this.#authToken !== undefined);
-      if (this.#stopping) break;
-      if (!signIn.ok) {
-        this.#stopEnd = signIn.end;
-        break;
-      }
-      this.#refusal = undefined;
-      let end = await this.#attempt(signIn.credentials);
-      this.#pendingAuth.onAttemptEnded(end);
-      this.#lastEnd = end;
-      // A token pushed during this attempt counts too: a renegotiation may be what was refused.
-      const refusal = this.#refusal as AuthFailure | undefined; // set by #attempt's callbacks
-      const tokenRefused = refusal !== undefined && refusal.kind !== 'temp' && this.#authToken !== undefined;
-      // A refused token is dropped; the next attempt uses the real credentials (protocol.md §10).
-      if (tokenRefused) this.#authToken = undefined;
-      if (this.#stopping) break;
-      if (refusal) {
-        const next = await this.#signIn.afterRefusal(refusal, end, tokenRefused);
-        if (this.#stopping) break;
-        if (next.kind === 'stop') {
-          this.#stopEnd = next.end;
-          break;
-        }
-        if (next.kind === 'retry_now') {
-          // Same server, no back-off: the user just answered, or a token gave way to the password.
-          this.#phase('reconnecting', `${end.code}: signing in again`);
-          continue;
-        }
-        end = { ...end, fatal: false };
-      }
-      if (end.fatal) break;
-      this.#failures = end.code === 'session.connected_then_lost' ? 0 : this.#failures + 1;
-      if (this.options.maxAttempts !== undefined && this.#failures >= this.options.maxAttempts) {
-        this.#lastEnd = { code: 'connect.retries_exhausted', message: `Gave up after ${this.#failures} attempts: ${end.message}`, fatal: true };
-        break;
-      }
-      this.#remotes.advance(end.advance ?? 'addr');
-      this.#phase('reconnecting', `${end.code}: ${end.message}`);
-      await this.#sleep(this.#backoffMs(end));
+    const { signal } = this.#stop;
+    let end: RunEnd;
+    try {
+      end = await this.#attempts(signal);
+    } catch (error) {
+      // A wait cut short by stop(): its reason says how the run ends. Anything else is a bug.
+      const aborted = signal.aborted && (error === signal.reason || (error as Error | undefined)?.name === 'AbortError');
+      if (!aborted) throw error;
+      end = signal.reason as StopRequest;
     }
     this.#phase('disconnected');
     this.#prompts.close('cancelled');
-    const requested: SessionEnd = { code: 'user.disconnect', message: 'Disconnected.', fatal: true };
-    this.events.onStopped(this.#stopEnd ?? (this.#stopping ? requested : this.#lastEnd ?? { code: 'unknown', message: 'Stopped.', fatal: true }));
+    this.events.onStopped(runEndReason(end));
   }
 
-  /** One connection attempt; resolves with how it ended. */
-  async #attempt(credentials: Credentials | undefined): Promise<SessionEnd> {
-    this.#phase('resolving');
-    let remote: ResolvedRemote;
-    try {
-      remote = await this.#remotes.next();
-    } catch (error) {
-      return { code: 'connect.resolve_failed', message: `Cannot resolve ${this.#remotes.current?.host}: ${(error as Error).message}`, fatal: false, advance: 'remote' };
+  /** Attempt after attempt, until next-attempt.ts says stop; rejects when a wait is aborted. */
+  async #attempts(signal: AbortSignal): Promise<RunEnd> {
+    let failures = 0;
+    for (;;) {
+      const signIn = await untilAborted(signal, () => this.#signIn.forAttempt(this.#authToken !== undefined));
+      // The only way a sign-in fails: the user cancelled its question.
+      if (!signIn.ok) return { kind: 'cancelled' };
+      const { end, refusal } = await this.#attempt(signIn.credentials, signal);
+      this.#pendingAuth.onAttemptEnded(end);
+      // A token pushed during this attempt counts too: a renegotiation may be what was refused.
+      const tokenHeld = this.#authToken !== undefined;
+      // A refused token is dropped; the next attempt uses the real credentials (protocol.md §10).
+      if (refusal && refusal.kind !== 'temp') this.#authToken = undefined;
+      const step: NextStep = nextAttempt(
+        signal.aborted ? { kind: 'stop_requested', request: signal.reason as StopRequest } : { kind: 'ended', end },
+        refusal && { failure: refusal, tokenHeld }, failures, this.#retry);
+      switch (step.kind) {
+        case 'stop':
+          return step.end;
+        case 'retry_now':
+          // Same server, no back-off: a challenge to answer, the password asked again, or a token that gave way to it.
+          if (step.signIn === 'answer_challenge' && refusal?.kind === 'crv1') this.#signIn.answerChallengeNext(refusal);
+          if (step.signIn === 'ask_again' && refusal) this.#signIn.askAgain(refusal);
+          this.#phase('reconnecting', { code: end.code, message: 'signing in again' });
+          break;
+        case 'back_off':
+          failures = step.failures;
+          this.#remotes.advance(step.advance);
+          this.#phase('reconnecting', { code: end.code, message: end.message });
+          await delay(step.ms, undefined, { signal });
+          break;
+      }
     }
+  }
+
+  /** One connection attempt; resolves with how it ended and the AUTH_FAILED it ended with, if any. */
+  async #attempt(credentials: Credentials | undefined, signal: AbortSignal): Promise<{ end: SessionEnd; refusal?: AuthFailure }> {
+    this.#phase('resolving');
     // The link's callbacks need the session, and the session needs the link: a holder breaks the cycle.
     const current: { session?: Session } = {};
     let resolveEnd!: (end: SessionEnd) => void;
@@ -214,22 +219,12 @@ export class VpnClient {
       onClosed: (reason) => current.session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
       onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
     };
-    const { endpoint, address, family } = remote;
-    try {
-      this.#link = endpoint.proto === 'udp'
-        ? await (this.options.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks)
-        : await openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? this.options.httpProxy);
-    } catch (error) {
-      const code = (error as { code?: ProxyFailure['code'] }).code;
-      return { code: code?.startsWith('proxy.') ? code : 'connect.link_failed', message: `Cannot reach ${address}:${endpoint.port}/${endpoint.proto}: ${(error as Error).message}`, fatal: false };
-    }
-    if (this.#stopping) {
-      this.#link.close();
-      return { code: 'user.disconnect', message: 'Disconnected.', fatal: true };
-    }
-    const link = this.#link;
+    const opened = await openRemoteLink(this.#remotes, sinks, this.options, signal);
+    if (!opened.ok) return { end: opened.error };
+    const { link, remote: { endpoint, address, family } } = opened.value;
     let connected = false;
     let attemptOver = false;
+    let refusal: AuthFailure | undefined;
     const settings = {
       ...this.options.session, credentials, noCache: this.options.auth?.noCache, wrap: endpoint.wrap ?? this.options.session.wrap,
       transport: endpoint.proto, outerFamily: family, authToken: this.#authToken ?? this.options.session.authToken,
@@ -248,7 +243,7 @@ export class VpnClient {
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
       onCredentialsNeeded: () => void this.#credentialsForRenegotiation(session, () => !attemptOver),
       onControlMessage: (message) => {
-        if (message.kind === 'auth_failed') this.#refusal = message.failure;
+        if (message.kind === 'auth_failed') refusal = message.failure;
         this.#pendingAuth.onControlMessage(message, session);
         this.events.onControlMessage?.(message);
       },
@@ -263,37 +258,29 @@ export class VpnClient {
     attemptOver = true;
     clearTimeout(pollTimer);
     link.close();
-    return connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end;
+    return {
+      end: connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end,
+      refusal,
+    };
   }
 
   /** auth-nocache without an auth-token: the renegotiation asks for the password again. */
   async #credentialsForRenegotiation(session: Session, isLive: () => boolean): Promise<void> {
     const answer = await this.#signIn.forAttempt(false);
     // Once the attempt is over, the next one's question supersedes this one: not a cancel.
-    if (this.#stopping || !isLive()) return;
-    if (!answer.ok) return this.#stopBecause(answer.end);
+    if (this.#stop.signal.aborted || !isLive()) return;
+    if (!answer.ok) return this.#requestStop({ kind: 'cancelled' });
     if (answer.credentials) session.provideCredentials(answer.credentials);
     this.#signIn.onConnected(); // forget it again
-  }
-
-  #backoffMs(end: SessionEnd): number {
-    if (end.backoffSeconds !== undefined) return end.backoffSeconds * 1000;
-    if (end.code === 'session.connected_then_lost') return this.options.connectRetrySeconds * 1000;
-    // connect-retry, doubling after every 5 failures, capped (protocol.md §14).
-    const factor = 2 ** Math.floor(this.#failures / 5);
-    return Math.min(this.options.connectRetrySeconds * factor, this.options.connectRetryMaxSeconds) * 1000;
-  }
-
-  async #sleep(ms: number): Promise<void> {
-    const step = 100;
-    for (let waited = 0; waited < ms && !this.#stopping; waited += step) await delay(Math.min(step, ms - waited));
   }
 
   #forwardPhase(change: PhaseChange): void {
     this.events.onPhase({ ...change, sinceStartMs: performance.now() - this.#startMs });
   }
 
-  #phase(phase: PhaseChange['phase'], detail?: string): void {
-    this.events.onPhase({ phase, sinceStartMs: performance.now() - this.#startMs, previousPhaseMs: 0, detail });
+  #phase(phase: PhaseChange['phase'], detail?: string | { code: string; message: string }): void {
+    const sinceStartMs = performance.now() - this.#startMs;
+    if (typeof detail === 'object') this.events.onPhase({ phase, sinceStartMs, previousPhaseMs: 0, detail: `${detail.code}: ${detail.message}`, reason: detail });
+    else this.events.onPhase({ phase, sinceStartMs, previousPhaseMs: 0, detail });
   }
 }

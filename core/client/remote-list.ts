@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { RemoteEndpoint } from './link';
+import type { RemoteEndpoint } from '../transport/index';
 
 export interface ResolvedRemote {
   endpoint: RemoteEndpoint;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importProfile } from './import-profile';
-import { isConnectable, parseProfile } from './parse-profile';
-import { FAKE_CERT, FAKE_KEY } from './test-kit';
+import { isConnectable, parseProfile } from '../config/index';
+import { FAKE_CERT, FAKE_KEY } from '../config/test-kit';
 
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'config', 'fixtures');
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'postern-import-'));

@@ -1,6 +1,6 @@
 import type { SecureContextOptions } from 'node:tls';
 import type { Profile, TlsWrap, HttpProxy } from '../config/index';
-import type { AuthPolicy } from '../auth/auth-policy';
+import type { AuthPolicy } from '../auth/index';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../wrap/static-key';
 import { pkcs12ToPem } from '../tls/pkcs12';
 import { CERT_PROFILE_SECURITY_LEVEL } from '../tls/constants';
@@ -9,8 +9,7 @@ import type { ControlWrapSettings, Credentials } from '../session/session-settin
 import { err, ok, type Result } from '../wire/result';
 import type { Secret } from '../wire/secret';
 import type { VpnClientOptions } from './vpn-client';
-import type { HttpProxySettings } from './http-proxy';
-import type { RemoteEndpoint } from './link';
+import type { HttpProxySettings, RemoteEndpoint } from '../transport/index';
 
 
 const SSO_METHODS = 'openurl,webauth,crtext';

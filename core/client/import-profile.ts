@@ -2,11 +2,9 @@ import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { err, ok } from '../wire/result';
 import type { Result } from '../wire/result';
-import { MAX_PROFILE_BYTES, MAX_REFERENCED_FILE_BYTES } from './constants';
-import { oversizeProblem } from './decode-text';
-import { embedFileReferences } from './embed-files';
-import { parseProfile } from './parse-profile';
-import type { ParseProfileResult } from './parse-profile';
+import { MAX_REFERENCED_FILE_BYTES } from '../config/constants';
+import { oversizeProblem } from '../config/decode-text';
+import { embedFileReferences, MAX_PROFILE_BYTES, parseProfile, type ParseProfileResult } from '../config/index';
 
 export interface ImportedProfile extends ParseProfileResult {
   /** The profile's file name without .ovpn/.conf: a default display name. */
@@ -21,7 +19,7 @@ export interface ImportError {
 }
 
 /**
- * Reads a profile from disk and inlines the files it refers to. Only regular
+ * Reads a profile from disk (the parser in config/ never does I/O) and inlines the files it refers to. Only regular
  * files inside the profile's folder are read (after resolving symlinks), and at
  * most a little over the size limits, so a hostile profile cannot make us read
  * /dev/zero, a FIFO, or a file elsewhere through a link.

@@ -13,7 +13,7 @@ export function endForServerMessage(message: ControlMessage): SessionEnd | undef
     case 'auth_failed': {
       const failure = message.failure;
       return {
-        code: AUTH_FAILED_CODES[failure.kind], message: authFailureText(failure), fatal: failure.kind !== 'temp',
+        code: AUTH_FAILED_CODES[failure.kind], message: serverReason(failure), fatal: failure.kind !== 'temp',
         backoffSeconds: failure.kind === 'temp' ? failure.backoffSeconds : undefined,
         // TEMP stays on the same server unless told otherwise (ovpn:push.c receive_auth_failed sets no_advance).
         advance: failure.kind === 'temp' ? failure.advance ?? 'no' : undefined,
@@ -35,11 +35,16 @@ export function serverExit(): SessionEnd {
   return { code: 'server.exit', message: 'The server is shutting down or restarting.', fatal: false };
 }
 
-function authFailureText(failure: AuthFailure): string {
+/**
+ * What the server said, as data: its reason (or TEMP's message, or the CRV1 challenge), for
+ * logs and for the words the window and the CLI put around the code. core writes no
+ * sentences of its own here; `AUTH_FAILED` when the server gave no reason.
+ */
+function serverReason(failure: AuthFailure): string {
   switch (failure.kind) {
-    case 'plain': return failure.reason ? `The server refused the credentials: ${failure.reason}` : 'The server refused the credentials.';
-    case 'session': return `The session expired: ${failure.reason}`;
-    case 'temp': return `The server cannot authenticate right now: ${failure.message}`;
+    case 'plain': return failure.reason || 'AUTH_FAILED';
+    case 'session': return failure.reason || 'AUTH_FAILED,SESSION';
+    case 'temp': return failure.message || 'AUTH_FAILED,TEMP';
     case 'crv1': return failure.challenge;
   }
 }

@@ -44,12 +44,12 @@ export const ProfileEntry = z.object({
 });
 export type ProfileEntry = z.infer<typeof ProfileEntry>;
 
-export const HelperLink = z.discriminatedUnion('state', [
+export const HelperLinkState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('connected'), helperVersion: z.string() }),
   z.object({ state: z.literal('connecting') }),
   z.object({ state: z.literal('unavailable'), code: z.string(), message: z.string(), howToStart: z.string() }),
 ]);
-export type HelperLink = z.infer<typeof HelperLink>;
+export type HelperLinkState = z.infer<typeof HelperLinkState>;
 
 export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean() });
 export type Settings = z.infer<typeof Settings>;
@@ -66,7 +66,7 @@ export type RememberUnavailableReason = z.infer<typeof RememberUnavailableReason
 
 /** Everything the window shows, sent whole on subscribe and after each change. */
 export const AppSnapshot = z.object({
-  helper: HelperLink,
+  helper: HelperLinkState,
   profiles: z.array(ProfileEntry),
   session: SessionStatus.nullable(),
   settings: Settings,

@@ -1,7 +1,7 @@
 import { connectToHelper } from '../../native-helper/client/socket-client';
 import type { ConnectToHelperOptions, HelperClient } from '../../native-helper/client/socket-client';
 import type { HelperCallResult, HelperEvent, HelperMethod, MethodParams, MethodResult, SessionStatus } from '../../native-helper/api/index';
-import type { HelperLink as LinkState } from '../api/app-api';
+import type { HelperLinkState as LinkState } from '../api/app-api';
 
 export const HOW_TO_START_HELPER = 'Start the helper: sudo npx postern helper';
 /** The helper runs but serves only root and its group's members (its message names the group). */

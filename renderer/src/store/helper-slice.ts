@@ -1,10 +1,10 @@
-import type { AppSnapshot, HelperLink, RememberUnavailableReason } from '../../../electron/api/app-api';
+import type { AppSnapshot, HelperLinkState, RememberUnavailableReason } from '../../../electron/api/app-api';
 import type { SliceCreator } from './app-state';
 
 /** Whether main reaches the privileged helper (and how to start it when not). */
 export interface HelperSlice {
   /** null until the first snapshot. */
-  helper: HelperLink | null;
+  helper: HelperLinkState | null;
   /** Saving a password needs a real OS keyring; without one "remember" is hidden. */
   rememberAvailable: boolean;
   /** Why it is hidden, as main says; null while it is offered (or main gave no reason). */

@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_FRAME_BYTES } from '../api/index';
 import type { HelperEvent } from '../api/index';
 import { startIpcServer } from './ipc-server';
-import type { IpcServer, IpcServerOptions } from './ipc-server';
+import type { IpcServerOptions } from './ipc-server';
 import { connectToHelper } from '../client/socket-client';
 import { MemoryTunnelBackend } from './testing/memory-tunnel-backend';
+import { startIpcFixture } from './testing/ipc-fixture';
+import type { IpcFixture } from './testing/ipc-fixture';
 import { RawClient } from './testing/raw-client';
 import { runAsNobody } from './testing/run-as-nobody';
 
@@ -17,33 +18,7 @@ import { runAsNobody } from './testing/run-as-nobody';
 // real one has its own lab tests. Everything else is real: a Unix socket in a temp dir,
 // callers identified by SO_PEERCRED through the addon, other users via setpriv.
 
-interface Fixture {
-  dir: string;
-  socketPath: string;
-  backend: MemoryTunnelBackend;
-  server: IpcServer;
-  logs: string[];
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-async function startFixture(options: Partial<IpcServerOptions> = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'postern-ipc-'));
-  // Other users must reach the socket's folder for the setpriv test.
-  chmodSync(dir, 0o755);
-  const socketPath = join(dir, 'run', 'postern.sock');
-  const backend = new MemoryTunnelBackend();
-  const logs: string[] = [];
-  const started = await startIpcServer({ socketPath, backend, group: NOGROUP, log: (level, message) => logs.push(`${level}: ${message}`), ...options });
-  assert.ok(started.ok, started.ok ? '' : `${started.error.code}: ${started.error.message}`);
-  const server = started.value;
-  return {
-    dir, socketPath, backend, server, logs,
-    async [Symbol.asyncDispose]() {
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const startFixture = (options: Partial<IpcServerOptions> = {}): Promise<IpcFixture> => startIpcFixture({ group: NOGROUP, ...options });
 
 async function openClient(socketPath: string): Promise<RawClient> {
   const client = await RawClient.open(socketPath);

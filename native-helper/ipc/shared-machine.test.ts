@@ -1,17 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printable } from '../api/index';
 import type { HelperGroup } from '../client/helper-group';
 import type { Caller } from '../service/tunnel-backend';
 import { admissionRefusal, mayUseHelper } from './admission';
-import { startIpcServer } from './ipc-server';
-import type { IpcServer, IpcServerOptions } from './ipc-server';
-import { MemoryTunnelBackend } from './testing/memory-tunnel-backend';
+import type { IpcServerOptions } from './ipc-server';
+import { startIpcFixture } from './testing/ipc-fixture';
+import type { IpcFixture } from './testing/ipc-fixture';
 import { RawClient } from './testing/raw-client';
 
 // Who may use the helper on a machine with several accounts, and how much of it one of
@@ -24,30 +22,7 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const DAEMON: HelperGroup = { name: 'daemon', gid: 1 };
 const isRoot = process.getuid?.() === 0;
 
-interface Fixture {
-  socketPath: string;
-  backend: MemoryTunnelBackend;
-  server: IpcServer;
-  logs: string[];
-  [Symbol.asyncDispose](): Promise<void>;
-}
-
-async function startFixture(options: Partial<IpcServerOptions> = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'postern-shared-'));
-  chmodSync(dir, 0o755);
-  const socketPath = join(dir, 'postern.sock');
-  const backend = new MemoryTunnelBackend();
-  const logs: string[] = [];
-  const started = await startIpcServer({ socketPath, backend, group: DAEMON, log: (level, message) => logs.push(`${level}: ${message}`), ...options });
-  assert.ok(started.ok, started.ok ? '' : started.error.message);
-  return {
-    socketPath, backend, server: started.value, logs,
-    async [Symbol.asyncDispose]() {
-      await started.value.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const startFixture = (options: Partial<IpcServerOptions> = {}): Promise<IpcFixture> => startIpcFixture({ group: DAEMON, ...options }, 'postern.sock');
 
 /** connectToHelper as nobody:nogroup with no other groups, in a child process. */
 function tryConnectAsNobody(socketPath: string): Promise<{ ok: boolean; error?: { code: string; message: string } }> {

@@ -60,7 +60,6 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'tunnel.already_running': 'A VPN connection is already running. Disconnect it first.',
   'tunnel.network_busy': 'Another Postern connection owns this computer\'s network (perhaps one started from a terminal). Disconnect it first.',
   'tunnel.not_running': 'No VPN connection is running.',
-  'killswitch.failed': 'The kill switch could not be set up, so Postern did not connect unprotected. Check that nftables is installed; the log has details.',
   'tunnel.tun_failed': 'The helper could not create the network device. Restart the helper as root; if it keeps failing, check that /dev/net/tun exists.',
   'tunnel.netconfig_failed': 'The helper could not set up addresses, routes or DNS. Disconnect, then connect again; the log has the failing step.',
   'netconfig.journal_failed': 'The helper could not write down how to undo its network changes, so it made none. Check that /run/postern is writable by root.',

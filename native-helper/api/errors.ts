@@ -23,7 +23,6 @@ export const HELPER_ERROR_CODES = [
   'ipc.bad_response',
   'tunnel.already_running',
   'tunnel.network_busy',
-  'killswitch.failed',
   'tunnel.not_running',
   'tunnel.tun_failed',
   'tunnel.netconfig_failed',

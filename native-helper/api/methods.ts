@@ -54,18 +54,6 @@ export const RecentLogParams = z.object({ limit: z.number().int().positive().max
 export const RecentLogResult = z.object({ lines: z.array(LogLine) });
 const Empty = z.object({}).strict();
 
-/** The machine-wide kill switch (native-helper/firewall): root and the helper's group may read and change it. */
-export const KillSwitchMode = z.enum(['off', 'auto', 'always']);
-export const KillSwitchState = z.object({
-  mode: KillSwitchMode,
-  allowLan: z.boolean(),
-  dnsLeakProtection: z.boolean(),
-  /** Whether our nftables table is blocking traffic outside a tunnel right now. */
-  blocking: z.boolean(),
-});
-export type KillSwitchState = z.infer<typeof KillSwitchState>;
-export const KillSwitchChange = z.object({ mode: KillSwitchMode.optional(), allowLan: z.boolean().optional(), dnsLeakProtection: z.boolean().optional() }).strict();
-
 export const HELPER_METHODS = {
   hello: { params: HelloParams, result: HelloResult },
   'tunnel.connect': { params: ConnectParams, result: ConnectResult },
@@ -75,8 +63,6 @@ export const HELPER_METHODS = {
   'auth.answer': { params: AnswerPromptParams, result: Empty },
   'auth.cancel': { params: CancelPromptParams, result: Empty },
   'log.recent': { params: RecentLogParams, result: RecentLogResult },
-  'killswitch.get': { params: Empty, result: KillSwitchState },
-  'killswitch.set': { params: KillSwitchChange, result: KillSwitchState },
 } as const;
 
 export type HelperMethod = keyof typeof HELPER_METHODS;

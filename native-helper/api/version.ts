@@ -3,5 +3,4 @@
  * gets a new method name and a major bump (style.md §2).
  */
 // 1.1: the codes ipc.not_in_group, ipc.idle, ipc.not_reading and tunnel.network_busy; a reason on every state event.
-// 1.2: killswitch.get and killswitch.set; the code killswitch.failed.
-export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 2 } as const;
+export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 1 } as const;

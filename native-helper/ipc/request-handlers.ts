@@ -60,10 +60,6 @@ export const REQUEST_HANDLERS: { [M in HelperMethod]: Handler<M> } = {
     return fromBackend(backend.cancelPrompt(params));
   },
 
-  // Machine-wide, like the tunnel itself: anyone the helper serves (root, the group's members).
-  'killswitch.get': (_params, _caller, { backend }) => ok(backend.killSwitchState()),
-  'killswitch.set': async (params, _caller, { backend }) => fromBackend(await backend.setKillSwitch(params)),
-
   'log.recent': (params, caller, { backend, owners, sessionLog }) => {
     const limit = params.limit ?? DEFAULT_LOG_LINES;
     // Root reads the backend's ring (it also holds lines from before this server started).

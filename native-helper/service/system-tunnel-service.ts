@@ -2,16 +2,12 @@ import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../net
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
 import { openNativeUdpLink } from '../udp/native-udp-link';
-import { KillSwitchSettingsStore } from '../firewall/index';
-import { KillSwitch } from './kill-switch';
 import { claimNetwork } from './network-owner';
 import { createTunnelService } from './tunnel-service';
 import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
 
 export interface SystemTunnelServiceOptions extends Omit<TunnelServiceOptions, 'createNetwork'> {
   network?: LinuxNetworkOptions;
-  /** Where the kill switch's setting is kept; $POSTERN_KILLSWITCH_SETTINGS, else /var/lib/postern/killswitch.json. */
-  killSwitchSettingsPath?: string;
 }
 
 export interface SystemTunnelService {
@@ -30,14 +26,11 @@ export interface SystemTunnelService {
  * the helper and a root `postern connect` never configure the same network at once.
  */
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
-  const { network = {}, killSwitchSettingsPath = process.env['POSTERN_KILLSWITCH_SETTINGS'], ...serviceOptions } = options;
-  // Before anything else: a block a killed helper left stays up (auto) or comes back (always).
-  const killSwitch = new KillSwitch(undefined, new KillSwitchSettingsStore(killSwitchSettingsPath === undefined ? {} : { path: killSwitchSettingsPath }));
-  await killSwitch.start();
+  const { network = {}, ...serviceOptions } = options;
   // The resolv.conf this helper is configured with is the one file a journal may restore.
   const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners, { resolvConfPath: network.resolvConfPath });
   const service = createTunnelService({
-    openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), killSwitch, ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+    openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
   });
   return { service, recovered };
 }

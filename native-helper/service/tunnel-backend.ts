@@ -1,4 +1,4 @@
-import type { HelperEvent, KillSwitchState, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
+import type { HelperEvent, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
 
 /** Who is asking, as the kernel told us (SO_PEERCRED, SO_PEERGROUPS). */
 export interface Caller {
@@ -33,9 +33,6 @@ export interface TunnelBackend {
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>>;
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>>;
   recentLog(limit: number): LogLine[];
-  /** The machine-wide kill switch (root and the group's members may read and change it). */
-  killSwitchState(): KillSwitchState;
-  setKillSwitch(change: MethodParams<'killswitch.set'>): Promise<BackendResult<KillSwitchState>>;
   /** Every event of every session; the server filters per subscriber. Returns an unsubscribe. */
   onEvent(listener: (event: HelperEvent) => void): () => void;
 }

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
 import type { AeadProvider, UdpLinkOpener, VpnClientOptions } from '../../core/index';
-import type { HelperEvent, KillSwitchState, LogLine, MethodParams, SessionStatus } from '../api/index';
+import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
 import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
 import { LogRing } from '../tunnel/log-ring';
 import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
-import type { KillSwitch } from './kill-switch';
 import type { BackendResult, SessionCaller, TunnelBackend } from './tunnel-backend';
 
 export interface TunnelServiceOptions {
@@ -25,11 +24,7 @@ export interface TunnelServiceOptions {
    * tunnel (service/network-owner.ts); absent where nothing real is configured (tests).
    */
   claimNetwork?: () => BackendResult<{ release(): void }>;
-  /** The machine-wide kill switch; absent where nothing real is configured (tests): always off. */
-  killSwitch?: KillSwitch;
 }
-
-const KILL_SWITCH_OFF: KillSwitchState = { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false };
 
 interface RunningSession {
   id: string;
@@ -82,7 +77,6 @@ export class TunnelService implements TunnelBackend {
       openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
       network: this.options.createNetwork?.() ?? NO_NETWORK,
       emit: (event) => this.#emit(event),
-      ...(this.options.killSwitch ? { prepare: this.#protect(this.options.killSwitch, clientOptions.value.remotes) } : {}),
       ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
     });
@@ -93,23 +87,6 @@ export class TunnelService implements TunnelBackend {
     session.ended = controller.run();
     void session.ended.then(() => this.#ended(session));
     return { ok: true, value: { sessionId: id } };
-  }
-
-  /** Before the first packet: the kill switch lets exactly this profile's servers through. */
-  #protect(killSwitch: KillSwitch, remotes: VpnClientOptions['remotes']): () => Promise<{ code: string; message: string } | undefined> {
-    return async () => {
-      const applied = await killSwitch.tunnelStarting(remotes);
-      return applied.ok ? undefined : applied.error;
-    };
-  }
-
-  killSwitchState(): KillSwitchState {
-    return this.options.killSwitch?.state() ?? KILL_SWITCH_OFF;
-  }
-
-  async setKillSwitch(change: MethodParams<'killswitch.set'>): Promise<BackendResult<KillSwitchState>> {
-    if (!this.options.killSwitch) return { ok: false, error: { code: 'killswitch.failed', message: 'This helper has no kill switch.' } };
-    return this.options.killSwitch.change(change);
   }
 
   /** The helper's batched UDP and native AEAD, when it was given them. */
@@ -124,11 +101,7 @@ export class TunnelService implements TunnelBackend {
 
   async disconnect(): Promise<BackendResult<Record<string, never>>> {
     const session = this.#session;
-    if (!session) {
-      // A tunnel that failed leaves the kill switch blocking (auto) until the user disconnects on purpose.
-      if (await this.options.killSwitch?.disconnectedOnPurpose()) return EMPTY;
-      return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
-    }
+    if (!session) return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
     await session.controller.stop();
     return EMPTY;
   }
@@ -184,7 +157,6 @@ export class TunnelService implements TunnelBackend {
 
   #emit(event: HelperEvent): void {
     if (event.type === 'log') this.#log.add(event.line);
-    this.options.killSwitch?.onEvent(event);
     for (const listener of this.#listeners) listener(event);
   }
 

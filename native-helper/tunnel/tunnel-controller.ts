@@ -21,8 +21,6 @@ export interface TunnelControllerOptions {
   tunName?: string;
   /** core's VpnClient unless a test gives a stand-in (client-port.ts). */
   createClient?: ClientFactory;
-  /** Runs before the client starts (the kill switch); a reason refuses the tunnel. */
-  prepare?: () => Promise<Reason | undefined>;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
@@ -110,9 +108,7 @@ export class TunnelController {
 
   async #run(): Promise<TunnelEnd> {
     try {
-      const refused = await this.options.prepare?.();
-      if (refused) this.#endBecause(refused, false);
-      else if (!isEnding(this.#phase)) await this.#client.start();
+      await this.#client.start();
     } catch (error) {
       this.#endBecause({ code: 'internal', message: `The VPN client failed: ${(error as Error).message}` }, false);
     }

@@ -1,4 +1,4 @@
-import type { HelperEvent, KillSwitchState, LogLine, MethodParams, SessionStatus, TunnelState } from '../../api/index';
+import type { HelperEvent, LogLine, MethodParams, SessionStatus, TunnelState } from '../../api/index';
 import type { BackendResult, SessionCaller, TunnelBackend } from '../../service/tunnel-backend';
 
 /**
@@ -56,17 +56,6 @@ export class MemoryTunnelBackend implements TunnelBackend {
 
   cancelPrompt(): BackendResult<Record<string, never>> {
     return { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } };
-  }
-
-  #killSwitch: KillSwitchState = { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false };
-
-  killSwitchState(): KillSwitchState {
-    return this.#killSwitch;
-  }
-
-  async setKillSwitch(change: MethodParams<'killswitch.set'>): Promise<BackendResult<KillSwitchState>> {
-    this.#killSwitch = { ...this.#killSwitch, ...change, blocking: (change.mode ?? this.#killSwitch.mode) === 'always' };
-    return { ok: true, value: this.#killSwitch };
   }
 
   recentLog(limit: number): LogLine[] {

@@ -69,6 +69,8 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'profile.invalid': 'This profile cannot be used as it is. The problem is on the line shown; fix the file and import it again.',
   'auth.no_prompt': 'That question was already answered or has expired.',
   'auth.bad_answer': 'Please fill in every field the server asks for.',
+  'killswitch.failed': 'The kill switch could not be put in place, so Postern did not connect. The log has details; `postern killswitch off` connects without it.',
+  'killswitch.unavailable': 'This helper has no kill switch. Update the Postern helper.',
   internal: 'Something went wrong inside the helper. Try again; the log has details.',
   // Why a connection ended (core).
   'user.disconnect': 'Disconnected.',

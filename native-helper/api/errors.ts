@@ -29,6 +29,10 @@ export const HELPER_ERROR_CODES = [
   'profile.invalid',
   'auth.no_prompt',
   'auth.bad_answer',
+  // 1.2: the kill switch could not be put in place (nft missing or failing, its settings unreadable):
+  // a connect then stops before the first packet rather than run unprotected.
+  'killswitch.failed',
+  'killswitch.unavailable',
   'internal',
 ] as const;
 

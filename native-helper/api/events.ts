@@ -44,6 +44,8 @@ export const AppliedTunnel = z.object({
   cipher: z.string().max(64),
   keyDerivation: z.enum(['tls-ekm', 'prf']),
   tlsVersion: z.string().max(32).nullable(),
+  /** 1.2: whether the tunnel took the default route, per family (redirect-gateway, ::/0 or its halves). */
+  carriesDefault: z.object({ ipv4: z.boolean(), ipv6: z.boolean() }).optional(),
 });
 export type AppliedTunnel = z.infer<typeof AppliedTunnel>;
 
@@ -99,8 +101,33 @@ export const PromptClosedEvent = z.object({
 /** A failure outside any session event (for example the helper could not open the TUN device). */
 export const ErrorEvent = z.object({ type: z.literal('error'), sessionId: SessionId.optional(), code: z.string().max(100), message: z.string().max(2000) });
 
-export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent]);
+export const KILL_SWITCH_MODES = ['off', 'auto', 'always'] as const;
+/** The machine-wide kill switch as the helper holds it, and whether the firewall blocks right now. */
+export const KillSwitchState = z.object({
+  mode: z.enum(KILL_SWITCH_MODES),
+  allowLan: z.boolean(),
+  dnsLeakProtection: z.boolean(),
+  /** Everything but the tunnel (and the listed exceptions) is refused at this moment. */
+  blocking: z.boolean(),
+});
+export type KillSwitchState = z.infer<typeof KillSwitchState>;
+/** 1.2: the setting or the blocking state changed; sent to every subscriber (it is the machine's). */
+export const KillSwitchEvent = KillSwitchState.extend({ type: z.literal('killswitch') });
+
+export const LEAK_CHECK_IDS = ['default_route_v4', 'default_route_v6', 'dns_servers', 'dns_routes', 'ipv6', 'killswitch_rules'] as const;
+export const LeakCheckItem = z.object({ id: z.enum(LEAK_CHECK_IDS), ok: z.boolean(), detail: z.string().max(2000) });
+/** The leak self-test run after every connect and reconnect (service/leak-check.ts). */
+export const LeakCheckResult = z.object({ ok: z.boolean(), atMs: z.number().nonnegative(), checks: z.array(LeakCheckItem).max(20) });
+export type LeakCheckResult = z.infer<typeof LeakCheckResult>;
+export type LeakCheckItem = z.infer<typeof LeakCheckItem>;
+export const LeakCheckEvent = z.object({
+  type: z.literal('leak_check'), sessionId: SessionId, ok: z.boolean(), atMs: z.number().nonnegative(), checks: z.array(LeakCheckItem).max(20),
+});
+
+export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent, KillSwitchEvent, LeakCheckEvent]);
 export type HelperEvent = z.infer<typeof HelperEvent>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type StatsEvent = z.infer<typeof StatsEvent>;
 export type PromptEvent = z.infer<typeof PromptEvent>;
+export type KillSwitchEvent = z.infer<typeof KillSwitchEvent>;
+export type LeakCheckEvent = z.infer<typeof LeakCheckEvent>;

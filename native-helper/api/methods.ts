@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, LogLine, Prompt, Statistics, TunnelState } from './events';
+import { AppliedTunnel, KILL_SWITCH_MODES, KillSwitchState, LeakCheckResult, LogLine, Prompt, Statistics, TunnelState } from './events';
 
 /**
  * The helper socket's methods: each with the schema of its params and of its result.
@@ -39,6 +39,8 @@ export const SessionStatus = z.object({
   stats: Statistics.nullable(),
   prompt: Prompt.nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** 1.2: the last leak self-test of this session (after its latest connect or reconnect). */
+  leakCheck: LeakCheckResult.nullable().optional(),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 export const StatusResult = z.object({ session: SessionStatus.nullable() });
@@ -53,6 +55,12 @@ export const CancelPromptParams = z.object({ promptId: z.string().min(1).max(64)
 export const RecentLogParams = z.object({ limit: z.number().int().positive().max(5000).optional() });
 export const RecentLogResult = z.object({ lines: z.array(LogLine) });
 const Empty = z.object({}).strict();
+/** 1.2: change the machine-wide kill switch; absent fields stay as they are. */
+export const SetKillSwitchParams = z.object({
+  mode: z.enum(KILL_SWITCH_MODES).optional(),
+  allowLan: z.boolean().optional(),
+  dnsLeakProtection: z.boolean().optional(),
+}).strict();
 
 export const HELPER_METHODS = {
   hello: { params: HelloParams, result: HelloResult },
@@ -63,6 +71,8 @@ export const HELPER_METHODS = {
   'auth.answer': { params: AnswerPromptParams, result: Empty },
   'auth.cancel': { params: CancelPromptParams, result: Empty },
   'log.recent': { params: RecentLogParams, result: RecentLogResult },
+  'killswitch.get': { params: Empty, result: KillSwitchState },
+  'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
 } as const;
 
 export type HelperMethod = keyof typeof HELPER_METHODS;

@@ -41,6 +41,7 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
     const outcome = new Promise<number>((resolve) => {
       let done = false;
       const finish = (code: number): void => {
+        if (done) return;
         done = true;
         resolve(code);
       };
@@ -48,7 +49,9 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
         if (!('sessionId' in event) || event.sessionId !== sessionId) return;
         print(event);
         responder.onEvent(event);
-        if (event.type === 'state' && event.state === 'connected') finish(0);
+        // Connected: wait (briefly) for the leak self-test the helper runs next, so it is shown too.
+        if (event.type === 'state' && event.state === 'connected') setTimeout(() => finish(0), LEAK_CHECK_WAIT_MS).unref();
+        if (event.type === 'leak_check') finish(0);
         if (event.type === 'state' && event.state === 'disconnected') finish(1);
       };
       connection.onEvent((event) => (sessionId === undefined ? early.push(event) : onEvent(event)));
@@ -68,6 +71,9 @@ export async function connectViaHelper(profilePath: string, options: ConnectViaH
     return code;
   });
 }
+
+/** How long `connect` waits after "connected" for the helper's leak self-test (a 1.1 helper sends none). */
+const LEAK_CHECK_WAIT_MS = 5000;
 
 /** Subscribes before connecting, so the first state change cannot be missed. */
 async function start(connection: HelperConnection, request: MethodParams<'tunnel.connect'>): Promise<{ ok: true; value: string } | { ok: false; error: { code: string; message: string } }> {

@@ -50,6 +50,11 @@ function humanLine(event: HelperEvent): string | undefined {
       return event.line.level === 'warn' || event.line.level === 'error' ? `${event.line.level}: ${event.line.message}` : undefined;
     case 'error':
       return `error: ${event.message} [${event.code}]`;
+    case 'leak_check':
+      return event.ok ? `Leak check passed (${event.checks.length} checks).`
+        : `Leak check FAILED: ${event.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`;
+    case 'killswitch':
+      return `Kill switch ${event.mode}${event.blocking ? ', blocking everything outside the tunnel' : ''}.`;
     case 'prompt':
     case 'prompt_closed':
     case 'stats':

@@ -2,6 +2,7 @@ import { runCheck } from './check-command';
 import { runConnect } from './connect-command';
 import { runDisconnect } from './disconnect-command';
 import { runHelper } from './helper-command';
+import { runKillSwitch } from './killswitch-command';
 import { runLogs } from './logs-command';
 import { runStatus } from './status-command';
 import type { CommandIo } from './check-command';
@@ -18,6 +19,8 @@ commands:
   disconnect [--json]      take the helper's tunnel down
   logs [-n LINES] [--follow] [--json]
                            print the helper's recent log lines for your tunnel
+  killswitch [off|auto|always] [--allow-lan|--no-allow-lan] [--json]
+                           show the kill switch, or set it (machine-wide; blocks traffic outside the tunnel)
 
   The helper's commands take --socket PATH (default $POSTERN_SOCKET, else /run/postern/postern.sock).
 `;
@@ -37,6 +40,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   status: (args, io) => runStatus(args, io),
   disconnect: (args, io) => runDisconnect(args, io),
   logs: (args, io) => runLogs(args, io),
+  killswitch: (args, io) => runKillSwitch(args, io),
 };
 
 /** Entry of the `postern` command: dispatches to one module per subcommand. Returns the exit code. */

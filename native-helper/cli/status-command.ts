@@ -37,6 +37,10 @@ export function formatStatus(session: SessionStatus | null, nowMs: number): stri
     lines.push(`  Traffic: in ${formatBytes(stats.bytesIn)} (${formatBytes(stats.rateInBps)}/s), out ${formatBytes(stats.bytesOut)} (${formatBytes(stats.rateOutBps)}/s)${rtt}`);
   }
   if (prompt !== null) lines.push(`  Waiting for an answer: ${prompt.text}`);
+  if (session.leakCheck) {
+    const failed = session.leakCheck.checks.filter((check) => !check.ok);
+    lines.push(`  Leaks:   ${failed.length === 0 ? `none found (${session.leakCheck.checks.length} checks)` : failed.map((check) => `${check.id}: ${check.detail}`).join('; ')}`);
+  }
   if (lastError !== null) lines.push(`  Last error: ${lastError.message} [${lastError.code}]`);
   return `${lines.join('\n')}\n`;
 }

@@ -4,9 +4,12 @@ import type { Caller, TunnelBackend } from '../service/tunnel-backend';
 import { ROOT_UID } from './admission';
 const REMEMBERED_SESSIONS = 32;
 
+/** An event about the machine, not a session (the kill switch): every admitted caller may see it. */
+export const EVERYONE = 'everyone' as const;
+
 /** Root sees and controls everything; anyone else only the sessions they started. */
-export function mayAccess(caller: Caller, ownerUid: number | undefined): boolean {
-  return caller.uid === ROOT_UID || (ownerUid !== undefined && caller.uid === ownerUid);
+export function mayAccess(caller: Caller, ownerUid: number | undefined | typeof EVERYONE): boolean {
+  return ownerUid === EVERYONE || caller.uid === ROOT_UID || (ownerUid !== undefined && caller.uid === ownerUid);
 }
 
 /**
@@ -41,7 +44,8 @@ export class SessionOwners {
    * Whose event this is, for mayAccess. Events without a session (helper-wide lines)
    * may mention anyone's sessions, so they have no owner: root only.
    */
-  ownerOfEvent(event: HelperEvent): number | undefined {
+  ownerOfEvent(event: HelperEvent): number | undefined | typeof EVERYONE {
+    if (event.type === 'killswitch') return EVERYONE;
     const sessionId = 'sessionId' in event ? event.sessionId : undefined;
     return sessionId === undefined ? undefined : this.ownerOf(sessionId);
   }

@@ -16,6 +16,7 @@ export type Reply = { ok: true; result: unknown } | { ok: false; error: WireErro
 type Handler<M extends HelperMethod> = (params: MethodParams<M>, caller: Caller, context: HandlerContext) => Reply | Promise<Reply>;
 
 const DEFAULT_LOG_LINES = 200;
+const NO_KILL_SWITCH: Reply = { ok: false, error: { code: 'killswitch.unavailable', message: 'This helper has no kill switch.' } };
 const FORBIDDEN: Reply = { ok: false, error: { code: 'ipc.forbidden', message: 'This tunnel was started by another user; only they or root can control it.' } };
 
 /**
@@ -59,6 +60,12 @@ export const REQUEST_HANDLERS: { [M in HelperMethod]: Handler<M> } = {
     if (isForbiddenSession(caller, backend.status())) return FORBIDDEN;
     return fromBackend(backend.cancelPrompt(params));
   },
+
+  // The kill switch is the machine's: root and every member of the helper's group (whoever got
+  // past admission) may read and change it; the group is the administrator's grant (README).
+  'killswitch.get': (_params, _caller, { backend }) => (backend.killSwitch ? ok(backend.killSwitch.state()) : NO_KILL_SWITCH),
+
+  'killswitch.set': async (params, _caller, { backend }) => (backend.killSwitch ? fromBackend(await backend.killSwitch.set(params)) : NO_KILL_SWITCH),
 
   'log.recent': (params, caller, { backend, owners, sessionLog }) => {
     const limit = params.limit ?? DEFAULT_LOG_LINES;

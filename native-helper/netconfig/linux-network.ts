@@ -34,6 +34,8 @@ export interface NetworkSummary {
   dnsServers: string[];
   searchDomains: string[];
   redirectGateway: boolean;
+  /** Whether the default route goes through the tunnel, per family (the kill switch's DNS and IPv6 guards). */
+  carriesDefault: { ipv4: boolean; ipv6: boolean };
   /** Pushed settings that were skipped, with reasons. */
   warnings: string[];
 }
@@ -114,6 +116,7 @@ function summarize(plan: NetworkPlan, skipped: string[], dnsBackend: string | un
     dnsServers: dnsBackend === undefined ? [] : (resolved ? dns?.resolved?.servers : dns?.resolvConf?.nameservers) ?? [],
     searchDomains: dnsBackend === undefined ? [] : (resolved ? dns?.resolved?.domains.filter((d) => !d.startsWith('~')) : dns?.resolvConf?.search) ?? [],
     redirectGateway: plan.redirectsDefault4 || plan.redirectsDefault6,
+    carriesDefault: { ipv4: plan.redirectsDefault4, ipv6: plan.redirectsDefault6 },
     warnings: [...plan.warnings, ...skipped],
   };
 }

@@ -2,12 +2,19 @@ import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../net
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
 import { openNativeUdpLink } from '../udp/native-udp-link';
+import { execFileRunner } from '../netconfig/command-runner';
+import { DEFAULT_SETTINGS_PATH, Firewall, KillSwitchSettingsStore } from '../firewall/index';
+import { KillSwitch } from './kill-switch';
+import { observeLeaks } from './leak-probe';
 import { claimNetwork } from './network-owner';
+import { upstreamResolvers } from './resolve-servers';
 import { createTunnelService } from './tunnel-service';
 import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
 
-export interface SystemTunnelServiceOptions extends Omit<TunnelServiceOptions, 'createNetwork'> {
+export interface SystemTunnelServiceOptions extends Omit<TunnelServiceOptions, 'createNetwork' | 'killSwitch' | 'observeLeaks'> {
   network?: LinuxNetworkOptions;
+  /** The kill switch's settings file; default $POSTERN_KILLSWITCH_SETTINGS, else /var/lib/postern/killswitch.json. */
+  killSwitchSettingsPath?: string;
 }
 
 export interface SystemTunnelService {
@@ -26,12 +33,24 @@ export interface SystemTunnelService {
  * the helper and a root `postern connect` never configure the same network at once.
  */
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
-  const { network = {}, ...serviceOptions } = options;
+  const { network = {}, killSwitchSettingsPath, ...serviceOptions } = options;
   // The resolv.conf this helper is configured with is the one file a journal may restore.
   const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners, { resolvConfPath: network.resolvConfPath });
+  // The kill switch is honoured by the helper and a root in-process connect alike: both build their service here.
+  const firewall = new Firewall();
+  const resolvConfPath = network.resolvConfPath ?? '/etc/resolv.conf';
+  const killSwitch = new KillSwitch({
+    firewall,
+    settings: new KillSwitchSettingsStore({ path: killSwitchSettingsPath ?? process.env['POSTERN_KILLSWITCH_SETTINGS'] ?? DEFAULT_SETTINGS_PATH }),
+    bootstrapDns: () => upstreamResolvers(resolvConfPath),
+  });
+  const runIp = network.runners?.runIp ?? execFileRunner('ip');
   const service = createTunnelService({
     openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+    killSwitch,
+    observeLeaks: (dnsServers) => observeLeaks({ runIp, currentTable: () => firewall.current(), resolvConfPath }, dnsServers),
   });
+  await killSwitch.start();
   return { service, recovered };
 }
 

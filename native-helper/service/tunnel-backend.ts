@@ -1,4 +1,4 @@
-import type { HelperEvent, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
+import type { HelperEvent, KillSwitchState, LogLine, MethodParams, SessionStatus, WireError } from '../api/index';
 
 /** Who is asking, as the kernel told us (SO_PEERCRED, SO_PEERGROUPS). */
 export interface Caller {
@@ -33,6 +33,14 @@ export interface TunnelBackend {
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>>;
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>>;
   recentLog(limit: number): LogLine[];
+  /** The machine-wide kill switch; absent in a backend without a firewall (killswitch.unavailable). */
+  readonly killSwitch?: KillSwitchControl | undefined;
   /** Every event of every session; the server filters per subscriber. Returns an unsubscribe. */
   onEvent(listener: (event: HelperEvent) => void): () => void;
+}
+
+/** The kill switch as the socket's handlers see it (service/kill-switch.ts behind it). */
+export interface KillSwitchControl {
+  state(): KillSwitchState;
+  set(change: MethodParams<'killswitch.set'>): Promise<BackendResult<KillSwitchState>>;
 }

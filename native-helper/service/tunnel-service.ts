@@ -6,7 +6,13 @@ import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/i
 import { LogRing } from '../tunnel/log-ring';
 import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
-import type { BackendResult, SessionCaller, TunnelBackend } from './tunnel-backend';
+import type { TunnelPhase } from '../tunnel/tunnel-phase';
+import type { LeakCheckResult } from '../api/index';
+import { firewallFacts } from './firewall-phase';
+import type { KillSwitch } from './kill-switch';
+import { checkLeaks, type LeakObservation } from './leak-check';
+import { resolveServers, type HostResolver } from './resolve-servers';
+import type { BackendResult, KillSwitchControl, SessionCaller, TunnelBackend } from './tunnel-backend';
 
 export interface TunnelServiceOptions {
   /** A fresh network port per session (it remembers what to undo). */
@@ -24,6 +30,12 @@ export interface TunnelServiceOptions {
    * tunnel (service/network-owner.ts); absent where nothing real is configured (tests).
    */
   claimNetwork?: () => BackendResult<{ release(): void }>;
+  /** The machine's kill switch (kill-switch.ts); absent: no firewall at all (tests over memory devices). */
+  killSwitch?: KillSwitch;
+  /** Gathers what the leak self-test reads (leak-probe.ts); absent: no self-test. */
+  observeLeaks?: (dnsServers: readonly string[]) => Promise<LeakObservation>;
+  /** Resolves the profile's remotes before the block goes up; getaddrinfo when absent. */
+  resolveHost?: HostResolver;
 }
 
 interface RunningSession {
@@ -34,6 +46,8 @@ interface RunningSession {
   controller: TunnelController;
   /** Set right after the session is registered (see connect). */
   ended: Promise<TunnelEnd> | undefined;
+  /** The last leak self-test (after the latest connect or reconnect). */
+  leakCheck: LeakCheckResult | null;
 }
 
 const EMPTY = { ok: true, value: {} } as const;
@@ -45,12 +59,20 @@ const NO_PROMPT = { ok: false, error: { code: 'auth.no_prompt', message: 'No que
  * whatever the caller sent, the helper only acts on what core's parser accepted.
  */
 export class TunnelService implements TunnelBackend {
+  readonly killSwitch: KillSwitchControl | undefined;
   readonly #listeners = new Set<(event: HelperEvent) => void>();
   readonly #log = new LogRing();
   #session: RunningSession | undefined;
   #lastEnded: { status: SessionStatus } | undefined;
 
-  constructor(private readonly options: TunnelServiceOptions = {}) {}
+  constructor(private readonly options: TunnelServiceOptions = {}) {
+    const killSwitch = options.killSwitch;
+    this.killSwitch = killSwitch && {
+      state: () => killSwitch.state,
+      set: (change) => killSwitch.set(change, this.#session !== undefined),
+    };
+    killSwitch?.onEvent((event) => this.#emit(event));
+  }
 
   connect(params: MethodParams<'tunnel.connect'>, caller: SessionCaller): BackendResult<{ sessionId: string }> {
     if (this.#session) return { ok: false, error: { code: 'tunnel.already_running', message: `"${this.#session.profileName}" is already running; disconnect it first.` } };
@@ -69,6 +91,10 @@ export class TunnelService implements TunnelBackend {
     const claimed = this.options.claimNetwork?.();
     if (claimed && !claimed.ok) return claimed;
     const id = randomBytes(8).toString('hex');
+    const resolvable = clientOptions.value;
+    const blockIpv6 = parsed.profile.routing.blockIpv6;
+    // eslint-disable-next-line prefer-const -- the controller's hooks need the session, which needs the controller
+    let session: RunningSession;
     const controller = new TunnelController({
       sessionId: id,
       profileName: params.profile.name,
@@ -79,14 +105,49 @@ export class TunnelService implements TunnelBackend {
       emit: (event) => this.#emit(event),
       ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
+      prepare: () => this.#raiseKillSwitch(resolvable),
+      onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
     });
     // The session and its owner are known before it starts: run() emits its first state (and
     // perhaps a prompt) at once, and the IPC server routes those by the owner.
-    const session: RunningSession = { id, network: claimed?.value, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: undefined };
+    session = { id, network: claimed?.value, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: undefined, leakCheck: null };
     this.#session = session;
-    session.ended = controller.run();
+    // The firewall's last change (no_tunnel, or the block a failure keeps) is in the kernel before anyone hears "ended".
+    session.ended = controller.run().then(async (end) => {
+      await this.options.killSwitch?.settled();
+      return end;
+    });
     void session.ended.then(() => this.#ended(session));
     return { ok: true, value: { sessionId: id } };
+  }
+
+  /** Before the first packet: resolve every remote, then put the block up with them allowed (fail closed). */
+  async #raiseKillSwitch(options: VpnClientOptions): Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }> {
+    const killSwitch = this.options.killSwitch;
+    if (!killSwitch) return { ok: true };
+    const servers = await resolveServers(options, this.options.resolveHost);
+    if (!servers.ok && killSwitch.mode !== 'off') return servers;
+    const raised = await killSwitch.tunnelStarting(servers.ok ? servers.value : []);
+    return raised.ok ? { ok: true } : raised;
+  }
+
+  /** The firewall follows the phase; after each connect or reconnect, the leak self-test. */
+  #phaseChanged(session: RunningSession, phase: TunnelPhase, blockIpv6: boolean): void {
+    const killSwitch = this.options.killSwitch;
+    if (!killSwitch) return;
+    const applied = killSwitch.tunnelChanged(firewallFacts(phase, session.controller.status().tunnel, blockIpv6));
+    if (phase.kind === 'connected') void applied.then(() => this.#leakCheck(session));
+  }
+
+  async #leakCheck(session: RunningSession): Promise<void> {
+    const { observeLeaks, killSwitch } = this.options;
+    const tunnel = session.controller.status().tunnel;
+    if (!observeLeaks || !killSwitch || tunnel === null || session.controller.phase.kind !== 'connected') return;
+    const observed = await observeLeaks(tunnel.dnsServers);
+    const checks = checkLeaks(observed, { tunnel, killSwitch: killSwitch.state });
+    const result: LeakCheckResult = { ok: checks.every((check) => check.ok), atMs: Date.now(), checks };
+    session.leakCheck = result;
+    this.#emit({ type: 'leak_check', sessionId: session.id, ...result });
   }
 
   /** The helper's batched UDP and native AEAD, when it was given them. */
@@ -101,7 +162,11 @@ export class TunnelService implements TunnelBackend {
 
   async disconnect(): Promise<BackendResult<Record<string, never>>> {
     const session = this.#session;
-    if (!session) return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
+    if (!session) {
+      // No tunnel, but a block a failed tunnel (or a dead helper) left in `auto`: this is the user's disconnect.
+      if (await this.options.killSwitch?.lift()) return EMPTY;
+      return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
+    }
     await session.controller.stop();
     return EMPTY;
   }
@@ -170,7 +235,7 @@ export class TunnelService implements TunnelBackend {
 }
 
 function statusOf(session: RunningSession): SessionStatus {
-  return { sessionId: session.id, profileName: session.profileName, ownerUid: session.ownerUid, ...session.controller.status() };
+  return { sessionId: session.id, profileName: session.profileName, ownerUid: session.ownerUid, ...session.controller.status(), leakCheck: session.leakCheck };
 }
 
 export function createTunnelService(options: TunnelServiceOptions = {}): TunnelService {

@@ -18,6 +18,8 @@ export interface AppliedNetwork {
   dnsServers: string[];
   searchDomains: string[];
   redirectGateway: boolean;
+  /** Whether the default route now goes through the tunnel, per family. */
+  carriesDefault?: { ipv4: boolean; ipv6: boolean };
 }
 
 export type NetworkResult = { ok: true; value: AppliedNetwork } | { ok: false; error: { code: string; message: string } };

@@ -3,7 +3,7 @@ import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
 import type { ClientFactory, ClientPort } from './client-port';
-import type { NetworkPort } from './network-port';
+import type { AppliedNetwork, NetworkPort } from './network-port';
 import { isEnding, tunnelState, USER_DISCONNECT, type Reason, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
 
@@ -21,6 +21,13 @@ export interface TunnelControllerOptions {
   tunName?: string;
   /** core's VpnClient unless a test gives a stand-in (client-port.ts). */
   createClient?: ClientFactory;
+  /**
+   * Runs before the client sends its first packet (the kill switch goes up here). A failure
+   * ends the tunnel with its reason before anything is sent: fail closed.
+   */
+  prepare?: () => Promise<{ ok: true } | { ok: false; error: Reason }>;
+  /** Every phase change, after its state event (the kill switch derives the firewall from it). */
+  onDidChangePhase?: (phase: TunnelPhase) => void;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
@@ -107,10 +114,17 @@ export class TunnelController {
   }
 
   async #run(): Promise<TunnelEnd> {
-    try {
-      await this.#client.start();
-    } catch (error) {
-      this.#endBecause({ code: 'internal', message: `The VPN client failed: ${(error as Error).message}` }, false);
+    const prepared = await (this.options.prepare?.() ?? Promise.resolve({ ok: true as const }));
+    if (!prepared.ok) {
+      this.#log({ level: 'error', message: prepared.error.message });
+      this.#endBecause(prepared.error, false);
+    }
+    if (!isEnding(this.#phase)) {
+      try {
+        await this.#client.start();
+      } catch (error) {
+        this.#endBecause({ code: 'internal', message: `The VPN client failed: ${(error as Error).message}` }, false);
+      }
     }
     // The client resolves start() after onStopped; a client that ends without saying why still ends here.
     this.#endBecause({ code: 'unknown', message: 'Stopped.' }, false);
@@ -223,6 +237,7 @@ export class TunnelController {
       ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
       ...(failure ? { error: { code: phase.reason.code, message: phase.reason.message.slice(0, 2000) } } : {}),
     });
+    this.options.onDidChangePhase?.(phase);
   }
 
   /** Core's lines quote the server (AUTH_FAILED reasons, pushed options): escaped before anyone prints them. */
@@ -249,7 +264,7 @@ function configKey(config: TunnelConfig): string {
     config.dns.servers, config.dns.servers6, config.dns.searchDomains, config.dns.domain, config.tunMtuBytes]);
 }
 
-function appliedTunnel(info: ConnectedInfo, tun: TunDevice, network: { routes: string[]; dnsServers: string[]; searchDomains: string[]; redirectGateway: boolean }): AppliedTunnel {
+function appliedTunnel(info: ConnectedInfo, tun: TunDevice, network: AppliedNetwork): AppliedTunnel {
   const { config, remote } = info;
   const ipv6 = config.ifconfigIpv6 ? `${config.ifconfigIpv6.address}/${config.ifconfigIpv6.prefixLength}` : undefined;
   return {

@@ -45,6 +45,21 @@ labTest('the tunnel service connects, carries packets both ways, reports stats a
   assert.equal(last?.type === 'state' && last.state, 'disconnected');
   assert.equal(last?.type === 'state' && last.error, undefined, 'a requested disconnect is not an error');
   assert.equal(service.status()?.state, 'disconnected');
+
+  // Whoever hears "disconnected" may connect again at once (the app's Connect button comes back on that event).
+  let again: ReturnType<TunnelService['connect']> | undefined;
+  const heard = new Promise<void>((resolve) => service.onEvent((event) => {
+    if (event.type !== 'state' || event.state !== 'disconnected' || again) return;
+    again = service.connect({ profile: { name: 'lab', text: lab.clientProfile({ remote: 'hostLink' }) } }, { uid: 0, pid: process.pid });
+    resolve();
+  }));
+  const reconnect = service.connect({ profile: { name: 'lab', text: lab.clientProfile({ remote: 'hostLink' }) } }, { uid: 0, pid: process.pid });
+  assert.ok(reconnect.ok);
+  await waitFor(() => service.status()?.state === 'connected', 10_000);
+  await service.disconnect();
+  await heard;
+  assert.equal(again?.ok, true, `a connect right on "disconnected" is accepted: ${JSON.stringify(again)}`);
+  await service.disconnect();
 });
 
 labTest('a second connect while one runs is refused; a broken profile gets a line-numbered error', async (t) => {

@@ -48,6 +48,8 @@ interface RunningSession {
   ended: Promise<TunnelEnd> | undefined;
   /** The last leak self-test (after the latest connect or reconnect). */
   leakCheck: LeakCheckResult | null;
+  /** The controller's "disconnected" event, held until the session is cleared (see #ended). */
+  finalState: HelperEvent | undefined;
 }
 
 const EMPTY = { ok: true, value: {} } as const;
@@ -102,7 +104,9 @@ export class TunnelService implements TunnelBackend {
       defaultMtuBytes: parsed.profile.tunMtuBytes,
       openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
       network: this.options.createNetwork?.() ?? NO_NETWORK,
-      emit: (event) => this.#emit(event),
+      // The last word ("disconnected") waits until this service is free for the next connect:
+      // a caller that hears it and connects at once must not be told a tunnel still runs.
+      emit: (event) => (isFinalState(event) ? (session.finalState = event) : this.#emit(event)),
       ...(this.options.statsIntervalMs === undefined ? {} : { statsIntervalMs: this.options.statsIntervalMs }),
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
       prepare: () => this.#raiseKillSwitch(resolvable),
@@ -110,7 +114,7 @@ export class TunnelService implements TunnelBackend {
     });
     // The session and its owner are known before it starts: run() emits its first state (and
     // perhaps a prompt) at once, and the IPC server routes those by the owner.
-    session = { id, network: claimed?.value, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: undefined, leakCheck: null };
+    session = { id, network: claimed?.value, profileName: params.profile.name, ownerUid: caller.uid, controller, ended: undefined, leakCheck: null, finalState: undefined };
     this.#session = session;
     // The firewall's last change (no_tunnel, or the block a failure keeps) is in the kernel before anyone hears "ended".
     session.ended = controller.run().then(async (end) => {
@@ -168,6 +172,8 @@ export class TunnelService implements TunnelBackend {
       return { ok: false, error: { code: 'tunnel.not_running', message: 'No tunnel is running.' } };
     }
     await session.controller.stop();
+    // Resolved once the session is cleared and "disconnected" was told (#ended runs first).
+    await session.ended;
     return EMPTY;
   }
 
@@ -217,7 +223,9 @@ export class TunnelService implements TunnelBackend {
 
   /** Tears down whatever runs (helper exit, SIGTERM). */
   async shutdown(): Promise<void> {
-    await this.#session?.controller.stop();
+    const session = this.#session;
+    await session?.controller.stop();
+    await session?.ended;
   }
 
   #emit(event: HelperEvent): void {
@@ -228,10 +236,16 @@ export class TunnelService implements TunnelBackend {
   #ended(session: RunningSession): void {
     // Routes and DNS are undone by now (the controller's run resolves after its teardown).
     session.network?.release();
-    if (this.#session !== session) return;
-    this.#lastEnded = { status: statusOf(session) };
-    this.#session = undefined;
+    if (this.#session === session) {
+      this.#lastEnded = { status: statusOf(session) };
+      this.#session = undefined;
+    }
+    if (session.finalState) this.#emit(session.finalState);
   }
+}
+
+function isFinalState(event: HelperEvent): boolean {
+  return event.type === 'state' && event.state === 'disconnected';
 }
 
 function statusOf(session: RunningSession): SessionStatus {

@@ -76,6 +76,9 @@ labTest('20 % loss on the link: the client still connects and pings get through'
   const received = Number(/(\d+) received/.exec(ping.stdout)?.[1] ?? 0);
   t.diagnostic(`with 20 % loss each way: connect ${connectMs.toFixed(0)} ms, ${received}/10 pings answered`);
   assert.ok(received >= 1, ping.stdout);
+  await lab.setLoss(100, 'link');
+  const total = await lab.exec(lab.serverNs, ['nft', 'list', 'table', 'inet', 'postern_loss']);
+  assert.match(total.stdout, new RegExp(`dport ${lab.port} drop`), 'setLoss(100) loads (nft refuses "mod 100 < 100") and drops everything');
   await lab.setLoss(0);
   assert.notEqual((await lab.exec(lab.serverNs, ['nft', 'list', 'table', 'inet', 'postern_loss'])).code, 0, 'setLoss(0) removes the table');
 });

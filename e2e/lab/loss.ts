@@ -21,7 +21,8 @@ export async function setLoss(namespace: string, rule: LossRule): Promise<void> 
   if (rule.percent === 0) return;
   const names = rule.interfaces.map((name) => `"${name}"`).join(', ');
   const match = (direction: 'iifname' | 'oifname'): string => (names ? `${direction} { ${names} } ` : '');
-  const drop = `numgen random mod 100 < ${rule.percent} drop`;
+  // numgen's value is 0–99, and nft refuses a comparison with 100: total loss drops every packet plainly.
+  const drop = rule.percent === 100 ? 'drop' : `numgen random mod 100 < ${rule.percent} drop`;
   const rules = [
     `table inet ${TABLE} {`,
     '  chain input { type filter hook input priority 0; policy accept;',

@@ -71,6 +71,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'auth.bad_answer': 'Please fill in every field the server asks for.',
   'killswitch.failed': 'The kill switch could not be put in place, so Postern did not connect. The log has details; `postern killswitch off` connects without it.',
   'killswitch.unavailable': 'This helper has no kill switch. Update the Postern helper.',
+  'helper.stopping': 'The Postern helper stopped, so the VPN went down. If the kill switch is on, traffic stays blocked until you connect again or disconnect.',
   internal: 'Something went wrong inside the helper. Try again; the log has details.',
   // Why a connection ended (core).
   'user.disconnect': 'Disconnected.',

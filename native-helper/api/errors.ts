@@ -33,6 +33,8 @@ export const HELPER_ERROR_CODES = [
   // a connect then stops before the first packet rather than run unprotected.
   'killswitch.failed',
   'killswitch.unavailable',
+  // 1.3: a tunnel ended because the helper was stopped (SIGTERM), not by the user.
+  'helper.stopping',
   'internal',
 ] as const;
 

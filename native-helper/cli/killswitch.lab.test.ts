@@ -26,7 +26,10 @@ interface KillSwitchLab {
   member: LabUser;
   helper: PosternProcess;
   startHelper(): Promise<PosternProcess>;
+  /** `postern ARGS` as the group member (through the helper). */
   postern(args: readonly string[]): PosternProcess;
+  /** `postern ARGS` as root: with no helper listening, `connect` runs in-process. */
+  asRoot(args: readonly string[]): PosternProcess;
   profile: string;
   /** Packets that reached the server around the tunnel since the counting table was made. */
   leaked(): Promise<{ v4: number; v6: number }>;
@@ -84,9 +87,11 @@ async function startKillSwitchLab(t: TestContext): Promise<KillSwitchLab> {
     { kind: 'ping', host: lab.link.serverIp6 },
     { kind: 'udp', host: lab.link.serverIp6, port: 53 },
   ];
-  return {
-    lab, member, profile, startHelper,
+  const ks: KillSwitchLab = {
+    lab, member, profile,
+    startHelper: async () => (ks.helper = await startHelper()),
     helper: await startHelper(),
+    asRoot: (args) => postern(args),
     postern: (args) => postern(args, member),
     leaked: async () => ({ v4: await serverCounter(lab, 'leak4'), v6: await serverCounter(lab, 'leak6') }),
     counters: async () => {
@@ -101,6 +106,7 @@ async function startKillSwitchLab(t: TestContext): Promise<KillSwitchLab> {
     probeOutside: () => runProbes(lab.clientNs, probes, member.uid),
     ruleset: async () => (await lab.exec(lab.clientNs, ['nft', 'list', 'ruleset'])).stdout,
   };
+  return ks;
 }
 
 /** Another address behind the server, reached by a route of its own outside the tunnel (more specific than def1's halves). */
@@ -265,6 +271,58 @@ labTest('kill switch: always and allow-LAN without a tunnel; auto while connecti
     assert.deepEqual({ v4: count.v4 - baseline.v4, v6: count.v6 - baseline.v6 }, { v4: 0, v6: 0 }, phase);
   }
   t.diagnostic(`our counters while connected: ${JSON.stringify(connected)}`);
+});
+
+labTest('kill switch: a stopped helper (SIGTERM) keeps an auto block; a root in-process connect honours it; with the mode off the DNS and IPv6 guards still hold', { timeout: 120_000 }, async (t) => {
+  const ks = await startKillSwitchLab(t);
+  const { lab } = ks;
+  const before = await ks.ruleset();
+  await ok(ks.postern(['killswitch', 'auto']));
+  const baseline = await ks.leaked();
+
+  // SIGTERM (a shutdown, a package update) is not the user's disconnect: the block stays.
+  const viaHelper = ks.postern(['connect', ks.profile, '--json']);
+  assert.equal((await viaHelper.waitForLine((line) => line['type'] === 'leak_check', 40_000))['ok'], true);
+  assert.equal(await ks.helper.stop('SIGTERM'), 0, ks.helper.stderr.join(''));
+  assert.match(ks.helper.stderr.join(''), /helper\.stopping/, 'the tunnel ended because the helper stopped');
+  await viaHelper.exited;
+  assert.notEqual(await ks.ruleset(), before, 'the table outlives the stopped helper');
+  refusedAll(await ks.probeOutside());
+  const afterStop = await ks.leaked();
+
+  // Root, with no helper listening, connects in-process: the kill switch is the same one.
+  const inProcess = ks.asRoot(['connect', ks.profile, '--json']);
+  const rootLeak = await inProcess.waitForLine((line) => line['type'] === 'leak_check', 40_000);
+  assert.equal(rootLeak['ok'], true, JSON.stringify(rootLeak));
+  await pingTunnel(lab);
+  refusedAll(await ks.probeOutside());
+  const rootConnected = await ks.leaked();
+  // Ctrl-C is the user's own disconnect: the block lifts, the ruleset is as it was.
+  assert.equal(await inProcess.stop('SIGINT'), 0, inProcess.stderr.join(''));
+  assert.equal(await ks.ruleset(), before, 'Ctrl-C on a root connect lifted the block');
+
+  // off: no block, but while the tunnel takes the default route DNS and IPv6 still cannot go around it.
+  await ks.startHelper();
+  await ok(ks.postern(['killswitch', 'off']));
+  const offConnect = ks.postern(['connect', ks.profile, '--json']);
+  assert.equal((await offConnect.waitForLine((line) => line['type'] === 'leak_check', 40_000))['ok'], true);
+  const beforeGuards = await ks.leaked();
+  const guarded = await runProbes(lab.clientNs, [{ kind: 'ping', host: lab.link.serverIp }, { kind: 'udp', host: lab.link.serverIp, port: 53 }, { kind: 'ping', host: lab.link.serverIp6 }], ks.member.uid);
+  assert.equal(guarded[0], 'reply', `with the mode off the LAN is reachable: ${JSON.stringify(guarded)}`);
+  assert.notEqual(guarded[2], 'reply', `IPv6 outside a tunnel that carries none is refused: ${JSON.stringify(guarded)}`);
+  const afterGuards = await ks.leaked();
+  assert.deepEqual({ v4: afterGuards.v4 - beforeGuards.v4, v6: afterGuards.v6 - beforeGuards.v6 }, { v4: 1, v6: 0 }, 'only the ping reached the server: the DNS query and the IPv6 ping were dropped');
+  const guards = await ks.counters();
+  assert.ok((guards['dns_leak'] ?? 0) > 0, `the DNS guard counted the query: ${JSON.stringify(guards)}`);
+  await ok(ks.postern(['disconnect']));
+  await offConnect.exited;
+  assert.equal(await ks.ruleset(), before, 'off: nothing of ours is left after the tunnel');
+
+  for (const [phase, count] of Object.entries({ afterStop, rootConnected })) {
+    t.diagnostic(`${phase}: ${count.v4 - baseline.v4} IPv4 / ${count.v6 - baseline.v6} IPv6 packets reached the server around the tunnel`);
+    assert.deepEqual({ v4: count.v4 - baseline.v4, v6: count.v6 - baseline.v6 }, { v4: 0, v6: 0 }, phase);
+  }
+  t.diagnostic(`mode off, guards only: ${JSON.stringify(guarded)}; counters ${JSON.stringify(guards)}`);
 });
 
 async function waitUntil(predicate: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {

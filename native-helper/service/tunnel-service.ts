@@ -6,7 +6,7 @@ import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/i
 import { LogRing } from '../tunnel/log-ring';
 import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
-import type { TunnelPhase } from '../tunnel/tunnel-phase';
+import { HELPER_STOPPING, type TunnelPhase } from '../tunnel/tunnel-phase';
 import type { LeakCheckResult } from '../api/index';
 import { firewallFacts } from './firewall-phase';
 import type { KillSwitch } from './kill-switch';
@@ -221,10 +221,14 @@ export class TunnelService implements TunnelBackend {
     return this.#session?.id === sessionId ? this.#session.ownerUid : this.#lastEnded?.status.sessionId === sessionId ? this.#lastEnded.status.ownerUid : undefined;
   }
 
-  /** Tears down whatever runs (helper exit, SIGTERM). */
+  /**
+   * Tears down whatever runs (helper exit, SIGTERM). The user did not ask for it, so a
+   * kill switch in `auto` keeps blocking: the machine may be shutting down, or the helper
+   * being updated, and a restarted helper keeps the block until the user decides.
+   */
   async shutdown(): Promise<void> {
     const session = this.#session;
-    await session?.controller.stop();
+    await session?.controller.stop(HELPER_STOPPING);
     await session?.ended;
   }
 

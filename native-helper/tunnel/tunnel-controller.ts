@@ -106,9 +106,12 @@ export class TunnelController {
     return this.#done;
   }
 
-  /** Disconnects (telling the server), restores the network, resolves once all is undone. */
-  async stop(): Promise<TunnelEnd> {
-    if (!isEnding(this.#phase)) this.#enter({ kind: 'disconnecting', reason: USER_DISCONNECT, requested: true });
+  /**
+   * Disconnects (telling the server), restores the network, resolves once all is undone.
+   * Only the user's own disconnect is `requested`: the kill switch lifts for that alone.
+   */
+  async stop(reason: Reason = USER_DISCONNECT): Promise<TunnelEnd> {
+    if (!isEnding(this.#phase)) this.#enter({ kind: 'disconnecting', reason, requested: reason === USER_DISCONNECT });
     await this.#client.stop();
     return this.run();
   }

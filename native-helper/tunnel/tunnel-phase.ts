@@ -39,3 +39,5 @@ export function isEnding(phase: TunnelPhase): phase is Extract<TunnelPhase, { ki
 }
 
 export const USER_DISCONNECT: Reason = { code: 'user.disconnect', message: 'Disconnected.' };
+/** The helper itself is stopping (SIGTERM: a shutdown, an update): not the user's disconnect. */
+export const HELPER_STOPPING: Reason = { code: 'helper.stopping', message: 'The Postern helper stopped.' };

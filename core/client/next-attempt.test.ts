@@ -7,13 +7,13 @@ import { nextAttempt, runEndReason, type AttemptEnd, type NextStep, type Refusal
 // The decision after each attempt, one row per case: (how it ended, the refusal, failures so far, policy) → next step.
 
 const POLICY: RetryPolicy = { authRetry: 'none', connectRetrySeconds: 5, connectRetryMaxSeconds: 300 };
-const ended = (end: SessionEnd): AttemptEnd => ({ kind: 'ended', end });
+const ended = (end: SessionEnd, afterConnected = false): AttemptEnd => ({ kind: 'ended', end, afterConnected });
 const refused = (failure: AuthFailure, tokenHeld = false): Refusal => ({ failure, tokenHeld });
 
 const LINK_CLOSED: SessionEnd = { code: 'link.closed', message: 'The connection to the server closed (reset).', fatal: false };
 const NO_ANSWER: SessionEnd = { code: 'connect.server_poll_timeout', message: 'No answer.', fatal: false, advance: 'addr' };
 const UNRESOLVED: SessionEnd = { code: 'connect.resolve_failed', message: 'Cannot resolve vpn.example.', fatal: false, advance: 'remote' };
-const LOST: SessionEnd = { code: 'session.connected_then_lost', message: 'ping-restart', fatal: false };
+const PING_RESTART: SessionEnd = { code: 'session.ping_restart', message: 'No answer for 60 s.', fatal: false };
 const RESTART: SessionEnd = { code: 'server.restart', message: 'The server restarts.', fatal: false, advance: 'remote', backoffSeconds: 2 };
 const BAD_CA: SessionEnd = { code: 'tls.certificate_untrusted', message: 'unable to verify the first certificate', fatal: true };
 const AUTH_FAILED: SessionEnd = { code: 'auth.failed_plain', message: 'The server refused the sign-in.', fatal: true };
@@ -44,11 +44,12 @@ const rows: Array<[name: string, end: AttemptEnd, refusal: Refusal | undefined, 
   ['10th failure in a row doubles again', ended(LINK_CLOSED), undefined, 9, POLICY, backOff(20_000, 10)],
   ['many failures: capped at connect-retry-max', ended(LINK_CLOSED), undefined, 100, POLICY, backOff(300_000, 101)],
   ['the server says how long (RESTART)', ended(RESTART), undefined, 0, POLICY, backOff(2_000, 1, 'remote')],
-  ['connected, then lost: the count starts afresh', ended(LOST), undefined, 7, POLICY, backOff(5_000, 0)],
+  ['connected, then lost: the count starts afresh', ended(PING_RESTART, true), undefined, 7, POLICY, backOff(5_000, 0)],
+  ['connected, then the server restarts: its own wait, the count afresh', ended(RESTART, true), undefined, 7, POLICY, backOff(2_000, 0, 'remote')],
   // connect-retry-max across remotes.
   ['connect-retry-max reached', ended(LINK_CLOSED), undefined, 2, { ...POLICY, maxAttempts: 3 }, stop({ kind: 'gave_up', attempts: 3, last: LINK_CLOSED })],
   ['connect-retry-max not yet reached', ended(NO_ANSWER), undefined, 1, { ...POLICY, maxAttempts: 3 }, backOff(5_000, 2)],
-  ['connect-retry-max: a lost tunnel resets the count', ended(LOST), undefined, 2, { ...POLICY, maxAttempts: 3 }, backOff(5_000, 0)],
+  ['connect-retry-max: a lost tunnel resets the count', ended(PING_RESTART, true), undefined, 2, { ...POLICY, maxAttempts: 3 }, backOff(5_000, 0)],
   // AUTH_FAILED and auth-retry.
   ['AUTH_FAILED, auth-retry none', ended(AUTH_FAILED), refused(PLAIN), 0, POLICY, stop({ kind: 'refused', message: AUTH_FAILED.message })],
   ['AUTH_FAILED, auth-retry nointeract: back off', ended(AUTH_FAILED), refused(PLAIN), 0, { ...POLICY, authRetry: 'nointeract' }, backOff(5_000, 1)],

@@ -17,7 +17,8 @@ export type RunEnd =
 
 /** How one attempt ended, as the supervisor saw it: a stop requested meanwhile outranks the session's own end. */
 export type AttemptEnd =
-  | { kind: 'ended'; end: SessionEnd }
+  /** afterConnected: the tunnel was up in this attempt, so the failure count starts afresh. */
+  | { kind: 'ended'; end: SessionEnd; afterConnected: boolean }
   | { kind: 'stop_requested'; request: StopRequest };
 
 /** The AUTH_FAILED an attempt ended with; `tokenHeld`: an auth-token was held then (pushed during it counts too). */
@@ -54,10 +55,10 @@ export function nextAttempt(ended: AttemptEnd, refusal: Refusal | undefined, fai
     const afterRefusal = nextAfterRefusal(refusal, end, policy);
     if (afterRefusal) return afterRefusal;
     // The server refused now but may accept later (TEMP, auth-retry nointeract): not fatal.
-    return backOff({ ...end, fatal: false }, failures, policy);
+    return backOff({ ...end, fatal: false }, ended.afterConnected, failures, policy);
   }
   if (end.fatal) return { kind: 'stop', end: { kind: 'failed', end } };
-  return backOff(end, failures, policy);
+  return backOff(end, ended.afterConnected, failures, policy);
 }
 
 /** The refusal's own decision, or undefined to back off as after any non-fatal end. */
@@ -84,18 +85,18 @@ function nextAfterRefusal({ failure, tokenHeld }: Refusal, end: SessionEnd, poli
   }
 }
 
-function backOff(end: SessionEnd, failures: number, policy: RetryPolicy): NextStep {
+function backOff(end: SessionEnd, afterConnected: boolean, failures: number, policy: RetryPolicy): NextStep {
   // A tunnel that was up starts the count afresh.
-  const inARow = end.code === 'session.connected_then_lost' ? 0 : failures + 1;
+  const inARow = afterConnected ? 0 : failures + 1;
   if (policy.maxAttempts !== undefined && inARow >= policy.maxAttempts) {
     return { kind: 'stop', end: { kind: 'gave_up', attempts: inARow, last: end } };
   }
-  return { kind: 'back_off', ms: backOffMs(end, inARow, policy), advance: end.advance ?? 'addr', failures: inARow };
+  return { kind: 'back_off', ms: backOffMs(end, afterConnected, inARow, policy), advance: end.advance ?? 'addr', failures: inARow };
 }
 
-function backOffMs(end: SessionEnd, failures: number, policy: RetryPolicy): number {
+function backOffMs(end: SessionEnd, afterConnected: boolean, failures: number, policy: RetryPolicy): number {
   if (end.backoffSeconds !== undefined) return end.backoffSeconds * 1000;
-  if (end.code === 'session.connected_then_lost') return policy.connectRetrySeconds * 1000;
+  if (afterConnected) return policy.connectRetrySeconds * 1000;
   // connect-retry, doubling after every 5 failures, capped (protocol.md §14).
   const factor = 2 ** Math.floor(failures / 5);
   return Math.min(policy.connectRetrySeconds * factor, policy.connectRetryMaxSeconds) * 1000;

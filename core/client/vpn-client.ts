@@ -179,14 +179,14 @@ export class VpnClient {
       const signIn = await untilAborted(signal, () => this.#signIn.forAttempt(this.#authToken !== undefined));
       // The only way a sign-in fails: the user cancelled its question.
       if (!signIn.ok) return { kind: 'cancelled' };
-      const { end, refusal } = await this.#attempt(signIn.credentials, signal);
+      const { end, refusal, afterConnected } = await this.#attempt(signIn.credentials, signal);
       this.#pendingAuth.onAttemptEnded(end);
       // A token pushed during this attempt counts too: a renegotiation may be what was refused.
       const tokenHeld = this.#authToken !== undefined;
       // A refused token is dropped; the next attempt uses the real credentials (protocol.md §10).
       if (refusal && refusal.kind !== 'temp') this.#authToken = undefined;
       const step: NextStep = nextAttempt(
-        signal.aborted ? { kind: 'stop_requested', request: signal.reason as StopRequest } : { kind: 'ended', end },
+        signal.aborted ? { kind: 'stop_requested', request: signal.reason as StopRequest } : { kind: 'ended', end, afterConnected },
         refusal && { failure: refusal, tokenHeld }, failures, this.#retry);
       switch (step.kind) {
         case 'stop':
@@ -208,7 +208,7 @@ export class VpnClient {
   }
 
   /** One connection attempt; resolves with how it ended and the AUTH_FAILED it ended with, if any. */
-  async #attempt(credentials: Credentials | undefined, signal: AbortSignal): Promise<{ end: SessionEnd; refusal?: AuthFailure }> {
+  async #attempt(credentials: Credentials | undefined, signal: AbortSignal): Promise<{ end: SessionEnd; refusal?: AuthFailure; afterConnected: boolean }> {
     this.#phase('resolving');
     // The link's callbacks need the session, and the session needs the link: a holder breaks the cycle.
     const current: { session?: Session } = {};
@@ -220,7 +220,7 @@ export class VpnClient {
       onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
     };
     const opened = await openRemoteLink(this.#remotes, sinks, this.options, signal);
-    if (!opened.ok) return { end: opened.error };
+    if (!opened.ok) return { end: opened.error, afterConnected: false };
     const { link, remote: { endpoint, address, family } } = opened.value;
     let connected = false;
     let attemptOver = false;
@@ -258,10 +258,8 @@ export class VpnClient {
     attemptOver = true;
     clearTimeout(pollTimer);
     link.close();
-    return {
-      end: connected && !end.fatal ? { ...end, code: end.code === 'user.disconnect' ? end.code : 'session.connected_then_lost', message: end.message } : end,
-      refusal,
-    };
+    // The end keeps its own code (server.restart, session.ping_restart, …): it is the reconnect's reason people see.
+    return { end, refusal, afterConnected: connected };
   }
 
   /** auth-nocache without an auth-token: the renegotiation asks for the password again. */

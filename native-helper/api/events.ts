@@ -124,7 +124,10 @@ export const LeakCheckEvent = z.object({
   type: z.literal('leak_check'), sessionId: SessionId, ok: z.boolean(), atMs: z.number().nonnegative(), checks: z.array(LeakCheckItem).max(20),
 });
 
-export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent, KillSwitchEvent, LeakCheckEvent]);
+/** 1.3: a tunnel that was up is up again: why it went (the first cause), and how long it was gone. */
+export const ReconnectedEvent = z.object({ type: z.literal('reconnected'), sessionId: SessionId, reason: ErrorInfo, tookMs: z.number().nonnegative() });
+
+export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent, KillSwitchEvent, LeakCheckEvent, ReconnectedEvent]);
 export type HelperEvent = z.infer<typeof HelperEvent>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type StatsEvent = z.infer<typeof StatsEvent>;

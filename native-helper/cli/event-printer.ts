@@ -53,6 +53,8 @@ function humanLine(event: HelperEvent): string | undefined {
     case 'leak_check':
       return event.ok ? `Leak check passed (${event.checks.length} checks).`
         : `Leak check FAILED: ${event.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`;
+    case 'reconnected':
+      return `Reconnected in ${(event.tookMs / 1000).toFixed(1)} s (it went because: ${event.reason.message} [${event.reason.code}]).`;
     case 'killswitch':
       return `Kill switch ${event.mode}${event.blocking ? ', blocking everything outside the tunnel' : ''}.`;
     case 'prompt':

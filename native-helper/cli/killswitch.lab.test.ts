@@ -229,6 +229,10 @@ labTest('kill switch: always and allow-LAN without a tunnel; auto while connecti
   refusedAll(await probing);
   const reconnected = await nextLeakCheck(ks, sinceMs);
   assert.equal(reconnected.ok, true, JSON.stringify(reconnected));
+  // The reconnect is told with its cause and cost (the server said RESTART: explicit-exit-notify).
+  const told = /reconnected in \d+\.\d s after server\.restart/.exec(ks.helper.stderr.join(''));
+  assert.ok(told, `the helper's log tells the reconnect: ${ks.helper.stderr.join('').slice(-2000)}`);
+  t.diagnostic(`helper log: ${told[0]}`);
   await pingTunnel(lab);
   const whileReconnecting = await ks.leaked();
 

@@ -49,7 +49,7 @@ function killSwitch(mode: KillSwitchSettings['mode'], firewall: FirewallPort): {
 
 test('phases map to firewall states: connecting without the TUN, reconnecting keeps it, a failure keeps blocking', () => {
   assert.equal(firewallFacts({ kind: 'negotiating', step: 'connecting', reason: REASON }, null).state, 'connecting');
-  const reconnecting = firewallFacts({ kind: 'reconnecting', reason: REASON }, TUNNEL);
+  const reconnecting = firewallFacts({ kind: 'reconnecting', reason: REASON, reconnect: { reason: REASON, startedMs: 0 } }, TUNNEL);
   assert.deepEqual([reconnecting.state, reconnecting.tunnelInterface], ['reconnecting', 'tun7']);
   assert.equal(firewallFacts({ kind: 'negotiating', step: 'tls_handshake', reason: REASON }, TUNNEL).state, 'reconnecting');
   const up = firewallFacts({ kind: 'connected', reason: REASON }, TUNNEL);

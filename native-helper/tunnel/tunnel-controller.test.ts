@@ -131,6 +131,31 @@ test('a reconnect with the same pushed configuration keeps the device and routes
   await controller.stop();
 });
 
+test('every reconnect is told once it is up again: the first cause, and how long the tunnel was gone', async () => {
+  const { controller, client, events } = rig();
+  void controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.equal(events.filter((event) => event.type === 'reconnected').length, 0, 'the first connect is not a reconnect');
+  client.phase('reconnecting', 'server.restart: The server restarted.');
+  client.phase('connecting');
+  client.phase('reconnecting', 'session.ping_restart: No answer.'); // a second failure on the way back
+  client.phase('tls_handshake');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  const told = events.filter((event) => event.type === 'reconnected');
+  assert.equal(told.length, 1);
+  assert.deepEqual(told[0]?.type === 'reconnected' && told[0].reason, { code: 'server.restart', message: 'The server restarted.' });
+  assert.ok(told[0]?.type === 'reconnected' && told[0].tookMs >= 0);
+  assert.ok(events.some((event) => event.type === 'log' && /reconnected in \d+\.\d s after server\.restart/.test(event.line.message)));
+  client.phase('reconnecting', 'session.ping_restart: No answer.');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  const again = events.filter((event) => event.type === 'reconnected').at(-1);
+  assert.equal(again?.type === 'reconnected' && again.reason.code, 'session.ping_restart', 'the next reconnect has its own cause');
+  await controller.stop();
+});
+
 test('a network that cannot be applied stops the client rather than leak, and says why', async () => {
   const { controller, client, network, tuns, events } = rig();
   network.failWith = { code: 'netconfig.step_failed', message: 'route add failed' };

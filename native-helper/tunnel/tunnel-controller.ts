@@ -4,7 +4,7 @@ import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../a
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
 import type { ClientFactory, ClientPort } from './client-port';
 import type { AppliedNetwork, NetworkPort } from './network-port';
-import { isEnding, tunnelState, USER_DISCONNECT, type Reason, type TunnelPhase } from './tunnel-phase';
+import { isEnding, reconnectOf, tunnelState, USER_DISCONNECT, type Reason, type ReconnectCause, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
 
 export interface TunnelControllerOptions {
@@ -141,12 +141,14 @@ export class TunnelController {
   #onPhase(change: ClientPhaseChange): void {
     // The client says 'connected' when the server accepted us; we say it once the OS side is ready.
     if (isEnding(this.#phase) || change.phase === 'connected' || change.phase === 'disconnected') return;
+    const reconnect = reconnectOf(this.#phase);
     if (change.phase === 'reconnecting') {
       this.#meter.sessionEnded(this.#client.counters);
-      this.#enter({ kind: 'reconnecting', reason: reasonOf(change) }, change.detail);
+      const reason = reasonOf(change);
+      this.#enter({ kind: 'reconnecting', reason, reconnect: reconnect ?? { reason, startedMs: performance.now() } }, change.detail);
       return;
     }
-    this.#enter({ kind: 'negotiating', step: change.phase, reason: { code: 'tunnel.progress', message: change.detail ?? change.phase } }, change.detail);
+    this.#enter({ kind: 'negotiating', step: change.phase, reason: { code: 'tunnel.progress', message: change.detail ?? change.phase }, ...(reconnect ? { reconnect } : {}) }, change.detail);
   }
 
   #onStopped(end: SessionEnd): void {
@@ -165,7 +167,8 @@ export class TunnelController {
       this.#connected(info);
       return;
     }
-    this.#enter({ kind: 'configuring', reason: { code: 'tunnel.configuring', message: 'Setting up the tunnel device, routes and DNS.' } });
+    const reconnect = reconnectOf(this.#phase);
+    this.#enter({ kind: 'configuring', reason: { code: 'tunnel.configuring', message: 'Setting up the tunnel device, routes and DNS.' }, ...(reconnect ? { reconnect } : {}) });
     await this.#teardown();
     const mtuBytes = info.config.tunMtuBytes ?? this.options.defaultMtuBytes;
     try {
@@ -193,7 +196,9 @@ export class TunnelController {
   #connected(info: ConnectedInfo): void {
     if (this.#tunnel) this.#tunnel = { ...this.#tunnel, cipher: info.cipher, keyDerivation: info.keyDerivation, tlsVersion: info.tlsVersion };
     this.#connectedAtMs ??= Date.now();
+    const reconnect = reconnectOf(this.#phase);
     this.#enter({ kind: 'connected', reason: { code: 'tunnel.connected', message: `Connected to ${info.remote.host}.` } });
+    if (reconnect) this.#reconnected(reconnect);
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
@@ -223,6 +228,16 @@ export class TunnelController {
     // but the host route to the server and DNS are ours to restore.
     await this.options.network.undo();
     tun?.close();
+  }
+
+  /** Every reconnect is told with its cause and its cost, in the log and as an event. */
+  #reconnected(cause: ReconnectCause): void {
+    const tookMs = Math.round(performance.now() - cause.startedMs);
+    this.#log({ level: 'info', message: `reconnected in ${(tookMs / 1000).toFixed(1)} s after ${cause.reason.code}: ${cause.reason.message}` });
+    this.options.emit({
+      type: 'reconnected', sessionId: this.options.sessionId, tookMs,
+      reason: { code: cause.reason.code, message: cause.reason.message.slice(0, 2000) },
+    });
   }
 
   /** Every phase change goes through here: one state event, with its reason and timings. */

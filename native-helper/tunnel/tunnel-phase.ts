@@ -10,6 +10,21 @@ export interface Reason {
 export type NegotiationStep = 'resolving' | 'connecting' | 'tls_handshake' | 'authenticating' | 'auth_pending' | 'pulling_config';
 
 /**
+ * Why a tunnel that was up is being brought back, and since when (performance.now()): carried
+ * by every phase of the way back, so `connected` can say what it cost (the `reconnected` event).
+ * A second failure on the way keeps the first cause: the user lost the tunnel then.
+ */
+export interface ReconnectCause {
+  reason: Reason;
+  startedMs: number;
+}
+
+/** The reconnect a phase is part of, if any. */
+export function reconnectOf(phase: TunnelPhase): ReconnectCause | undefined {
+  return phase.kind === 'negotiating' || phase.kind === 'configuring' || phase.kind === 'reconnecting' ? phase.reconnect : undefined;
+}
+
+/**
  * Where one tunnel is, as a closed union (the manner of Mullvad's tunnel state machine):
  * each phase carries what is true only in it, so there are no flags beside it to get out
  * of step. The TUN device, routes and DNS outlive reconnects (persist-tun), so they are
@@ -20,10 +35,10 @@ export type NegotiationStep = 'resolving' | 'connecting' | 'tls_handshake' | 'au
  */
 export type TunnelPhase =
   | { kind: 'idle'; reason: Reason }
-  | { kind: 'negotiating'; step: NegotiationStep; reason: Reason }
-  | { kind: 'configuring'; reason: Reason }
+  | { kind: 'negotiating'; step: NegotiationStep; reason: Reason; reconnect?: ReconnectCause }
+  | { kind: 'configuring'; reason: Reason; reconnect?: ReconnectCause }
   | { kind: 'connected'; reason: Reason }
-  | { kind: 'reconnecting'; reason: Reason }
+  | { kind: 'reconnecting'; reason: Reason; reconnect: ReconnectCause }
   /** requested: the user asked (disconnect, Ctrl-C); otherwise the reason is a failure. */
   | { kind: 'disconnecting'; reason: Reason; requested: boolean }
   | { kind: 'disconnected'; reason: Reason; requested: boolean };

@@ -180,3 +180,15 @@ test('the first snapshot, answered late, does not undo what events said meanwhil
   assert.equal(store.getState().prompt?.id, 'q1');
   assert.deepEqual(store.getState().profiles, SNAPSHOT.profiles, 'the rest of it is used');
 });
+
+test('reconnects are kept for the session with their cause and cost; another session starts an empty list', () => {
+  const { store, emit, clock } = started();
+  emit(state('connected', 1_000, 1_000));
+  emit(state('reconnecting', 5_000, 4_000));
+  emit(state('connected', 6_200, 1_200));
+  emit(helper({ type: 'reconnected', sessionId: 's1', reason: { code: 'server.restart', message: 'The server restarted.' }, tookMs: 1_200 }));
+  emit(helper({ type: 'reconnected', sessionId: 'other', reason: { code: 'unknown', message: '' }, tookMs: 1 }));
+  assert.deepEqual(store.getState().reconnects, [{ atMs: clock.now, code: 'server.restart', tookMs: 1_200 }], 'another session\'s reconnect is not ours');
+  emit(helper({ type: 'state', sessionId: 's2', profileName: 'Home', state: 'resolving', sinceStartMs: 0, previousStateMs: 0 }));
+  assert.deepEqual(store.getState().reconnects, []);
+});

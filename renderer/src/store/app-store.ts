@@ -92,6 +92,9 @@ function applyHelperEvent(store: AppStore, event: HelperEvent): void {
     case 'error':
       state.showError(event.code, event.message);
       return;
+    case 'reconnected':
+      state.applyReconnected(event);
+      return;
     case 'killswitch':
     case 'leak_check':
       return; // helper 1.2: the window's kill-switch settings and badge are still to come

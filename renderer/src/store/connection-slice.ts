@@ -5,6 +5,14 @@ import type { HelperEvent, SliceCreator } from './app-state';
 
 export type TunnelState = SessionStatus['state'];
 type StateEvent = Extract<HelperEvent, { type: 'state' }>;
+type ReconnectedEvent = Extract<HelperEvent, { type: 'reconnected' }>;
+
+/** One time the tunnel came back: why it went (a code for words), when, and how long it was gone. */
+export interface ReconnectRecord {
+  atMs: number;
+  code: string;
+  tookMs: number;
+}
 
 /** The session as the window shows it, merged from snapshots and the faster helper events. */
 export interface ConnectionView {
@@ -28,19 +36,24 @@ export interface PhaseTiming {
 export interface ConnectionSlice {
   connection: ConnectionView | null;
   phases: PhaseTiming[];
+  /** This session's reconnects, newest last (bounded). */
+  reconnects: ReconnectRecord[];
   connect(profileId: string): Promise<boolean>;
   disconnect(): Promise<boolean>;
   applySession(session: SessionStatus | null): void;
   applyState(event: StateEvent): void;
   applyTunnel(sessionId: string, tunnel: AppliedTunnel): void;
+  applyReconnected(event: ReconnectedEvent): void;
 }
 
-/** Reconnect loops must not grow the list without bound. */
+/** Reconnect loops must not grow the lists without bound. */
 const MAX_PHASES = 40;
+const MAX_RECONNECTS = 20;
 
 export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowMs }) => (set, get) => ({
   connection: null,
   phases: [],
+  reconnects: [],
   connect: async (profileId) => {
     get().dismissError();
     try {
@@ -62,7 +75,7 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
   },
   applySession: (session) => {
     if (!session) {
-      set({ connection: null, phases: [] });
+      set({ connection: null, phases: [], reconnects: [] });
       return;
     }
     const same = get().connection?.sessionId === session.sessionId;
@@ -70,7 +83,7 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
       sessionId: session.sessionId, profileName: session.profileName, state: session.state, startedAtMs: session.startedAtMs,
       connectedAtMs: session.connectedAtMs, tunnel: session.tunnel, lastError: session.lastError,
     };
-    set(same ? { connection } : { connection, phases: [] });
+    set(same ? { connection } : { connection, phases: [], reconnects: [] });
     get().resetStats(session.sessionId);
     if (session.stats && !same) get().applyStats(session.sessionId, session.stats);
   },
@@ -87,7 +100,9 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
       connectedAtMs: event.state === 'connected' ? base.connectedAtMs ?? now : event.state === 'reconnecting' ? null : base.connectedAtMs,
       lastError: event.error ?? (event.state === 'connected' ? null : base.lastError),
     };
-    set({ connection, phases: nextPhases(base === current ? get().phases : [], event) });
+    set(base === current
+      ? { connection, phases: nextPhases(get().phases, event) }
+      : { connection, phases: nextPhases([], event), reconnects: [] });
     get().resetStats(event.sessionId);
     if (event.error) {
       get().showError(event.error.code, event.error.message);
@@ -100,6 +115,11 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
   applyTunnel: (sessionId, tunnel) => {
     const current = get().connection;
     if (current?.sessionId === sessionId) set({ connection: { ...current, tunnel } });
+  },
+  applyReconnected: (event) => {
+    if (get().connection?.sessionId !== event.sessionId) return;
+    const record: ReconnectRecord = { atMs: nowMs(), code: event.reason.code, tookMs: event.tookMs };
+    set({ reconnects: [...get().reconnects, record].slice(-MAX_RECONNECTS) });
   },
 });
 

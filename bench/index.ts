@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
+// `npm run bench -- tunnel memory`: only those (names: dataChannel, tunnel, memory).
 import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
 import { nativeAead } from '../native-helper/crypto/native-aead';
 import { opensslSpeed } from './openssl-speed';
+import { benchMemory } from './memory-bench';
 import { benchTunnel } from './tunnel-bench';
 
 const OPENSSL_NAMES: Record<string, string> = {
@@ -36,17 +38,31 @@ async function dataChannel(): Promise<object> {
   return { packetBytes: ours.packetBytes, ciphers: rows };
 }
 
+function buildCli(): boolean {
+  return spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+}
+
 async function tunnel(): Promise<object> {
   if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
   process.stderr.write('bench: tunnel — postern connect vs openvpn 2.6 client, same lab (about a minute)\n');
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) return { skipped: 'npm run build failed' };
+  if (!buildCli()) return { skipped: 'npm run build failed' };
   return benchTunnel();
 }
 
-const result = {
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  dataChannel: await dataChannel(),
-  tunnel: await tunnel(),
-};
+async function memory(): Promise<object> {
+  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
+  process.stderr.write('bench: memory — the helper\'s runtime flags under iperf3 load (about two minutes)\n');
+  if (!buildCli()) return { skipped: 'npm run build failed' };
+  return benchMemory();
+}
+
+const BENCHMARKS: Record<string, () => Promise<object>> = { dataChannel, tunnel, memory };
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !Object.hasOwn(BENCHMARKS, name));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
+  process.exit(2);
+}
+const result: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
+for (const name of asked.length > 0 ? asked : Object.keys(BENCHMARKS)) result[name] = await BENCHMARKS[name]!();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { runIperf } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
 import { connectToHelper } from '../native-helper/client/socket-client';
 import type { HelperEvent } from '../native-helper/api/index';
+import { HELPER_ENV, HELPER_NODE_FLAGS } from '../native-helper/service/runtime-flags';
 
 /**
  * Postern's `postern connect` against the Debian openvpn 2.6 client, same lab server,
@@ -12,7 +13,7 @@ import type { HelperEvent } from '../native-helper/api/index';
  *    ("Initialization Sequence Completed" / our `connected` state), median of N;
  *  - iperf3 TCP 10 s up and down through the tunnel (received bits/s);
  *  - client CPU seconds (user+system from /proc) per GB moved, over both iperf3 runs;
- *  - peak RSS (VmHWM) of the client process.
+ *  - peak RSS (VmHWM) of the client process (Postern started with the helper's runtime flags).
  * And, for Postern only, what the desktop app sees: with `postern helper` already running,
  * the time from the tunnel.connect call on its socket to the `connected` event.
  */
@@ -102,7 +103,9 @@ async function startOpenvpn(lab: Lab, profile: string): Promise<RunningClient> {
 /** `postern connect --json` from the bundle (dist/postern.mjs, built by `npm run build`). */
 async function startPostern(lab: Lab, profile: string): Promise<RunningClient> {
   const startedAt = performance.now();
-  const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, 'dist/postern.mjs', 'connect', profile, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started as the packaged helper is (service/runtime-flags.ts): the figures are what people get.
+  const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, ...HELPER_NODE_FLAGS, 'dist/postern.mjs', 'connect', profile, '--json'],
+    { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...HELPER_ENV } });
   const connectMs = await waitForConnected(child, startedAt, 20_000);
   return {
     pid: child.pid ?? 0,
@@ -122,7 +125,8 @@ async function startPostern(lab: Lab, profile: string): Promise<RunningClient> {
  */
 async function measureHelperConnect(lab: Lab, profile: string, samples: number): Promise<number[]> {
   const socketPath = `${lab.dir}/bench-helper.sock`;
-  const helper = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, 'dist/postern.mjs', 'helper', '--socket', socketPath], { stdio: 'ignore' });
+  const helper = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, ...HELPER_NODE_FLAGS, 'dist/postern.mjs', 'helper', '--socket', socketPath],
+    { stdio: 'ignore', env: { ...process.env, ...HELPER_ENV } });
   try {
     for (let wait = 0; wait < 100 && !existsSync(socketPath); wait++) await new Promise((resolve) => setTimeout(resolve, 50));
     const opened = await connectToHelper(socketPath, { client: 'postern-bench' });

@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
-// `npm run bench -- tunnel memory`: only those (names: dataChannel, tunnel, memory).
+// `npm run bench -- tunnel memory`: only those (names: dataChannel, tunnel, memory, soak).
+// `soak` runs only when named (30 minutes; `npm run bench -- soak --minutes 5` for less).
 import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
 import { nativeAead } from '../native-helper/crypto/native-aead';
 import { opensslSpeed } from './openssl-speed';
 import { benchMemory } from './memory-bench';
+import { benchSoak } from './soak-bench';
 import { benchTunnel } from './tunnel-bench';
 
 const OPENSSL_NAMES: Record<string, string> = {
@@ -56,13 +58,28 @@ async function memory(): Promise<object> {
   return benchMemory();
 }
 
-const BENCHMARKS: Record<string, () => Promise<object>> = { dataChannel, tunnel, memory };
-const asked = process.argv.slice(2);
+async function soak(): Promise<object> {
+  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
+  const minutes = Number(option('--minutes') ?? 30);
+  process.stderr.write(`bench: soak — ${minutes} minutes of load, renegotiations, server restarts and address changes\n`);
+  if (!buildCli()) return { skipped: 'npm run build failed' };
+  return benchSoak({ minutes });
+}
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
+const BENCHMARKS: Record<string, () => Promise<object>> = { dataChannel, tunnel, memory, soak };
+/** What a bare `npm run bench` runs: all but the half-hour soak. */
+const DEFAULT_BENCHMARKS = ['dataChannel', 'tunnel', 'memory'];
+const asked = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
 const unknown = asked.filter((name) => !Object.hasOwn(BENCHMARKS, name));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);
   process.exit(2);
 }
 const result: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version } };
-for (const name of asked.length > 0 ? asked : Object.keys(BENCHMARKS)) result[name] = await BENCHMARKS[name]!();
+for (const name of asked.length > 0 ? asked : DEFAULT_BENCHMARKS) result[name] = await BENCHMARKS[name]!();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import { after } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +8,7 @@ import { labTest } from '../lab/lab-test';
 import { startAppLab } from './app-lab';
 import type { AppLab, AppLabOptions } from './app-lab';
 import { assertAccessible, dropProfile, screenshot } from './app-page';
+import { run } from '../lab/run';
 
 // The desktop app's window in Debian Chromium, against the real thing underneath: the
 // main-process controller behind the loopback bridge, `postern helper` with a real TUN
@@ -227,4 +229,139 @@ appTest('someone outside the helper\'s group sees why Postern will not work for 
   assert.equal(await page.getByTestId('connect-button').count() === 0 || await page.getByTestId('connect-button').isDisabled(), true);
   await assertAccessible(page, 'not in the group');
   await screenshot(page, '09-not-in-group');
+});
+
+const MACHINE_KILL_SWITCH = '/var/lib/postern/killswitch.json';
+
+/** The machine's own kill switch file, as it is (or that there is none): the lab must never touch it. */
+function machineKillSwitch(): string {
+  return existsSync(MACHINE_KILL_SWITCH) ? readFileSync(MACHINE_KILL_SWITCH, 'utf8') : '(none)';
+}
+
+/** `nft list tables` of this machine's own (root) namespace: the lab's kill switch must never show up there. */
+async function assertNoTableInRootNamespace(): Promise<void> {
+  const tables = await run('nft', ['list', 'tables']);
+  assert.equal(tables.code, 0, tables.stderr);
+  assert.doesNotMatch(tables.stdout, /^table inet postern$/m, 'the kill switch table is in the root namespace');
+}
+
+async function chooseKillSwitchMode(page: Page, mode: 'off' | 'auto' | 'always'): Promise<void> {
+  await page.getByTestId(`kill-switch-mode-${mode}`).check();
+  await page.locator('[data-testid="kill-switch-chip"]').and(page.locator(`[data-mode="${mode}"]`)).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="kill-switch-now"]')?.textContent?.startsWith('Right now') === true);
+}
+
+appTest('kill switch always: settings, blocking with no VPN, connect through it with a passing leak check, then off', async (t) => {
+  const machineBefore = machineKillSwitch();
+  const { app, page } = await openApp(t);
+  await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
+  assert.equal(await page.getByTestId('kill-switch-chip').getAttribute('data-mode'), 'off');
+  assert.equal(await page.getByTestId('blocking-banner').count(), 0);
+
+  // (a) Always: the settings explain each mode; choosing it blocks at once, with no VPN up.
+  await page.getByTestId('settings-open').click();
+  const dialog = page.getByTestId('settings-dialog');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /From the moment you press Connect until you disconnect on purpose/);
+  await chooseKillSwitchMode(page, 'always');
+  assert.equal(await page.getByTestId('kill-switch-now').getAttribute('data-blocking'), 'true');
+  assert.equal(await page.getByTestId('kill-switch-mode-always').isChecked(), true);
+  await assertAccessible(page, 'kill switch settings');
+  await screenshot(page, '10-killswitch-settings');
+  await page.getByTestId('settings-close').click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const banner = page.getByTestId('blocking-banner');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /Blocking traffic — no VPN connected/);
+  assert.equal(await banner.getAttribute('data-mode'), 'always');
+  await assertAccessible(page, 'blocking');
+  await screenshot(page, '11-blocking');
+
+  // It really blocks, in the lab's client namespace and only there; the setting is in the lab's file.
+  const table = await app.killSwitchTable();
+  assert.ok(table, 'table inet postern is loaded in the client namespace');
+  assert.match(table, /chain output \{[^}]*policy drop;/);
+  const blocked = await app.pingAroundTunnel();
+  assert.notEqual(blocked.code, 0, `a ping around the tunnel got through while blocking:\n${blocked.stdout}`);
+  await assertNoTableInRootNamespace();
+  assert.equal(JSON.parse(readFileSync(app.killSwitchSettingsPath, 'utf8')).mode, 'always');
+  assert.equal(machineKillSwitch(), machineBefore);
+
+  // The way out: connect. The leak check runs once it is up, and passes.
+  await page.getByTestId('blocking-connect').click();
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
+  await banner.waitFor({ state: 'detached' });
+  const badge = page.getByTestId('leak-badge');
+  await page.locator('[data-testid="leak-badge"][data-state="ok"]').waitFor({ timeout: 15_000 });
+  assert.match(await badge.innerText(), /No leaks found/);
+  const pinged = await app.ping(3);
+  assert.equal(pinged.code, 0, `pings through the tunnel while the kill switch is on:\n${pinged.stdout}`);
+  assert.notEqual((await app.pingAroundTunnel()).code, 0, 'around the tunnel stays blocked while connected');
+  await badge.click();
+  assert.equal(await badge.getAttribute('aria-expanded'), 'true');
+  const details = page.getByTestId('leak-details');
+  await details.waitFor();
+  const items = page.getByTestId('leak-check-item');
+  assert.deepEqual(await items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-check-id')}:${n.getAttribute('data-ok')}`)), [
+    'default_route_v4:true', 'default_route_v6:true', 'dns_servers:true', 'dns_routes:true', 'ipv6:true', 'killswitch_rules:true',
+  ]);
+  assert.match(await details.innerText(), /Kill switch rules\s+blocking everything but tun\S* and the servers/);
+  assert.match(await page.getByTestId('status-live').textContent() ?? '', /No leaks found/);
+  await assertAccessible(page, 'leak badge');
+  await screenshot(page, '12-leak-badge');
+
+  // Always keeps blocking once the VPN is down again.
+  await page.getByTestId('disconnect-button').click();
+  await page.getByTestId('connect-button').waitFor({ timeout: 15_000 });
+  await banner.waitFor();
+  assert.equal(await page.getByTestId('leak-badge').count(), 0);
+
+  // (b) Off: the blocking state is gone, in the window and in the kernel.
+  await page.getByTestId('blocking-settings').click();
+  await dialog.waitFor();
+  await chooseKillSwitchMode(page, 'off');
+  assert.equal(await page.getByTestId('kill-switch-now').getAttribute('data-blocking'), 'false');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await banner.waitFor({ state: 'detached' });
+  assert.equal(await app.killSwitchTable(), undefined, 'off removes the table');
+  const free = await app.pingAroundTunnel();
+  assert.equal(free.code, 0, `the link answers again:\n${free.stdout}`);
+  await assertNoTableInRootNamespace();
+  assert.equal(JSON.parse(readFileSync(app.killSwitchSettingsPath, 'utf8')).mode, 'off');
+  assert.equal(machineKillSwitch(), machineBefore, 'the machine\'s kill switch file is untouched');
+});
+
+appTest('kill switch auto: a helper killed mid-session leaves the block, the window says so, and Stop blocking lifts it', async (t) => {
+  const { app, page } = await openApp(t);
+  await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
+  await page.getByTestId('settings-open').click();
+  await chooseKillSwitchMode(page, 'auto');
+  assert.equal(await page.getByTestId('kill-switch-now').getAttribute('data-blocking'), 'false', 'auto blocks only from Connect on');
+  await page.getByTestId('settings-close').click();
+  assert.equal(await app.killSwitchTable(), undefined);
+
+  await page.getByTestId('connect-button').click();
+  await page.locator('[data-testid="leak-badge"][data-state="ok"]').waitFor({ timeout: 20_000 });
+  assert.notEqual((await app.pingAroundTunnel()).code, 0, 'connected in auto: nothing around the tunnel');
+
+  await app.killHelper();
+  const gone = page.getByTestId('helper-gone-blocking');
+  await gone.waitFor({ timeout: 10_000 });
+  assert.match(await gone.innerText(), /keeps blocking while the helper is away/);
+  assert.notEqual((await app.pingAroundTunnel()).code, 0, 'the rules outlive the helper');
+  await assertAccessible(page, 'helper gone while blocking');
+
+  // A new helper keeps the block it finds until the user says otherwise.
+  await app.startHelper();
+  const banner = page.locator('[data-testid="blocking-banner"][data-mode="auto"]');
+  await banner.waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByTestId('helper-banner').count(), 0);
+  await page.getByTestId('blocking-lift').click();
+  await banner.waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await app.killSwitchTable(), undefined, 'lifted: no table');
+  assert.equal((await app.pingAroundTunnel()).code, 0, 'the link answers again');
+  assert.equal(await page.getByTestId('kill-switch-chip').getAttribute('data-mode'), 'auto', 'the setting stays');
+  await assertNoTableInRootNamespace();
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, HelperEvent, LogLine, Prompt, SessionStatus, Statistics } from '../../native-helper/api/index';
+import { AppliedTunnel, HelperEvent, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, SetKillSwitchParams, Statistics } from '../../native-helper/api/index';
 
 /**
  * The one API between the renderer and the main process (Electron IPC through the
@@ -47,7 +47,11 @@ export type ProfileEntry = z.infer<typeof ProfileEntry>;
 export const HelperLinkState = z.discriminatedUnion('state', [
   z.object({ state: z.literal('connected'), helperVersion: z.string() }),
   z.object({ state: z.literal('connecting') }),
-  z.object({ state: z.literal('unavailable'), code: z.string(), message: z.string(), howToStart: z.string() }),
+  z.object({
+    state: z.literal('unavailable'), code: z.string(), message: z.string(), howToStart: z.string(),
+    /** The kill switch was blocking when the helper went away: its rules stay in the kernel, so it still blocks. */
+    killSwitchLeftBlocking: z.boolean().optional(),
+  }),
 ]);
 export type HelperLinkState = z.infer<typeof HelperLinkState>;
 
@@ -74,6 +78,12 @@ export const AppSnapshot = z.object({
   rememberAvailable: z.boolean(),
   /** Why not, whenever rememberAvailable is false (optional so a snapshot without it still parses). */
   rememberUnavailableReason: RememberUnavailableReason.optional(),
+  /**
+   * The machine's kill switch as the running helper holds it (mode, allow-LAN, DNS leak
+   * protection, and whether it blocks right now); null while no helper answers, or when the
+   * helper has none (older than protocol 1.2). Optional so a snapshot without it still parses.
+   */
+  killSwitch: KillSwitchState.nullable().optional(),
 });
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
 
@@ -101,6 +111,8 @@ export const APP_METHODS = {
   'auth.openUrl': { params: z.object({ promptId: z.string() }), result: Empty },
   'log.recent': { params: z.object({ limit: z.number().int().positive().max(5000).optional() }), result: z.object({ lines: z.array(LogLine) }) },
   'settings.update': { params: Settings.partial(), result: Settings },
+  /** Changes the machine-wide kill switch through the helper; absent fields stay as they are. */
+  'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
 } as const;
 
 export type AppMethod = keyof typeof APP_METHODS;
@@ -128,7 +140,7 @@ export class AppCallError extends Error {
   }
 }
 
-export { AppliedTunnel, LogLine, Prompt, SessionStatus, Statistics };
+export { AppliedTunnel, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, Statistics };
 
 /** One call's answer, the same over Electron IPC and the browser bridge's POST /api/call. */
 export type CallEnvelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };

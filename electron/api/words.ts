@@ -1,4 +1,4 @@
-import type { ErrorCode, TunnelState } from '../../native-helper/api/index';
+import type { ErrorCode, KillSwitchState, LeakCheckItem, TunnelState } from '../../native-helper/api/index';
 
 /**
  * The words people read for each state and each error code: the one table the window and
@@ -69,8 +69,8 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'profile.invalid': 'This profile cannot be used as it is. The problem is on the line shown; fix the file and import it again.',
   'auth.no_prompt': 'That question was already answered or has expired.',
   'auth.bad_answer': 'Please fill in every field the server asks for.',
-  'killswitch.failed': 'The kill switch could not be put in place, so Postern did not connect. The log has details; `postern killswitch off` connects without it.',
-  'killswitch.unavailable': 'This helper has no kill switch. Update the Postern helper.',
+  'killswitch.failed': 'The kill switch could not be put in place (the log says why), and Postern does not connect without it. Turn the kill switch off to connect unprotected.',
+  'killswitch.unavailable': 'This Postern helper has no kill switch. Update the helper to use it.',
   'helper.stopping': 'The Postern helper stopped, so the VPN went down. If the kill switch is on, traffic stays blocked until you connect again or disconnect.',
   internal: 'Something went wrong inside the helper. Try again; the log has details.',
   // Why a connection ended (core).
@@ -159,4 +159,75 @@ export const FAMILY_WORDS: Readonly<Record<string, string>> = {
   ipc: 'Talking to the Postern helper failed. Restart the helper and try again.',
   app: 'The Postern app could not do that. Restart Postern and try again.',
   bridge: 'This page could not talk to Postern. Reload it, or open the address Postern printed when it started.',
+};
+
+/** The kill switch's three modes: a short name, and what each blocks and allows (settings, tray). */
+export const KILL_SWITCH_MODE_WORDS: Record<KillSwitchState['mode'], { name: string; explanation: string }> = {
+  off: {
+    name: 'Off',
+    explanation: 'Nothing is blocked. If the VPN drops, your apps carry on over your normal internet connection.',
+  },
+  auto: {
+    name: 'While connected',
+    explanation: 'From the moment you press Connect until you disconnect on purpose, nothing leaves this computer except through the VPN: '
+      + 'also while it reconnects, if it fails, and if the Postern helper stops.',
+  },
+  always: {
+    name: 'Always',
+    explanation: 'Nothing leaves this computer except through the VPN, connected or not, until you turn this off. '
+      + 'Without a VPN connection you have no internet.',
+  },
+};
+
+export const KILL_SWITCH_WORDS = {
+  title: 'Kill switch',
+  intro: 'Keeps your traffic from leaving outside the VPN. It applies to the whole computer, for every user.',
+  allowLan: 'Allow the local network',
+  allowLanExplanation: 'Printers, file shares and other devices at home or in the office stay reachable while traffic is blocked '
+    + '(private addresses such as 192.168.x.x, and link-local ones).',
+  dnsLeakProtection: 'DNS leak protection',
+  dnsLeakProtectionExplanation: 'While the VPN carries all your traffic, name lookups go only to the VPN\'s own DNS servers, through the VPN. '
+    + 'Works even with the kill switch off.',
+  exceptions: 'Always allowed, even while blocking: this computer talking to itself, the VPN server you connect to, '
+    + 'and getting a network address (DHCP, IPv6 neighbour discovery).',
+  noHelper: 'The kill switch is kept by the Postern helper. Start the helper to see or change it.',
+  saving: 'Saving…',
+  blockingNow: 'Right now: blocking all traffic that does not go through the VPN.',
+  notBlockingNow: 'Right now: not blocking.',
+} as const;
+
+/** Blocked with no VPN up (the `always` mode, or `auto` after a failure): the window's banner and the tray say this. */
+export const BLOCKING_WORDS = {
+  title: 'Blocking traffic — no VPN connected',
+  always: 'The kill switch is set to Always: nothing leaves this computer until a VPN is connected. Connect, or turn the kill switch off.',
+  auto: 'The VPN stopped without you disconnecting, so the kill switch keeps blocking. Connect again, or stop blocking.',
+  /** The tray's one line. */
+  short: 'Blocking traffic: no VPN connected',
+  turnOff: 'Turn the kill switch off',
+  lift: 'Stop blocking',
+  /** The helper went away while the kill switch blocked: its rules stay in place without it. */
+  helperGone: 'The kill switch keeps blocking while the helper is away: nothing leaves this computer except through a VPN. '
+    + 'Start the helper again to connect or to turn the kill switch off. To lift the block without the helper, run: sudo nft delete table inet postern',
+} as const;
+
+/** The badge of the leak self-test the helper runs after every connect and reconnect. */
+export const LEAK_BADGE_WORDS = {
+  checking: 'Checking for leaks…',
+  ok: 'No leaks found',
+  failed: 'Leak check failed',
+  failedNext: 'Some traffic may leave outside the VPN. Disconnect and connect again; if it stays, send the log to whoever manages this computer.',
+} as const;
+
+/**
+ * What each check of the leak self-test looks at, in plain words: a topic, not a claim (a
+ * split tunnel passes "Internet traffic (IPv4)" without carrying it); the helper's detail
+ * says what it found.
+ */
+export const LEAK_CHECK_WORDS: Record<LeakCheckItem['id'], string> = {
+  default_route_v4: 'Internet traffic (IPv4)',
+  default_route_v6: 'Internet traffic (IPv6)',
+  dns_servers: 'DNS servers in use',
+  dns_routes: 'The way to the DNS servers',
+  ipv6: 'IPv6 outside the VPN',
+  killswitch_rules: 'Kill switch rules',
 };

@@ -10,7 +10,7 @@ import type { Encryptor } from '../credentials/credential-store';
 import { HelperLink } from '../helper/helper-link';
 import { ProfileStore } from '../profiles/profile-store';
 import { SettingsStore } from '../settings/settings-store';
-import { FakeHelperServer, eventually, fakeSession } from '../testing/fake-helper-server';
+import { FakeHelperServer, KILL_SWITCH_DEFAULTS, eventually, fakeSession } from '../testing/fake-helper-server';
 import { GOOD_PROFILE } from '../testing/fixtures';
 import { createAppController } from './app-controller';
 
@@ -62,6 +62,7 @@ test('snapshot: helper link, profiles, session, settings; a snapshot event after
   assert.deepEqual(snapshot, {
     helper: { state: 'connected', helperVersion: '9.9.9-test' }, profiles: [], session: null,
     settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false, rememberUnavailableReason: 'browser_mode',
+    killSwitch: { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false },
   });
   events.length = 0;
   const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
@@ -210,4 +211,47 @@ test('helper events reach listeners as they are; notifications follow the settin
   server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 9, previousStateMs: 1 });
   await eventually(() => events.filter((e) => e.type === 'helper').length === 2, 'second event');
   assert.equal(notes.length, 1);
+});
+
+test('killswitch.set: validated, sent to the helper, answered with its state; its event brings a snapshot to every window', async (t) => {
+  const { controller, server, events } = await fixture(t);
+  await assert.rejects(controller.call('killswitch.set', { mode: 'sometimes' }), code('app.bad_request'));
+  await assert.rejects(controller.call('killswitch.set', { mode: 'always', extra: true }), code('app.bad_request'));
+  assert.equal(server.calls('killswitch.set').length, 0, 'nothing invalid reaches the helper');
+  events.length = 0;
+  const state = await controller.call('killswitch.set', { mode: 'always', allowLan: true });
+  assert.deepEqual(server.calls('killswitch.set')[0]?.params, { mode: 'always', allowLan: true });
+  assert.deepEqual(state, { ...KILL_SWITCH_DEFAULTS, mode: 'always', allowLan: true });
+  // The helper blocks now (always, no tunnel): it says so to everyone.
+  server.setKillSwitch({ ...KILL_SWITCH_DEFAULTS, mode: 'always', allowLan: true, blocking: true });
+  await eventually(() => controller.snapshot().killSwitch?.blocking === true, 'the blocking state in the snapshot');
+  assert.ok(events.some((e) => e.type === 'helper' && e.event.type === 'killswitch'), 'the event reaches the windows as it is');
+  const last = events.filter((e) => e.type === 'snapshot').at(-1);
+  assert.ok(last?.type === 'snapshot' && last.snapshot.killSwitch?.mode === 'always' && last.snapshot.killSwitch.blocking);
+});
+
+test('killswitch.set refused by the helper keeps its code; without a helper it is ipc.helper_unavailable', async (t) => {
+  const { controller, server } = await fixture(t);
+  server.answers.set('killswitch.set', () => ({ ok: false, error: { code: 'killswitch.failed', message: 'the firewall refused the kill switch: nft: not found' } }));
+  await assert.rejects(controller.call('killswitch.set', { mode: 'auto' }), (error: AppCallError) => error.code === 'killswitch.failed' && /nft: not found/.test(error.message));
+  assert.equal(controller.snapshot().killSwitch?.mode, 'off', 'the helper\'s state stays what it was');
+  server.answers.delete('killswitch.set');
+  server.killSwitch = null;
+  await assert.rejects(controller.call('killswitch.set', { mode: 'auto' }), code('killswitch.unavailable'));
+
+  const down = await fixture(t, { helperRunning: false });
+  await eventually(() => down.helper.state.state === 'unavailable', 'unavailable');
+  await assert.rejects(down.controller.call('killswitch.set', { mode: 'always' }), code('ipc.helper_unavailable'));
+  assert.equal(down.controller.snapshot().killSwitch, null);
+});
+
+test('a failed leak check is a notification naming what failed; a passing one is not', async (t) => {
+  const { server, notes } = await fixture(t);
+  server.session = fakeSession({ state: 'connected' });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 9, previousStateMs: 1 });
+  await eventually(() => notes.length === 1, 'connected');
+  server.push({ type: 'leak_check', sessionId: 's1', ok: true, atMs: 10, checks: [{ id: 'dns_servers', ok: true, detail: 'in use: 10.8.0.1' }] });
+  server.push({ type: 'leak_check', sessionId: 's1', ok: false, atMs: 20, checks: [{ id: 'dns_servers', ok: false, detail: 'resolv.conf names 192.0.2.53' }, { id: 'ipv6', ok: true, detail: 'x' }] });
+  await eventually(() => notes.length === 2, 'a notification');
+  assert.deepEqual(notes, ['Postern: connected', 'Postern: leak check failed']);
 });

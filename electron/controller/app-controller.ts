@@ -9,7 +9,7 @@ import type { SettingsStore } from '../settings/settings-store';
 import { notificationFor } from './notifications';
 
 /** What the controller needs of the helper link (HelperLink; a fake in tests). */
-export type HelperPort = Pick<HelperLink, 'state' | 'session' | 'call' | 'onEvent' | 'onChange'>;
+export type HelperPort = Pick<HelperLink, 'state' | 'session' | 'killSwitch' | 'call' | 'onEvent' | 'onChange'>;
 
 export interface AppControllerDeps {
   profiles: ProfileStore;
@@ -64,6 +64,7 @@ export class AppController {
       settings: this.deps.settings.get(),
       rememberAvailable: remember.available,
       ...(remember.available ? {} : { rememberUnavailableReason: remember.reason }),
+      killSwitch: this.deps.helper.killSwitch,
     };
   }
 
@@ -105,6 +106,9 @@ export class AppController {
         if (change.launchAtLogin !== undefined) this.deps.setLaunchAtLogin?.(change.launchAtLogin);
         return this.#changed(updated);
       },
+      // The helper's `killswitch` event brings the new state to every window (and the tray)
+      // before this answer; a refusal keeps its code for the window's words.
+      'killswitch.set': (change) => this.#helperCall('killswitch.set', change),
     };
   }
 

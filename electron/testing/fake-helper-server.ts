@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { FrameDecoder, HELPER_PROTOCOL_VERSION, encodeFrame } from '../../native-helper/api/index';
-import type { HelperEvent, SessionStatus } from '../../native-helper/api/index';
+import type { HelperEvent, KillSwitchState, MethodParams, SessionStatus } from '../../native-helper/api/index';
 
 export interface FakeRequest {
   method: string;
@@ -11,14 +11,20 @@ export interface FakeRequest {
 
 type Answer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
+/** The kill switch a fresh helper has: off, DNS leak protection on (native-helper/firewall DEFAULT_SETTINGS). */
+export const KILL_SWITCH_DEFAULTS: KillSwitchState = { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false };
+
 /**
  * Test-only: a helper on a real Unix socket speaking the real frames, whose answers the
  * test scripts. Records every request; `push` sends an event to every connection;
- * `stop`/`start` imitate the helper dying and coming back on the same path.
+ * `stop`/`start` imitate the helper dying and coming back on the same path. Its kill switch
+ * answers `killswitch.get`, and `killswitch.set` tells every connection, as the helper does
+ * (before its answer); null is a helper without one (killswitch.unavailable).
  */
 export class FakeHelperServer {
   readonly requests: FakeRequest[] = [];
   session: SessionStatus | null = null;
+  killSwitch: KillSwitchState | null = { ...KILL_SWITCH_DEFAULTS };
   /** Per-method answers; anything unlisted answers `{}`. */
   readonly answers = new Map<string, (params: unknown) => Answer>();
   #server: Server | undefined;
@@ -52,6 +58,12 @@ export class FakeHelperServer {
     for (const socket of this.#sockets) socket.write(encodeFrame({ kind: 'event', event }));
   }
 
+  /** The kill switch changed (a setting, or it started or stopped blocking): every connection hears it. */
+  setKillSwitch(state: KillSwitchState): void {
+    this.killSwitch = state;
+    this.push({ type: 'killswitch', ...state });
+  }
+
   calls(method: string): FakeRequest[] {
     return this.requests.filter((request) => request.method === method);
   }
@@ -76,6 +88,11 @@ export class FakeHelperServer {
     if (method === 'events.subscribe' || method === 'tunnel.status') return { ok: true, result: { session: this.session } };
     if (method === 'tunnel.connect') return { ok: true, result: { sessionId: 's1' } };
     if (method === 'log.recent') return { ok: true, result: { lines: [] } };
+    if (method === 'killswitch.get' || method === 'killswitch.set') {
+      if (this.killSwitch === null) return { ok: false, error: { code: 'killswitch.unavailable', message: 'This helper has no kill switch.' } };
+      if (method === 'killswitch.set') this.setKillSwitch({ ...this.killSwitch, ...(params as MethodParams<'killswitch.set'>) });
+      return { ok: true, result: this.killSwitch };
+    }
     return { ok: true, result: {} };
   }
 }

@@ -1,5 +1,5 @@
 import type { AppSnapshot } from '../api/app-api';
-import { STATE_WORDS } from '../api/words';
+import { BLOCKING_WORDS, KILL_SWITCH_MODE_WORDS, KILL_SWITCH_WORDS, LEAK_BADGE_WORDS, STATE_WORDS } from '../api/words';
 
 export type TrayIconName = 'disconnected' | 'connecting' | 'connected' | 'attention' | 'error';
 
@@ -22,17 +22,27 @@ export type TrayAction =
   | { type: 'quit' };
 
 
-/** The tray for a snapshot: one icon per state, the state and address, one item per profile, Open and Quit. */
+/**
+ * The tray for a snapshot: one icon per state, the state and address (or that the kill switch
+ * blocks with no VPN up), a failed leak check, the kill switch's mode when on, one item per
+ * profile, Open and Quit.
+ */
 export function buildTrayModel(snapshot: AppSnapshot): TrayModel {
   const { session, helper } = snapshot;
   const running = session !== null && session.state !== 'disconnected';
   const icon = trayIcon(snapshot);
+  const failure = session?.lastError ? `Failed: ${session.lastError.message}` : undefined;
   const stateLine = helper.state === 'unavailable'
     ? 'The Postern helper is not running'
-    : running ? `${STATE_WORDS[session.state]}: ${session.profileName}` : session?.lastError ? `Failed: ${session.lastError.message}` : 'Not connected';
+    : running ? `${STATE_WORDS[session.state]}: ${session.profileName}` : isBlockingWithoutVpn(snapshot) ? BLOCKING_WORDS.short : failure ?? 'Not connected';
   const items: TrayItem[] = [{ kind: 'label', label: stateLine }];
+  if (helper.state === 'unavailable' && helper.killSwitchLeftBlocking) items.push({ kind: 'label', label: BLOCKING_WORDS.short });
+  if (!running && failure && stateLine !== failure && helper.state === 'connected') items.push({ kind: 'label', label: failure });
   const address = running ? session.tunnel?.ipv4 ?? session.tunnel?.ipv6 : undefined;
   if (address) items.push({ kind: 'label', label: `Address: ${address}` });
+  if (leakCheckFailed(snapshot)) items.push({ kind: 'label', label: LEAK_BADGE_WORDS.failed });
+  const killSwitch = helper.state === 'connected' ? snapshot.killSwitch : undefined;
+  if (killSwitch && killSwitch.mode !== 'off') items.push({ kind: 'label', label: `${KILL_SWITCH_WORDS.title}: ${KILL_SWITCH_MODE_WORDS[killSwitch.mode].name}` });
   items.push({ kind: 'separator' });
   for (const profile of snapshot.profiles) {
     const isActive = running && session.profileName === profile.name;
@@ -46,9 +56,20 @@ export function buildTrayModel(snapshot: AppSnapshot): TrayModel {
   return { icon, tooltip: `Postern — ${stateLine}`, items };
 }
 
-function trayIcon({ session, helper }: AppSnapshot): TrayIconName {
+/** The kill switch blocks and no VPN runs: nothing gets out until one connects (or the block is lifted). */
+export function isBlockingWithoutVpn({ helper, session, killSwitch }: AppSnapshot): boolean {
+  const running = session !== null && session.state !== 'disconnected';
+  return helper.state === 'connected' && killSwitch?.blocking === true && !running;
+}
+
+function leakCheckFailed({ session }: AppSnapshot): boolean {
+  return session?.state === 'connected' && session.leakCheck?.ok === false;
+}
+
+function trayIcon(snapshot: AppSnapshot): TrayIconName {
+  const { session, helper } = snapshot;
   if (helper.state === 'unavailable') return 'error';
-  if (!session || session.state === 'disconnected') return session?.lastError ? 'error' : 'disconnected';
-  if (session.prompt) return 'attention';
+  if (!session || session.state === 'disconnected') return session?.lastError ? 'error' : isBlockingWithoutVpn(snapshot) ? 'attention' : 'disconnected';
+  if (session.prompt || leakCheckFailed(snapshot)) return 'attention';
   return session.state === 'connected' ? 'connected' : 'connecting';
 }

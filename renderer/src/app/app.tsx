@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Banners } from '../components/banners';
 import { AuthDialog } from '../features/auth-prompts/auth-dialog';
 import { ConnectionPanel } from '../features/connect/connection-panel';
+import { BlockingBanner } from '../features/kill-switch/blocking-banner';
 import { LogView } from '../features/log/log-view';
 import { DropZone } from '../features/profiles/drop-zone';
 import { ImportVerdict } from '../features/profiles/import-verdict';
@@ -24,6 +25,7 @@ export function App() {
         <h1>Postern</h1>
         <SettingsPanel />
       </header>
+      <BlockingBanner profile={selected} />
       <Banners />
       <main className="layout">
         <ProfileList selectedId={selected?.id} onSelect={setSelectedId} />

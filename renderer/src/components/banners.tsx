@@ -1,6 +1,10 @@
+import { BLOCKING_WORDS } from '../../../electron/api/words';
 import { usePosternStore } from '../store/use-postern-store';
 
-/** The helper's absence (with how to start it) or its refusal (with how to be let in), and the last error in plain words. */
+/**
+ * The helper's absence (with how to start it, and that a kill switch it left keeps blocking)
+ * or its refusal (with how to be let in), and the last error in plain words.
+ */
 export function Banners() {
   const helper = usePosternStore((s) => s.helper);
   const error = usePosternStore((s) => s.error);
@@ -11,6 +15,7 @@ export function Banners() {
         <div className="banner banner-warning" role="alert" data-testid="helper-banner" data-code={helper.code}>
           <strong>{helper.code === 'ipc.not_in_group' ? 'You may not use Postern on this machine yet.' : 'The Postern helper is not running.'}</strong>
           <p className="banner-next">{helper.howToStart}</p>
+          {helper.killSwitchLeftBlocking && <p data-testid="helper-gone-blocking"><strong>{BLOCKING_WORDS.title}.</strong> {BLOCKING_WORDS.helperGone}</p>}
           {helper.message && <p className="banner-detail">{helper.message}</p>}
         </div>
       )}

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { AppApi, AppEvent } from '../../../electron/api/app-api';
 import type { ConnectionSlice } from './connection-slice';
 import type { HelperSlice } from './helper-slice';
+import type { KillSwitchSlice } from './kill-switch-slice';
 import type { LogSlice } from './log-slice';
 import type { NoticeSlice } from './notice-slice';
 import type { ProfilesSlice } from './profiles-slice';
@@ -10,7 +11,7 @@ import type { SettingsSlice } from './settings-slice';
 import type { StatsSlice } from './stats-slice';
 
 /** The whole window's state: one store of slices (zustand's slices pattern). */
-export type AppState = ProfilesSlice & ConnectionSlice & PromptSlice & StatsSlice & LogSlice & SettingsSlice & HelperSlice & NoticeSlice & {
+export type AppState = ProfilesSlice & ConnectionSlice & PromptSlice & StatsSlice & LogSlice & SettingsSlice & KillSwitchSlice & HelperSlice & NoticeSlice & {
   /** Subscribes to main's events and loads the first snapshot and the log; returns the unsubscribe. */
   start(): () => void;
 };

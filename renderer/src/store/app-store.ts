@@ -5,6 +5,7 @@ import { LINK_LOST } from '../api/app-api-over';
 import type { AppState, HelperEvent, SliceDeps } from './app-state';
 import { createConnectionSlice } from './connection-slice';
 import { createHelperSlice } from './helper-slice';
+import { createKillSwitchSlice } from './kill-switch-slice';
 import { createLogSlice } from './log-slice';
 import { createNoticeSlice } from './notice-slice';
 import { createProfilesSlice } from './profiles-slice';
@@ -24,6 +25,7 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
     ...createNoticeSlice(deps)(...a),
     ...createHelperSlice(deps)(...a),
     ...createSettingsSlice(deps)(...a),
+    ...createKillSwitchSlice(deps)(...a),
     ...createProfilesSlice(deps)(...a),
     ...createConnectionSlice(deps)(...a),
     ...createPromptSlice(deps)(...a),
@@ -34,13 +36,15 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
       // even travel another connection): whatever the events said since is newer.
       let snapshotSeen = false;
       let sessionSeen = false;
+      let killSwitchSeen = false;
       const stop = api.onEvent((event) => {
         if (event.type === 'snapshot') snapshotSeen = true;
+        else if (event.event.type === 'killswitch') killSwitchSeen = true;
         else if (event.event.type !== 'log') sessionSeen = true;
         applyAppEvent(store, event);
       });
       void api.call('app.snapshot', {}).then(
-        (snapshot) => { if (!snapshotSeen) applySnapshot(store, snapshot, { withSession: !sessionSeen }); },
+        (snapshot) => { if (!snapshotSeen) applySnapshot(store, snapshot, { withSession: !sessionSeen, withKillSwitch: !killSwitchSeen }); },
         (error: unknown) => store.getState().fail(error),
       );
       void store.getState().loadLog();
@@ -56,12 +60,13 @@ export function applyAppEvent(store: AppStore, event: AppEvent): void {
   else applyHelperEvent(store, event.event);
 }
 
-function applySnapshot(store: AppStore, snapshot: AppSnapshot, { withSession } = { withSession: true }): void {
+function applySnapshot(store: AppStore, snapshot: AppSnapshot, { withSession = true, withKillSwitch = true } = {}): void {
   const state = store.getState();
   // A snapshot got through, so the stream from main is back.
   if (state.error?.code === LINK_LOST) state.dismissError();
   state.applyHelper(snapshot);
   state.applySettings(snapshot.settings);
+  if (withKillSwitch) state.applyKillSwitch(snapshot.killSwitch ?? null);
   state.applyProfiles(snapshot.profiles);
   if (!withSession) return;
   state.applySession(snapshot.session);
@@ -96,8 +101,11 @@ function applyHelperEvent(store: AppStore, event: HelperEvent): void {
       state.applyReconnected(event);
       return;
     case 'killswitch':
+      state.applyKillSwitch({ mode: event.mode, allowLan: event.allowLan, dnsLeakProtection: event.dnsLeakProtection, blocking: event.blocking });
+      return;
     case 'leak_check':
-      return; // helper 1.2: the window's kill-switch settings and badge are still to come
+      state.applyLeakCheck(event.sessionId, { ok: event.ok, atMs: event.atMs, checks: event.checks });
+      return;
     default: {
       const unknown: never = event;
       return unknown;

@@ -1,4 +1,5 @@
-import type { AppliedTunnel, SessionStatus } from '../../../electron/api/app-api';
+import type { AppliedTunnel, LeakCheckResult, SessionStatus } from '../../../electron/api/app-api';
+import { LEAK_BADGE_WORDS } from '../../../electron/api/words';
 import { errorText } from '../error-text';
 import { stateText } from '../state-text';
 import type { HelperEvent, SliceCreator } from './app-state';
@@ -24,6 +25,8 @@ export interface ConnectionView {
   connectedAtMs: number | null;
   tunnel: AppliedTunnel | null;
   lastError: { code: string; message: string } | null;
+  /** The leak self-test of the connection up now; null until it is done (and again once the connection drops). */
+  leakCheck: LeakCheckResult | null;
 }
 
 /** One phase of the attempt: when it began (since connect) and how long it took once over. */
@@ -44,6 +47,7 @@ export interface ConnectionSlice {
   applyState(event: StateEvent): void;
   applyTunnel(sessionId: string, tunnel: AppliedTunnel): void;
   applyReconnected(event: ReconnectedEvent): void;
+  applyLeakCheck(sessionId: string, result: LeakCheckResult): void;
 }
 
 /** Reconnect loops must not grow the lists without bound. */
@@ -82,6 +86,8 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
     const connection: ConnectionView = {
       sessionId: session.sessionId, profileName: session.profileName, state: session.state, startedAtMs: session.startedAtMs,
       connectedAtMs: session.connectedAtMs, tunnel: session.tunnel, lastError: session.lastError,
+      // Main sends only a check of the connection up now (electron/helper/helper-link.ts).
+      leakCheck: session.state === 'connected' ? session.leakCheck ?? null : null,
     };
     set(same ? { connection } : { connection, phases: [], reconnects: [] });
     get().resetStats(session.sessionId);
@@ -92,11 +98,13 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
     const now = nowMs();
     const base: ConnectionView = current !== null && current.sessionId === event.sessionId ? current : {
       sessionId: event.sessionId, profileName: event.profileName, state: event.state, startedAtMs: now - event.sinceStartMs,
-      connectedAtMs: null, tunnel: null, lastError: null,
+      connectedAtMs: null, tunnel: null, lastError: null, leakCheck: null,
     };
     const connection: ConnectionView = {
       ...base,
       state: event.state,
+      // Reconnecting or stopping: the last check was of the connection that went away.
+      leakCheck: event.state === 'connected' ? base.leakCheck : null,
       connectedAtMs: event.state === 'connected' ? base.connectedAtMs ?? now : event.state === 'reconnecting' ? null : base.connectedAtMs,
       lastError: event.error ?? (event.state === 'connected' ? null : base.lastError),
     };
@@ -120,6 +128,14 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
     if (get().connection?.sessionId !== event.sessionId) return;
     const record: ReconnectRecord = { atMs: nowMs(), code: event.reason.code, tookMs: event.tookMs };
     set({ reconnects: [...get().reconnects, record].slice(-MAX_RECONNECTS) });
+  },
+  applyLeakCheck: (sessionId, result) => {
+    const current = get().connection;
+    if (current?.sessionId !== sessionId || current.state !== 'connected') return;
+    set({ connection: { ...current, leakCheck: result } });
+    // A failure is said at once by the badge's own alert (features/connect/leak-badge.tsx); a pass,
+    // quietly, with the state it follows (one polite line: the newer one may replace the older).
+    if (result.ok) get().announce(`${current.profileName}: ${stateText('connected')}. ${LEAK_BADGE_WORDS.ok}`);
   },
 });
 

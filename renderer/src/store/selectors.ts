@@ -34,3 +34,22 @@ export function selectElapsedMs(state: AppState, nowMs: number): number {
   const since = active.state === 'connected' && active.connectedAtMs !== null ? active.connectedAtMs : active.startedAtMs;
   return Math.max(0, nowMs - since);
 }
+
+/**
+ * The kill switch blocks and no VPN runs (`always` with nothing connected, `auto` after a
+ * failure or a helper restart): nothing leaves the computer until a VPN connects, or the
+ * block is lifted. While a session runs, its own state says what happens.
+ */
+export function selectBlockingWithoutVpn(state: AppState): boolean {
+  return selectHelperUp(state) && state.killSwitchConfirmed?.blocking === true && selectActiveConnection(state) === null;
+}
+
+export type LeakBadgeState = 'checking' | 'ok' | 'failed';
+
+/** The leak badge of the connection up now: checking until the helper's self-test answers; null when not connected. */
+export function selectLeakBadge(state: AppState): LeakBadgeState | null {
+  const active = selectActiveConnection(state);
+  if (active?.state !== 'connected') return null;
+  if (active.leakCheck === null) return 'checking';
+  return active.leakCheck.ok ? 'ok' : 'failed';
+}

@@ -7,10 +7,18 @@ export interface SettingsSlice {
   applySettings(settings: Settings): void;
   /** Shows the change at once; puts the old value back if main refuses it. */
   updateSettings(change: Partial<Settings>): Promise<boolean>;
+  /** The settings dialog is open (the header's button and the blocking banner open it). */
+  settingsOpen: boolean;
+  openSettings(): void;
+  closeSettings(): void;
 }
 
 export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ api }) => (set, get) => ({
   settings: null,
+  settingsOpen: false,
+  openSettings: () => set({ settingsOpen: true }),
+  // A refusal shown in the dialog is of the past once it closes.
+  closeSettings: () => set({ settingsOpen: false, killSwitchError: null }),
   applySettings: (settings) => set({ settings }),
   updateSettings: async (change) => {
     const before = get().settings;

@@ -14,6 +14,7 @@ export const SNAPSHOT: AppSnapshot = {
   settings: { launchAtLogin: false, notifications: true },
   rememberAvailable: false,
   rememberUnavailableReason: 'browser_mode',
+  killSwitch: { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false },
 };
 
 export function fakeAppApi(answers: Record<string, (params: unknown) => unknown> = {}): FakeAppApi {

@@ -2,10 +2,11 @@ import type { ProfileEntry } from '../../../../electron/api/app-api';
 import { selectActiveConnection, selectHelperUp } from '../../store/selectors';
 import { usePosternStore } from '../../store/use-postern-store';
 import { TrafficPanel } from '../traffic-graph/traffic-panel';
+import { LeakBadge } from './leak-badge';
 import { PhaseLine } from './phase-line';
 import { TunnelDetails } from './tunnel-details';
 
-/** One big connect/disconnect control, the phase while connecting, and the tunnel once up. */
+/** One big connect/disconnect control, the phase while connecting, and the tunnel (with its leak check) once up. */
 export function ConnectionPanel({ profile }: { profile: ProfileEntry | undefined }) {
   const active = usePosternStore(selectActiveConnection);
   if (!profile) {
@@ -18,6 +19,7 @@ export function ConnectionPanel({ profile }: { profile: ProfileEntry | undefined
       <p className="remotes">{profile.remotes.join(', ')}</p>
       <BigButton profile={profile} mine={mine} />
       {mine && active.state !== 'connected' && <PhaseLine />}
+      {mine && active.state === 'connected' && <LeakBadge />}
       {mine && active.state === 'connected' && active.tunnel && <TunnelDetails tunnel={active.tunnel} connectedAtMs={active.connectedAtMs} />}
       {mine && active.state === 'connected' && <TrafficPanel />}
       {active && !mine && <p className="other-session">{active.profileName} is connected now. Disconnect it first to use this profile.</p>}

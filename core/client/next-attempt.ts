@@ -85,8 +85,8 @@ function nextAfterRefusal({ failure, tokenHeld }: Refusal, end: SessionEnd, poli
 }
 
 function backOff(end: SessionEnd, failures: number, policy: RetryPolicy): NextStep {
-  // A tunnel that was up starts the count afresh.
-  const inARow = end.code === 'session.connected_then_lost' ? 0 : failures + 1;
+  // A tunnel that was up, or one left because the network changed, starts the count afresh.
+  const inARow = end.code === 'session.connected_then_lost' || end.code === 'network.changed' ? 0 : failures + 1;
   if (policy.maxAttempts !== undefined && inARow >= policy.maxAttempts) {
     return { kind: 'stop', end: { kind: 'gave_up', attempts: inARow, last: end } };
   }

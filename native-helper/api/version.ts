@@ -5,4 +5,5 @@
 // 1.1: the codes ipc.not_in_group, ipc.idle, ipc.not_reading and tunnel.network_busy; a reason on every state event.
 // 1.2: killswitch.get / killswitch.set, the killswitch and leak_check events, leakCheck in a session's status,
 //      carriesDefault in the tunnel, the codes killswitch.failed and killswitch.unavailable.
-export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 2 } as const;
+// 1.3: the code network.changed (a reconnect because the path to the server changed).
+export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 3 } as const;

@@ -4,6 +4,7 @@ import { benchDataChannel } from '../core/data/data-channel.bench';
 import { nativeAead } from '../native-helper/crypto/native-aead';
 import { opensslSpeed } from './openssl-speed';
 import { benchTunnel } from './tunnel-bench';
+import { benchAddressChange } from './address-change-bench';
 
 const OPENSSL_NAMES: Record<string, string> = {
   'AES-128-GCM': 'aes-128-gcm',
@@ -36,17 +37,35 @@ async function dataChannel(): Promise<object> {
   return { packetBytes: ours.packetBytes, ciphers: rows };
 }
 
+/** The lab benchmarks run `postern connect` from the bundle: built once, here. */
+let built: boolean | undefined;
+function labSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root for the lab (network namespaces, TUN)';
+  built ??= spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  return built ? undefined : 'npm run build failed';
+}
+
 async function tunnel(): Promise<object> {
-  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
+  const skipped = labSkipReason();
+  if (skipped) return { skipped };
   process.stderr.write('bench: tunnel — postern connect vs openvpn 2.6 client, same lab (about a minute)\n');
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) return { skipped: 'npm run build failed' };
   return benchTunnel();
 }
 
+async function addressChange(): Promise<object> {
+  const skipped = labSkipReason();
+  if (skipped) return { skipped };
+  process.stderr.write('bench: address-change — seconds to the first answered ping after the client\'s address moves, postern vs openvpn 2.6, UDP and TCP\n');
+  return benchAddressChange();
+}
+
+// `npm run bench -- address-change` (or any other names below) runs only those.
+const only = new Set(process.argv.slice(2));
+const wanted = (name: string): boolean => only.size === 0 || only.has(name);
 const result = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  dataChannel: await dataChannel(),
-  tunnel: await tunnel(),
+  ...(wanted('data-channel') ? { dataChannel: await dataChannel() } : {}),
+  ...(wanted('tunnel') ? { tunnel: await tunnel() } : {}),
+  ...(wanted('address-change') ? { addressChange: await addressChange() } : {}),
 };
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
-// `npm run bench -- tunnel memory`: only those (names: dataChannel, tunnel, memory, soak).
+// `npm run bench -- tunnel memory`: only those (data-channel, tunnel, address-change, memory, soak).
 // `soak` runs only when named (30 minutes; `npm run bench -- soak --minutes 5` for less).
 import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
@@ -8,6 +8,7 @@ import { opensslSpeed } from './openssl-speed';
 import { benchMemory } from './memory-bench';
 import { benchSoak } from './soak-bench';
 import { benchTunnel } from './tunnel-bench';
+import { benchAddressChange } from './address-change-bench';
 
 const OPENSSL_NAMES: Record<string, string> = {
   'AES-128-GCM': 'aes-128-gcm',
@@ -40,30 +41,22 @@ async function dataChannel(): Promise<object> {
   return { packetBytes: ours.packetBytes, ciphers: rows };
 }
 
-function buildCli(): boolean {
-  return spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+/** The lab benchmarks run `postern connect` from the bundle: built once, here. */
+let built: boolean | undefined;
+function labSkipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root for the lab (network namespaces, TUN)';
+  built ??= spawnSync(process.execPath, ['scripts/build.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  return built ? undefined : 'npm run build failed';
 }
 
-async function tunnel(): Promise<object> {
-  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
-  process.stderr.write('bench: tunnel — postern connect vs openvpn 2.6 client, same lab (about a minute)\n');
-  if (!buildCli()) return { skipped: 'npm run build failed' };
-  return benchTunnel();
-}
-
-async function memory(): Promise<object> {
-  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
-  process.stderr.write('bench: memory — the helper\'s runtime flags under iperf3 load (about two minutes)\n');
-  if (!buildCli()) return { skipped: 'npm run build failed' };
-  return benchMemory();
-}
-
-async function soak(): Promise<object> {
-  if (process.getuid?.() !== 0) return { skipped: 'needs root for the lab (network namespaces, TUN)' };
-  const minutes = Number(option('--minutes') ?? 30);
-  process.stderr.write(`bench: soak — ${minutes} minutes of load, renegotiations, server restarts and address changes\n`);
-  if (!buildCli()) return { skipped: 'npm run build failed' };
-  return benchSoak({ minutes });
+/** A lab benchmark: skipped with the reason when the lab cannot run, else announced on stderr and run. */
+function inLab(announce: () => string, run: () => Promise<object>): () => Promise<object> {
+  return async () => {
+    const skipped = labSkipReason();
+    if (skipped) return { skipped };
+    process.stderr.write(`bench: ${announce()}\n`);
+    return run();
+  };
 }
 
 function option(name: string): string | undefined {
@@ -71,10 +64,19 @@ function option(name: string): string | undefined {
   return at < 0 ? undefined : process.argv[at + 1];
 }
 
-const BENCHMARKS: Record<string, () => Promise<object>> = { dataChannel, tunnel, memory, soak };
+const BENCHMARKS: Record<string, () => Promise<object>> = {
+  dataChannel,
+  tunnel: inLab(() => 'tunnel — postern connect vs openvpn 2.6 client, same lab (about a minute)', () => benchTunnel()),
+  addressChange: inLab(() => 'address-change — seconds to the first answered ping after the client\'s address moves, postern vs openvpn 2.6, UDP and TCP', () => benchAddressChange()),
+  memory: inLab(() => 'memory — the helper\'s runtime flags under iperf3 load (about two minutes)', () => benchMemory()),
+  soak: inLab(() => `soak — ${option('--minutes') ?? 30} minutes of load, renegotiations, server restarts and address changes`, () => benchSoak({ minutes: Number(option('--minutes') ?? 30) })),
+};
 /** What a bare `npm run bench` runs: all but the half-hour soak. */
-const DEFAULT_BENCHMARKS = ['dataChannel', 'tunnel', 'memory'];
-const asked = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'));
+const DEFAULT_BENCHMARKS = ['dataChannel', 'tunnel', 'addressChange', 'memory'];
+/** Names as written on the command line: data-channel, address-change, … (camelCase works too). */
+const asked = process.argv.slice(2)
+  .filter((arg, i, all) => !arg.startsWith('--') && !all[i - 1]?.startsWith('--'))
+  .map((name) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase()));
 const unknown = asked.filter((name) => !Object.hasOwn(BENCHMARKS, name));
 if (unknown.length > 0) {
   process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}\n`);

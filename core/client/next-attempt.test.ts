@@ -14,6 +14,7 @@ const LINK_CLOSED: SessionEnd = { code: 'link.closed', message: 'The connection 
 const NO_ANSWER: SessionEnd = { code: 'connect.server_poll_timeout', message: 'No answer.', fatal: false, advance: 'addr' };
 const UNRESOLVED: SessionEnd = { code: 'connect.resolve_failed', message: 'Cannot resolve vpn.example.', fatal: false, advance: 'remote' };
 const PING_RESTART: SessionEnd = { code: 'session.ping_restart', message: 'No answer for 60 s.', fatal: false };
+const NETWORK_CHANGED: SessionEnd = { code: 'network.changed', message: 'The path to the server changed.', fatal: false, advance: 'no', backoffSeconds: 0 };
 const RESTART: SessionEnd = { code: 'server.restart', message: 'The server restarts.', fatal: false, advance: 'remote', backoffSeconds: 2 };
 const BAD_CA: SessionEnd = { code: 'tls.certificate_untrusted', message: 'unable to verify the first certificate', fatal: true };
 const AUTH_FAILED: SessionEnd = { code: 'auth.failed_plain', message: 'The server refused the sign-in.', fatal: true };
@@ -37,6 +38,8 @@ const rows: Array<[name: string, end: AttemptEnd, refusal: Refusal | undefined, 
   // Fatal ends stop; non-fatal ones back off with connect-retry, doubling every 5 failures, capped at connect-retry-max.
   ['fatal end (wrong CA)', ended(BAD_CA), undefined, 0, POLICY, stop({ kind: 'failed', end: BAD_CA })],
   ['link closed, first failure', ended(LINK_CLOSED), undefined, 0, POLICY, backOff(5_000, 1)],
+  // The helper saw the path change: the same server again at once, and the count starts afresh.
+  ['network changed (TCP)', ended(NETWORK_CHANGED, true), undefined, 4, POLICY, backOff(0, 0, 'no')],
   ['no answer: the next address', ended(NO_ANSWER), undefined, 1, POLICY, backOff(5_000, 2, 'addr')],
   ['unresolvable: the next remote', ended(UNRESOLVED), undefined, 0, POLICY, backOff(5_000, 1, 'remote')],
   ['4th failure in a row: still connect-retry', ended(LINK_CLOSED), undefined, 3, POLICY, backOff(5_000, 4)],

@@ -8,7 +8,7 @@ import { RemoteList } from './remote-list';
 import { openRemoteLink } from './open-link';
 import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
 import { untilAborted } from './until-aborted';
-import type { HttpProxySettings, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
+import type { HttpProxySettings, Link, LinkReconnectCause, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import {
@@ -81,6 +81,10 @@ export class VpnClient {
   readonly #prompts: PromptBox;
   readonly #signIn: SignIn;
   readonly #pendingAuth: PendingAuth;
+  /** The open attempt's link and session, for networkChanged(). */
+  #attemptLink: { link: Link; session: Session } | undefined;
+  /** Aborted by networkChanged() to cut a back-off wait short. */
+  #backOffWait: AbortController | undefined;
 
   constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
     this.#remotes = new RemoteList(options.remotes, options.remoteRandom);
@@ -145,6 +149,39 @@ export class VpnClient {
     this.#session?.sendPacket(ipPacket);
   }
 
+  /**
+   * The path to the server changed (its route, our source address, the interface): the
+   * helper watches the OS and says so; what to do depends on the transport.
+   * - UDP: connect the socket again (the new source address) and probe the server at once;
+   *   the server floats the session by peer-id. Same session, no new handshake.
+   * - TCP: the connection is bound to the old address and cannot move: end the attempt now
+   *   (`network.changed`) and reconnect at once instead of waiting for ping-restart.
+   * - Between attempts: the back-off wait ends now, the new path may work.
+   */
+  networkChanged(): void {
+    if (this.#stop.signal.aborted) return;
+    const attempt = this.#attemptLink;
+    if (!attempt) {
+      this.#backOffWait?.abort();
+      return;
+    }
+    const { link, session } = attempt;
+    if (link.kind === 'tcp') {
+      this.events.onLog({ level: 'info', message: 'network.changed: the path to the server changed; reconnecting over TCP now.' });
+      session.abort({ code: 'network.changed', message: 'The path to the server changed; reconnecting at once.', fatal: false, advance: 'no', backoffSeconds: 0 });
+      return;
+    }
+    this.events.onLog({ level: 'info', message: 'network.changed: the path to the server changed; connecting the UDP socket again.' });
+    // The probe follows in onReconnected; a link that cannot reconnect probes from where it is.
+    if (link.reconnect) link.reconnect();
+    else this.#probe(session, 'requested');
+  }
+
+  #probe(session: Session, cause: LinkReconnectCause): void {
+    const sent = session.probe();
+    this.events.onLog({ level: 'info', message: `network.changed: UDP socket connected again (${cause})${sent ? '; ping sent so the server floats the session' : ''}.` });
+  }
+
   /** Disconnects (telling the server) and resolves once everything is closed. */
   async stop(): Promise<void> {
     this.#requestStop({ kind: 'stopped' });
@@ -201,9 +238,24 @@ export class VpnClient {
           failures = step.failures;
           this.#remotes.advance(step.advance);
           this.#phase('reconnecting', { code: end.code, message: end.message });
-          await delay(step.ms, undefined, { signal });
+          await this.#backOff(step.ms, signal);
           break;
       }
+    }
+  }
+
+  /** Waits `ms` between attempts; networkChanged() ends the wait early, stop() rejects it. */
+  async #backOff(ms: number, signal: AbortSignal): Promise<void> {
+    if (ms <= 0) return;
+    const wait = new AbortController();
+    this.#backOffWait = wait;
+    try {
+      await delay(ms, undefined, { signal: AbortSignal.any([signal, wait.signal]) });
+    } catch (error) {
+      if (signal.aborted || !wait.signal.aborted) throw error;
+      this.events.onLog({ level: 'info', message: 'network.changed: the path to the server changed; trying again now.' });
+    } finally {
+      this.#backOffWait = undefined;
     }
   }
 
@@ -218,6 +270,7 @@ export class VpnClient {
       onPacket: (packet) => current.session?.receive(packet),
       onClosed: (reason) => current.session?.abort({ code: 'link.closed', message: `The connection to the server closed (${reason}).`, fatal: false }),
       onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
+      onReconnected: (cause) => { if (current.session) this.#probe(current.session, cause); },
     };
     const opened = await openRemoteLink(this.#remotes, sinks, this.options, signal);
     if (!opened.ok) return { end: opened.error, afterConnected: false };
@@ -250,12 +303,14 @@ export class VpnClient {
     });
     current.session = session;
     this.#session = session;
+    this.#attemptLink = { link, session };
     const pollTimer = setTimeout(() => {
       if (!session.heardFromServer) session.abort({ code: 'connect.server_poll_timeout', message: `No answer from ${address}:${endpoint.port}/${endpoint.proto} within ${this.options.serverPollTimeoutSeconds} s.`, fatal: false, advance: 'addr' });
     }, this.options.serverPollTimeoutSeconds * 1000);
     session.start();
     const end = await ended;
     attemptOver = true;
+    this.#attemptLink = undefined;
     clearTimeout(pollTimer);
     link.close();
     // The end keeps its own code (server.restart, session.ping_restart, …): it is the reconnect's reason people see.

@@ -25,6 +25,8 @@ export const SESSION_END_CODES = [
   // The push.
   'control.pull_filter_rejected',
   // The client around the sessions (transport/).
+  // The helper saw the path to the server change (VpnClient.networkChanged): a TCP session starts again at once.
+  'network.changed',
   'link.closed', 'connect.resolve_failed', 'connect.link_failed', 'connect.server_poll_timeout', 'connect.retries_exhausted',
   'session.connected_then_lost', 'proxy.refused', 'proxy.auth_required', 'proxy.bad_reply', 'proxy.closed', 'unknown',
 ] as const;
@@ -35,6 +37,8 @@ export const UDP_DROP_REASONS = [
   'udp.EMSGSIZE', 'udp.ENOBUFS', 'udp.EAGAIN', 'udp.ENETUNREACH', 'udp.EHOSTUNREACH', 'udp.ENETDOWN', 'udp.EHOSTDOWN',
   'udp.EPERM', 'udp.EACCES', 'udp.EINVAL', 'udp.EADDRNOTAVAIL', 'udp.ECONNRESET',
   'udp.error', 'udp.send_failed', 'udp.send_queue_full',
+  // Sent while the socket was being connected again for a new source address (transport/link.ts).
+  'udp.reconnecting',
 ] as const;
 
 export const DROP_REASONS = [

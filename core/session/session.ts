@@ -171,6 +171,19 @@ export class Session {
     this.#apply({ kind: 'fail', end });
   }
 
+  /**
+   * Sends a keepalive ping now, if the data channel is up: after the path to the server
+   * changed, it is what lets the server float the session to our new address (by peer-id)
+   * even when no user traffic flows. False when there is nothing to send it with yet.
+   */
+  probe(): boolean {
+    if (this.#isEnded || liveStateOf(this.#state).kind !== 'connected') return false;
+    const nowMs = this.clock.nowMs();
+    this.#data.sendPing(this.#keys.all, nowMs);
+    this.#timers.onDataSent(nowMs);
+    return true;
+  }
+
   /** True once any valid packet came from the server (for server-poll-timeout). */
   get heardFromServer(): boolean {
     return this.#control.remoteSessionId !== undefined;

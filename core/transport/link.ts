@@ -14,6 +14,12 @@ export interface Link {
   readonly remotePort: number;
   readonly family: 4 | 6;
   send(packet: Buffer): void;
+  /**
+   * UDP only: connect the socket again, so the kernel picks the source address the route to
+   * the server has now (a connected socket keeps the one it had at connect time). The session
+   * and the server's peer-id stay; the server floats the session to the new address.
+   */
+  reconnect?(): void;
   close(): void;
 }
 
@@ -22,6 +28,20 @@ export interface LinkSinks {
   /** The link broke (TCP reset, ICMP unreachable on a connected UDP socket, proxy closed). */
   onClosed(reason: string): void;
   onDrop(reason: DropReason): void;
+  /** The UDP socket was connected again (its source address was gone, or the path changed). */
+  onReconnected?(cause: LinkReconnectCause): void;
+}
+
+/** Why a UDP link connected its socket again: a send found its source address gone, or the client asked. */
+export type LinkReconnectCause = 'source_lost' | 'requested';
+
+/**
+ * Send errors that mean the socket's source address is no longer ours (the kernel's route
+ * lookup with that source fails: ENETUNREACH seen in the lab, EINVAL and EADDRNOTAVAIL on
+ * other kernels): the socket is connected again to pick the new one.
+ */
+export function isSourceLost(errno: string | undefined): boolean {
+  return errno === 'ENETUNREACH' || errno === 'EINVAL' || errno === 'EADDRNOTAVAIL';
 }
 
 /**

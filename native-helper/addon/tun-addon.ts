@@ -70,6 +70,12 @@ export interface NativeUdpSocket {
   sendBatch(packets: readonly Buffer[], start: number): number;
   /** Node's code ('EAGAIN', 'ECONNREFUSED', ...) of what stopped the last short sendBatch. */
   lastSendError(): string;
+  /**
+   * Connects the socket again so the kernel picks the source address of the route of now
+   * (the port changes too); '' when connected, else the errno's name and the socket stays
+   * unconnected (sends fail with EDESTADDRREQ) until a later call works.
+   */
+  reconnect(): string;
   stats(): UdpSocketStats;
 }
 

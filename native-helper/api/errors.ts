@@ -55,6 +55,7 @@ export const SESSION_END_CODES = [
   'keys.bad_key_method', 'keys.options_too_long', 'keys.message_too_long', 'keys.not_ready',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
   'control.pull_filter_rejected',
+  'network.changed',
   'link.closed', 'connect.resolve_failed', 'connect.link_failed', 'connect.server_poll_timeout', 'connect.retries_exhausted',
   'session.connected_then_lost', 'proxy.refused', 'proxy.auth_required', 'proxy.bad_reply', 'proxy.closed', 'unknown',
 ] as const;

@@ -5,5 +5,6 @@
 // 1.1: the codes ipc.not_in_group, ipc.idle, ipc.not_reading and tunnel.network_busy; a reason on every state event.
 // 1.2: killswitch.get / killswitch.set, the killswitch and leak_check events, leakCheck in a session's status,
 //      carriesDefault in the tunnel, the codes killswitch.failed and killswitch.unavailable.
-// 1.3: the code helper.stopping (a tunnel ended by SIGTERM to the helper, not by the user); the reconnected event.
+// 1.3: the code helper.stopping (a tunnel ended by SIGTERM to the helper, not by the user); the reconnected event;
+//      the code network.changed (a reconnect because the path to the server changed).
 export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 3 } as const;

@@ -9,6 +9,8 @@ import { observeLeaks } from './leak-probe';
 import { claimNetwork } from './network-owner';
 import { upstreamResolvers } from './resolve-servers';
 import { createTunnelService } from './tunnel-service';
+import { NetworkWatcher } from '../netwatch/network-watcher';
+import { readServerPath } from '../netwatch/server-path';
 import type { TunnelService, TunnelServiceOptions } from './tunnel-service';
 
 export interface SystemTunnelServiceOptions extends Omit<TunnelServiceOptions, 'createNetwork' | 'killSwitch' | 'observeLeaks'> {
@@ -31,6 +33,8 @@ export interface SystemTunnelService {
  * go through the addon (native-helper/udp, native-helper/crypto), which the TUN device
  * needs anyway. Each tunnel holds this namespace's network lock (network-owner.ts), so
  * the helper and a root `postern connect` never configure the same network at once.
+ * The path to the server is watched (native-helper/netwatch), so a new address or route
+ * moves the session at once rather than at ping-restart.
  */
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
   const { network = {}, killSwitchSettingsPath, ...serviceOptions } = options;
@@ -48,6 +52,7 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
   const service = createTunnelService({
     openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
     killSwitch,
+    watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
     observeLeaks: (dnsServers) => observeLeaks({ runIp, currentTable: () => firewall.current(), resolvConfPath }, dnsServers),
   });
   await killSwitch.start();

@@ -7,6 +7,7 @@ import { LogRing } from '../tunnel/log-ring';
 import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
 import { HELPER_STOPPING, type TunnelPhase } from '../tunnel/tunnel-phase';
+import type { PathWatchFactory } from '../tunnel/path-watch-port';
 import type { LeakCheckResult } from '../api/index';
 import { firewallFacts } from './firewall-phase';
 import type { KillSwitch } from './kill-switch';
@@ -36,6 +37,8 @@ export interface TunnelServiceOptions {
   observeLeaks?: (dnsServers: readonly string[]) => Promise<LeakObservation>;
   /** Resolves the profile's remotes before the block goes up; getaddrinfo when absent. */
   resolveHost?: HostResolver;
+  /** Watches the path to the server (native-helper/netwatch); absent: network changes wait for ping-restart. */
+  watchPath?: PathWatchFactory;
 }
 
 interface RunningSession {
@@ -111,6 +114,7 @@ export class TunnelService implements TunnelBackend {
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
       prepare: () => this.#raiseKillSwitch(resolvable),
       onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
+      ...(this.options.watchPath ? { watchPath: this.options.watchPath } : {}),
     });
     // The session and its owner are known before it starts: run() emits its first state (and
     // perhaps a prompt) at once, and the IPC server routes those by the owner.

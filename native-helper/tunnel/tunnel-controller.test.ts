@@ -17,6 +17,7 @@ class FakeClient implements ClientPort {
   openPrompt: Prompt | undefined;
   counters = undefined;
   stops = 0;
+  networkChanges = 0;
   #finish: () => void = () => {};
   readonly #done = new Promise<void>((resolve) => { this.#finish = resolve; });
 
@@ -34,6 +35,7 @@ class FakeClient implements ClientPort {
     this.#finish();
   }
   sendPacket(packet: Buffer): void { this.sent.push(Buffer.from(packet)); }
+  networkChanged(): void { this.networkChanges++; }
   answerPrompt(): ReturnType<ClientPort['answerPrompt']> { return { ok: true, value: undefined }; }
   cancelPrompt(): ReturnType<ClientPort['cancelPrompt']> { return { ok: true, value: undefined }; }
   phase(phase: SessionPhase, detail?: string): void {
@@ -63,7 +65,7 @@ interface Rig {
   states(): string[];
 }
 
-function rig(): Rig {
+function rig(extra: Partial<ConstructorParameters<typeof TunnelController>[0]> = {}): Rig {
   const events: HelperEvent[] = [];
   const tuns: MemoryTunDevice[] = [];
   const network = new FakeNetwork();
@@ -73,6 +75,7 @@ function rig(): Rig {
     openTun: (options) => { const tun = new MemoryTunDevice({ name: `memtun${tuns.length}`, mtuBytes: options.mtuBytes }); tuns.push(tun); return tun; },
     network, emit: (event) => events.push(event),
     createClient: (_options, hooks) => { client = new FakeClient(hooks); return client; },
+    ...extra,
   });
   return {
     controller, network, tuns, events, client: client as unknown as FakeClient,
@@ -209,4 +212,30 @@ test("the open question is read from the client's prompt box, not copied; an end
   await controller.stop();
   await ended;
   assert.equal(controller.status().prompt, null);
+});
+
+test('the path watch starts once connected, follows the server, tells the client of a change, and closes with the tunnel', async () => {
+  const watched: string[] = [];
+  let closed = 0;
+  const hooksHeld: { fire?: (detail: string) => void } = {};
+  const fire = (detail: string): void => hooksHeld.fire?.(detail);
+  const { controller, client, events } = rig({
+    watchPath: (hooks) => {
+      hooksHeld.fire = hooks.onPathChanged;
+      return { watch: (address) => watched.push(address), close: () => { closed++; } };
+    },
+  });
+  void controller.run();
+  assert.ok(!hooksHeld.fire, 'nothing is watched before the tunnel is up');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.deepEqual(watched, ['192.0.2.1']);
+  fire('eth0 from 192.0.2.2 → eth0 from 192.0.2.3');
+  assert.equal(client.networkChanges, 1);
+  const logged = events.flatMap((e) => (e.type === 'log' ? [e.line.message] : []));
+  assert.ok(logged.some((line) => line.startsWith('network.changed:') && line.includes('192.0.2.3')), 'the change is logged with its reason code');
+  await controller.stop();
+  assert.equal(closed, 1);
+  fire('late');
+  assert.equal(client.networkChanges, 1, 'a change after the end does nothing');
 });

@@ -6,6 +6,7 @@ import type { ClientFactory, ClientPort } from './client-port';
 import type { AppliedNetwork, NetworkPort } from './network-port';
 import { isEnding, reconnectOf, tunnelState, USER_DISCONNECT, type Reason, type ReconnectCause, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
+import type { PathWatch, PathWatchFactory } from './path-watch-port';
 
 export interface TunnelControllerOptions {
   sessionId: string;
@@ -28,6 +29,12 @@ export interface TunnelControllerOptions {
   prepare?: () => Promise<{ ok: true } | { ok: false; error: Reason }>;
   /** Every phase change, after its state event (the kill switch derives the firewall from it). */
   onDidChangePhase?: (phase: TunnelPhase) => void;
+  /**
+   * Watches the path to the server once connected (native-helper/netwatch); a change is
+   * passed to the client at once (UDP: new source and a probe; TCP: reconnect) instead of
+   * waiting for ping-restart. Absent: changes are noticed by keepalive alone.
+   */
+  watchPath?: PathWatchFactory;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
@@ -65,6 +72,7 @@ export class TunnelController {
   #lastError: Reason | null = null;
   #statsTimer: NodeJS.Timeout | undefined;
   #tunDrops = 0;
+  #pathWatch: PathWatch | undefined;
 
   constructor(private readonly options: TunnelControllerOptions) {
     const createClient: ClientFactory = options.createClient ?? ((clientOptions, hooks) => new VpnClient(clientOptions, hooks));
@@ -133,6 +141,7 @@ export class TunnelController {
     this.#endBecause({ code: 'unknown', message: 'Stopped.' }, false);
     const { reason, requested } = this.#phase as Extract<TunnelPhase, { kind: 'disconnecting' }>;
     clearInterval(this.#statsTimer);
+    this.#pathWatch?.close();
     await this.#teardown();
     this.#enter({ kind: 'disconnected', reason, requested });
     return { ...reason, requested };
@@ -202,6 +211,18 @@ export class TunnelController {
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
+    this.#pathWatch ??= this.options.watchPath?.({
+      onPathChanged: (detail) => this.#pathChanged(detail),
+      onLog: (message) => this.#log({ level: 'info', message }),
+    });
+    this.#pathWatch?.watch(info.remote.address);
+  }
+
+  /** The path to the server changed: core decides what that means for its transport (VpnClient.networkChanged). */
+  #pathChanged(detail: string): void {
+    if (isEnding(this.#phase)) return;
+    this.#log({ level: 'info', message: `network.changed: the path to the server changed (${detail})` });
+    this.#client.networkChanged();
   }
 
   #sampleStats(): void {

@@ -1,4 +1,4 @@
-import { udpDropReason, type Link, type LinkSinks, type UdpLinkOpener } from '../../core/index';
+import { isSourceLost, udpDropReason, type Link, type LinkReconnectCause, type LinkSinks, type UdpLinkOpener } from '../../core/index';
 import { loadTunAddon, type AddonSystemError, type NativeUdpSocket, type TunAddon, type UdpSocketStats } from '../addon/tun-addon';
 
 /** Datagrams per recvmmsg / sendmmsg: the TUN reader's batch, so one TUN batch is one send. */
@@ -14,6 +14,10 @@ const MAX_DATAGRAM = 65_507;
  * is delivered by one native callback, and Node runs microtasks when such a callback
  * returns, so everything the session encrypted from that batch leaves in one syscall,
  * and a lone packet (a keepalive, a control message) still leaves at once.
+ *
+ * When our source address goes away, the connected socket's sends fail (ENETUNREACH): the
+ * socket is connected again (new source, new port) and the refused packet is sent once more,
+ * so the server floats the session at the next packet (see core's transport/link.ts).
  */
 export const openNativeUdpLink: UdpLinkOpener = async (address, port, family, sinks) => NativeUdpLink.open(address, port, family, sinks);
 
@@ -22,6 +26,8 @@ export class NativeUdpLink implements Link {
   readonly #socket: NativeUdpSocket;
   #queue: Buffer[] = [];
   #closed = false;
+  /** A reconnect found no route: the socket is unconnected until one works. */
+  #unconnected = false;
 
   /** Throws (ENETUNREACH, ...) when the server cannot be reached at all, as connect() does. */
   static open(address: string, port: number, family: 4 | 6, sinks: LinkSinks, addon: TunAddon = loadTunAddon()): NativeUdpLink {
@@ -44,6 +50,21 @@ export class NativeUdpLink implements Link {
     if (this.#closed) return;
     this.#queue.push(packet);
     if (this.#queue.length === 1) queueMicrotask(this.#flush);
+  }
+
+  /** Connects the socket again for the source address of the route of now (VpnClient.networkChanged). */
+  reconnect(): void {
+    if (this.#closed) return;
+    // What is queued was meant for the old path; it goes out on the new one.
+    this.#reconnect('requested');
+  }
+
+  /** True when connected again; the packet that failed can be sent once more. */
+  #reconnect(cause: LinkReconnectCause): boolean {
+    this.#unconnected = this.#socket.reconnect() !== '';
+    if (this.#unconnected) return false;
+    this.sinks.onReconnected?.(cause);
+    return true;
   }
 
   /** The socket's batching counters (datagrams per recvmmsg / sendmmsg show here). */
@@ -73,10 +94,23 @@ export class NativeUdpLink implements Link {
     const batch = this.#queue;
     this.#queue = [];
     let next = 0;
+    if (this.#unconnected && !this.#reconnect('source_lost')) {
+      for (let i = 0; i < batch.length; i++) this.sinks.onDrop('udp.ENETUNREACH'); // still no route to the server
+      return;
+    }
+    let reconnected = false;
     while (next < batch.length && !this.#closed) {
       next += this.#socket.sendBatch(batch, next);
       if (next === batch.length) return;
       const code = this.#socket.lastSendError();
+      if (isSourceLost(code) && !reconnected) {
+        // Counted as what it was; then one retry of the same packet from the new address.
+        this.sinks.onDrop(udpDropReason(code));
+        reconnected = true;
+        if (this.#reconnect('source_lost')) continue;
+        for (; next < batch.length; next++) this.sinks.onDrop('udp.ENETUNREACH');
+        return;
+      }
       if (code === 'ECONNREFUSED') return this.#end('udp.port_unreachable');
       if (code === 'EAGAIN' || code === 'ENOBUFS') {
         // The socket's send queue is full: what is left is dropped, as a router would.

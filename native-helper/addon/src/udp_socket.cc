@@ -7,6 +7,8 @@
 // TunReader; and sendBatch() hands a whole burst to ONE sendmmsg(). The socket is
 // connect()ed, so the kernel drops datagrams from anyone but the server, and ICMP errors
 // come back as errno on the next call (ECONNREFUSED: nothing listens on that port).
+// A connected socket also keeps the source address chosen at connect time: when that
+// address goes away, sends fail (ENETUNREACH) until reconnect() connects it again.
 #include "addon.h"
 #include "readable_poll.h"
 
@@ -43,6 +45,7 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
       InstanceMethod<&UdpSocket::Close>("close"),
       InstanceMethod<&UdpSocket::SendBatch>("sendBatch"),
       InstanceMethod<&UdpSocket::LastSendError>("lastSendError"),
+      InstanceMethod<&UdpSocket::Reconnect>("reconnect"),
       InstanceMethod<&UdpSocket::Stats>("stats"),
     });
     exports.Set("UdpSocket", ctor);
@@ -83,6 +86,8 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     if (fd_ < 0) throw ErrnoError(env, errno, "socket", "UdpSocket: cannot open a socket");
     SetBufferSize(fd_, SO_RCVBUFFORCE, SO_RCVBUF);
     SetBufferSize(fd_, SO_SNDBUFFORCE, SO_SNDBUF);
+    peer_ = peer;
+    peerLength_ = peerLength;
     if (connect(fd_, reinterpret_cast<sockaddr*>(&peer), peerLength) < 0) {
       int err = errno;
       close(fd_);
@@ -163,6 +168,23 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     }
     datagramsOut_ += sent;
     return Napi::Number::New(env, sent);
+  }
+
+  // reconnect() -> '' once connected again, else the errno's name ('ENETUNREACH': no route
+  // yet; the socket is then unconnected and sends fail with EDESTADDRREQ until it works).
+  // A second connect() alone keeps the old source address; AF_UNSPEC first forgets it
+  // (and the port: the kernel binds a fresh one), so the route of now picks the source.
+  Napi::Value Reconnect(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (fd_ < 0) return Napi::String::New(env, ErrnoName(EBADF));
+    sockaddr unspec{};
+    unspec.sa_family = AF_UNSPEC;
+    connect(fd_, &unspec, sizeof unspec);  // cannot fail on a UDP socket that is open
+    int rc;
+    do {
+      rc = connect(fd_, reinterpret_cast<sockaddr*>(&peer_), peerLength_);
+    } while (rc < 0 && errno == EINTR);
+    return Napi::String::New(env, rc < 0 ? ErrnoName(errno) : "");
   }
 
   Napi::Value LastSendError(const Napi::CallbackInfo& info) {
@@ -274,6 +296,8 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
   }
 
   int fd_ = -1;
+  sockaddr_storage peer_{};
+  socklen_t peerLength_ = 0;
   uint32_t maxBatch_ = 0;
   size_t slotBytes_ = 0;
   std::unique_ptr<uint8_t[]> slab_;

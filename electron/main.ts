@@ -1,7 +1,7 @@
 // Electron main: the thin adapter. Everything it shows and does comes from plain modules
 // (createApp, AppController, buildTrayModel) that run and are tested without Electron.
 import { join } from 'node:path';
-import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, safeStorage, session, shell } from 'electron';
+import { BrowserWindow, Menu, Notification, Tray, app, ipcMain, nativeImage, powerMonitor, safeStorage, session, shell } from 'electron';
 import type { MenuItemConstructorOptions } from 'electron';
 import { AppCallError } from './api/app-api';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './api/ipc-channels';
@@ -63,6 +63,8 @@ function start(): void {
         : { ok: false, error: { code: 'internal', message: 'Something went wrong in the app.' } };
     }
   });
+  // After a sleep the tunnel probes or reconnects at once; the helper also notices by itself (clocks).
+  powerMonitor.on('resume', () => void postern.controller.powerResumed());
   app.on('second-instance', () => showWindow(window));
   app.on('before-quit', () => { quitting = true; postern.stop(); });
   app.on('window-all-closed', () => { /* stay in the tray */ });

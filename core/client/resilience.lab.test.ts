@@ -210,3 +210,26 @@ test('client-initiated renegotiation after reneg-bytes', { skip, timeout: 60_000
   assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
   assert.equal(client.connections.length, 1);
 });
+
+test('after a sleep longer than ping-restart, woke() reconnects at once; after a short one it only probes', { skip, timeout: 90_000 }, async (t) => {
+  // keepalive 10 60: left alone, a client would wait up to 60 s to notice a server that forgot it.
+  const lab = await startLab({ serverConfig: ['keepalive 10 60'] });
+  t.after(() => lab.stop());
+  const client = await connectLabClient(lab);
+  t.after(() => client.stop());
+  assert.ok((await client.ping()).answered >= 2);
+
+  // A short nap: one ping goes out, the same session carries on.
+  client.client.woke(3_000);
+  assert.ok(client.logs.some((l) => /system\.wake: the computer slept 3 s; ping sent/.test(l.message)), client.logs.map((l) => l.message).join('\n'));
+  assert.ok((await client.ping()).answered >= 2);
+  assert.equal(client.connections.length, 1, 'no reconnect after a short sleep');
+
+  // While "asleep", the server restarted without telling us (no explicit-exit-notify): it forgot the session.
+  await lab.restartServer();
+  client.client.woke(61_000);
+  await client.waitForConnections(2, 30_000);
+  const reconnect = client.phases.find((p) => p.phase === 'reconnecting');
+  assert.equal(reconnect?.reason?.code, 'system.wake', JSON.stringify(reconnect));
+  assert.ok((await client.ping()).answered >= 2, 'pings after the reconnect');
+});

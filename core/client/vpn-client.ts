@@ -83,7 +83,7 @@ export class VpnClient {
   readonly #pendingAuth: PendingAuth;
   /** The open attempt's link and session, for networkChanged(). */
   #attemptLink: { link: Link; session: Session } | undefined;
-  /** Aborted by networkChanged() to cut a back-off wait short. */
+  /** Aborted by networkChanged() or woke() to cut a back-off wait short (the reason is the log line). */
   #backOffWait: AbortController | undefined;
 
   constructor(private readonly options: VpnClientOptions, private readonly events: VpnClientEvents) {
@@ -162,7 +162,7 @@ export class VpnClient {
     if (this.#stop.signal.aborted) return;
     const attempt = this.#attemptLink;
     if (!attempt) {
-      this.#backOffWait?.abort();
+      this.#backOffWait?.abort('network.changed: the path to the server changed; trying again now.');
       return;
     }
     const { link, session } = attempt;
@@ -175,6 +175,32 @@ export class VpnClient {
     // The probe follows in onReconnected; a link that cannot reconnect probes from where it is.
     if (link.reconnect) link.reconnect();
     else this.#probe(session, 'requested');
+  }
+
+  /**
+   * The machine slept for `sleptMs` (the helper compares CLOCK_BOOTTIME with CLOCK_MONOTONIC,
+   * which stops during a suspend, so ping-restart's own timer never saw the time pass).
+   * Slept longer than ping-restart: the server has surely let the session go, so reconnect
+   * now rather than wait a whole ping-restart for silence to prove it. Shorter: one ping
+   * now, and ping-restart judges the answer as usual. Between attempts: try again now.
+   */
+  woke(sleptMs: number): void {
+    if (this.#stop.signal.aborted) return;
+    const seconds = Math.round(sleptMs / 1000);
+    const attempt = this.#attemptLink;
+    if (!attempt) {
+      this.#backOffWait?.abort(`system.wake: the computer slept ${seconds} s; trying again now.`);
+      return;
+    }
+    const { session } = attempt;
+    const timeoutMs = session.peerTimeoutMs;
+    if (timeoutMs > 0 && sleptMs >= timeoutMs) {
+      this.events.onLog({ level: 'info', message: `system.wake: the computer slept ${seconds} s, longer than ping-restart (${timeoutMs / 1000} s); reconnecting now.` });
+      session.abort({ code: 'system.wake', message: `The computer slept for ${seconds} s; reconnecting at once.`, fatal: false, advance: 'no', backoffSeconds: 0 });
+      return;
+    }
+    const sent = session.probe();
+    this.events.onLog({ level: 'info', message: `system.wake: the computer slept ${seconds} s${sent ? '; ping sent to see whether the server is still there' : ''}.` });
   }
 
   #probe(session: Session, cause: LinkReconnectCause): void {
@@ -244,7 +270,7 @@ export class VpnClient {
     }
   }
 
-  /** Waits `ms` between attempts; networkChanged() ends the wait early, stop() rejects it. */
+  /** Waits `ms` between attempts; networkChanged() and woke() end the wait early, stop() rejects it. */
   async #backOff(ms: number, signal: AbortSignal): Promise<void> {
     if (ms <= 0) return;
     const wait = new AbortController();
@@ -253,7 +279,8 @@ export class VpnClient {
       await delay(ms, undefined, { signal: AbortSignal.any([signal, wait.signal]) });
     } catch (error) {
       if (signal.aborted || !wait.signal.aborted) throw error;
-      this.events.onLog({ level: 'info', message: 'network.changed: the path to the server changed; trying again now.' });
+      // Cut short by networkChanged() or woke(): the reason they gave is the log line.
+      this.events.onLog({ level: 'info', message: String(wait.signal.reason) });
     } finally {
       this.#backOffWait = undefined;
     }

@@ -22,6 +22,11 @@ export class Keepalive {
     if (pingRestartSeconds !== undefined) this.#pingRestartMs = pingRestartSeconds * 1000;
   }
 
+  /** How long the peer may stay silent before we give up on it (0: never). */
+  get pingRestartMs(): number {
+    return this.#pingRestartMs;
+  }
+
   /** Call after any data packet went out. */
   onDataSent(nowMs: number): void {
     this.#lastSentMs = nowMs;

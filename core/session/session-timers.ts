@@ -37,6 +37,11 @@ export class SessionTimers {
     this.#keepalive = new Keepalive(clock.nowMs(), timers.pingRestartSeconds, timers.pingSeconds);
   }
 
+  /** ping-restart as it stands (the profile's, or the server's pushed one), in ms; 0: none. */
+  get peerTimeoutMs(): number {
+    return this.#keepalive.pingRestartMs;
+  }
+
   /** A data packet (IP packet or ping) went out. */
   onDataSent(nowMs: number): void {
     this.#keepalive.onDataSent(nowMs);

@@ -184,6 +184,11 @@ export class Session {
     return true;
   }
 
+  /** ping-restart as it stands, in ms (0: none): after a sleep longer than this the server has let us go. */
+  get peerTimeoutMs(): number {
+    return this.#timers.peerTimeoutMs;
+  }
+
   /** True once any valid packet came from the server (for server-poll-timeout). */
   get heardFromServer(): boolean {
     return this.#control.remoteSessionId !== undefined;

@@ -1,6 +1,6 @@
-import { VpnClient, type ConnectedInfo } from '../../core/client/vpn-client';
+import { VpnClient, type ClientPhaseChange, type ConnectedInfo } from '../../core/client/vpn-client';
 import type { SessionSettings } from '../../core/session/session-settings';
-import type { PhaseChange, SessionEnd, SessionLogLine } from '../../core/session/events';
+import type { SessionEnd, SessionLogLine } from '../../core/session/events';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/static-key';
 import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseIcmpEcho } from '../../core/testing/ip-packets';
 import type { Lab } from './lab';
@@ -47,7 +47,7 @@ export interface LabClient {
   client: VpnClient;
   info: ConnectedInfo;
   connectMs: number;
-  phases: PhaseChange[];
+  phases: ClientPhaseChange[];
   logs: SessionLogLine[];
   received: Buffer[];
   connections: ConnectedInfo[];
@@ -69,7 +69,7 @@ export interface StartOptions extends SettingsOverrides {
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
   const { remote, endpoint, remotesBefore, httpProxy, connectTimeoutMs, ...overrides } = options;
-  const phases: PhaseChange[] = [];
+  const phases: ClientPhaseChange[] = [];
   const logs: SessionLogLine[] = [];
   const received: Buffer[] = [];
   const connections: ConnectedInfo[] = [];

@@ -108,6 +108,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'ncp.no_cipher': 'The server and this profile share no encryption. Ask your VPN provider for a current profile.',
   'control.pull_filter_rejected': 'The server pushed a setting this profile refuses (pull-filter), so the connection was ended. Ask your VPN provider.',
   'network.changed': 'The network changed; Postern is reconnecting.',
+  'system.wake': 'The computer woke from sleep; Postern is reconnecting.',
   'link.closed': 'The connection to the server closed. Check your internet connection; Postern tries again by itself.',
   'connect.resolve_failed': 'The server name could not be found. Check your internet connection and DNS.',
   'connect.link_failed': 'The server could not be reached. Check your internet connection.',

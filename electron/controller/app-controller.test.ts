@@ -105,6 +105,14 @@ test('connect sends the stored self-contained text; disconnect, cancel and log g
   await assert.rejects(controller.call('tunnel.connect', { profileId: entry.id }), code('tunnel.already_running'));
 });
 
+test('a resume from sleep is passed to the helper as power.resumed; without a helper it changes nothing', async (t) => {
+  const { controller, server } = await fixture(t);
+  await controller.powerResumed();
+  assert.equal(server.calls('power.resumed').length, 1);
+  const alone = await fixture(t, { helperRunning: false });
+  await alone.controller.powerResumed(); // resolves: no helper, nothing to tell
+});
+
 test('without a helper, calls answer ipc.helper_unavailable and the snapshot says how to start it', async (t) => {
   const { controller, helper } = await fixture(t, { helperRunning: false });
   await eventually(() => helper.state.state === 'unavailable', 'unavailable');

@@ -55,6 +55,15 @@ export class AppController {
     return handler(parsed.data);
   }
 
+  /**
+   * The OS said the machine resumed (Electron powerMonitor). Passed to the helper as a hint:
+   * it measures the sleep on its own clocks and acts only on a real one. Best effort: an older
+   * helper (ipc.unknown_method) or none at all changes nothing the helper's clocks do not.
+   */
+  async powerResumed(): Promise<void> {
+    await this.deps.helper.call('power.resumed', {}).catch(() => undefined);
+  }
+
   snapshot(): AppSnapshot {
     const remember = this.deps.credentials.support;
     return {

@@ -73,6 +73,8 @@ export const HELPER_METHODS = {
   'log.recent': { params: RecentLogParams, result: RecentLogResult },
   'killswitch.get': { params: Empty, result: KillSwitchState },
   'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
+  /** 1.3: the machine resumed from sleep (the desktop's powerMonitor). */
+  'power.resumed': { params: Empty, result: Empty },
 } as const;
 
 export type HelperMethod = keyof typeof HELPER_METHODS;

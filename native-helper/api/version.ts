@@ -6,5 +6,6 @@
 // 1.2: killswitch.get / killswitch.set, the killswitch and leak_check events, leakCheck in a session's status,
 //      carriesDefault in the tunnel, the codes killswitch.failed and killswitch.unavailable.
 // 1.3: the code helper.stopping (a tunnel ended by SIGTERM to the helper, not by the user); the reconnected event;
-//      the code network.changed (a reconnect because the path to the server changed).
+//      the codes network.changed and system.wake (a reconnect because the path to the server changed, or after a sleep),
+//      the method power.resumed.
 export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 3 } as const;

@@ -67,6 +67,12 @@ export const REQUEST_HANDLERS: { [M in HelperMethod]: Handler<M> } = {
 
   'killswitch.set': async (params, _caller, { backend }) => (backend.killSwitch ? fromBackend(await backend.killSwitch.set(params)) : NO_KILL_SWITCH),
 
+  // A hint anyone admitted may give: the tunnel acts only on a sleep its own clocks measured.
+  'power.resumed': (_params, _caller, { backend }) => {
+    backend.powerResumed?.();
+    return ok({});
+  },
+
   'log.recent': (params, caller, { backend, owners, sessionLog }) => {
     const limit = params.limit ?? DEFAULT_LOG_LINES;
     // Root reads the backend's ring (it also holds lines from before this server started).

@@ -1,3 +1,4 @@
+import { SuspendDetector } from '../power/suspend-detector';
 import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
@@ -53,6 +54,7 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
     openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
     killSwitch,
     watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
+    watchSleep: (onWake) => new SuspendDetector({ onWake }),
     observeLeaks: (dnsServers) => observeLeaks({ runIp, currentTable: () => firewall.current(), resolvConfPath }, dnsServers),
   });
   await killSwitch.start();

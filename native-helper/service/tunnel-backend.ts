@@ -33,6 +33,8 @@ export interface TunnelBackend {
   answerPrompt(params: MethodParams<'auth.answer'>): BackendResult<Record<string, never>>;
   cancelPrompt(params: MethodParams<'auth.cancel'>): BackendResult<Record<string, never>>;
   recentLog(limit: number): LogLine[];
+  /** 1.3: the desktop said the machine resumed from sleep (a hint: the tunnel measures the sleep itself). */
+  powerResumed?(): void;
   /** The machine-wide kill switch; absent in a backend without a firewall (killswitch.unavailable). */
   readonly killSwitch?: KillSwitchControl | undefined;
   /** Every event of every session; the server filters per subscriber. Returns an unsubscribe. */

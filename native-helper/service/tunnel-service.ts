@@ -8,6 +8,7 @@ import { NO_NETWORK, type NetworkPort } from '../tunnel/network-port';
 import { TunnelController, type TunnelEnd } from '../tunnel/tunnel-controller';
 import { HELPER_STOPPING, type TunnelPhase } from '../tunnel/tunnel-phase';
 import type { PathWatchFactory } from '../tunnel/path-watch-port';
+import type { SleepWatchFactory } from '../tunnel/sleep-watch-port';
 import type { LeakCheckResult } from '../api/index';
 import { firewallFacts } from './firewall-phase';
 import type { KillSwitch } from './kill-switch';
@@ -39,6 +40,8 @@ export interface TunnelServiceOptions {
   resolveHost?: HostResolver;
   /** Watches the path to the server (native-helper/netwatch); absent: network changes wait for ping-restart. */
   watchPath?: PathWatchFactory;
+  /** Notices a suspend (native-helper/power); absent in tests over memory devices. */
+  watchSleep?: SleepWatchFactory;
 }
 
 interface RunningSession {
@@ -115,6 +118,7 @@ export class TunnelService implements TunnelBackend {
       prepare: () => this.#raiseKillSwitch(resolvable),
       onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
       ...(this.options.watchPath ? { watchPath: this.options.watchPath } : {}),
+      ...(this.options.watchSleep ? { watchSleep: this.options.watchSleep } : {}),
     });
     // The session and its owner are known before it starts: run() emits its first state (and
     // perhaps a prompt) at once, and the IPC server routes those by the owner.
@@ -179,6 +183,11 @@ export class TunnelService implements TunnelBackend {
     // Resolved once the session is cleared and "disconnected" was told (#ended runs first).
     await session.ended;
     return EMPTY;
+  }
+
+  /** The app heard the machine resume: the running tunnel looks at its clocks now. */
+  powerResumed(): void {
+    this.#session?.controller.powerResumed();
   }
 
   /** Resolves with how the running session ended (undefined when none runs). */

@@ -36,6 +36,8 @@ class FakeClient implements ClientPort {
   }
   sendPacket(packet: Buffer): void { this.sent.push(Buffer.from(packet)); }
   networkChanged(): void { this.networkChanges++; }
+  readonly wakes: number[] = [];
+  woke(sleptMs: number): void { this.wakes.push(sleptMs); }
   answerPrompt(): ReturnType<ClientPort['answerPrompt']> { return { ok: true, value: undefined }; }
   cancelPrompt(): ReturnType<ClientPort['cancelPrompt']> { return { ok: true, value: undefined }; }
   phase(phase: SessionPhase, detail?: string): void {
@@ -238,4 +240,26 @@ test('the path watch starts once connected, follows the server, tells the client
   assert.equal(closed, 1);
   fire('late');
   assert.equal(client.networkChanges, 1, 'a change after the end does nothing');
+});
+
+test('the sleep watch runs for the whole tunnel: a wake goes to the client, the app\'s resume asks the clocks, the end stops it', async () => {
+  let onWake: ((sleptMs: number) => void) | undefined;
+  const calls: string[] = [];
+  const { controller, client, events } = rig({
+    watchSleep: (wake) => {
+      onWake = wake;
+      return { start: () => calls.push('start'), check: () => calls.push('check'), stop: () => calls.push('stop') };
+    },
+  });
+  void controller.run();
+  assert.deepEqual(calls, ['start'], 'watching from the first moment: a laptop may sleep while connecting');
+  onWake?.(90_000);
+  assert.deepEqual(client.wakes, [90_000]);
+  assert.ok(events.some((e) => e.type === 'log' && e.line.message === 'system.wake: the computer slept for 90 s'));
+  controller.powerResumed();
+  assert.deepEqual(calls, ['start', 'check']);
+  await controller.stop();
+  assert.deepEqual(calls, ['start', 'check', 'stop']);
+  onWake?.(5_000);
+  assert.deepEqual(client.wakes, [90_000], 'a wake after the end does nothing');
 });

@@ -7,6 +7,7 @@ import type { AppliedNetwork, NetworkPort } from './network-port';
 import { isEnding, reconnectOf, tunnelState, USER_DISCONNECT, type Reason, type ReconnectCause, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
 import type { PathWatch, PathWatchFactory } from './path-watch-port';
+import type { SleepWatch, SleepWatchFactory } from './sleep-watch-port';
 
 export interface TunnelControllerOptions {
   sessionId: string;
@@ -35,6 +36,11 @@ export interface TunnelControllerOptions {
    * waiting for ping-restart. Absent: changes are noticed by keepalive alone.
    */
   watchPath?: PathWatchFactory;
+  /**
+   * Notices a suspend for the whole life of the tunnel (native-helper/power): after a wake the
+   * client probes or reconnects at once (VpnClient.woke). Absent: a wake waits for ping-restart.
+   */
+  watchSleep?: SleepWatchFactory;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
@@ -73,6 +79,7 @@ export class TunnelController {
   #statsTimer: NodeJS.Timeout | undefined;
   #tunDrops = 0;
   #pathWatch: PathWatch | undefined;
+  #sleepWatch: SleepWatch | undefined;
 
   constructor(private readonly options: TunnelControllerOptions) {
     const createClient: ClientFactory = options.createClient ?? ((clientOptions, hooks) => new VpnClient(clientOptions, hooks));
@@ -124,7 +131,14 @@ export class TunnelController {
     return this.run();
   }
 
+  /** The app heard the machine resume (Electron powerMonitor): look at the clocks now. */
+  powerResumed(): void {
+    this.#sleepWatch?.check();
+  }
+
   async #run(): Promise<TunnelEnd> {
+    this.#sleepWatch = this.options.watchSleep?.((sleptMs) => this.#woke(sleptMs));
+    this.#sleepWatch?.start();
     const prepared = await (this.options.prepare?.() ?? Promise.resolve({ ok: true as const }));
     if (!prepared.ok) {
       this.#log({ level: 'error', message: prepared.error.message });
@@ -142,6 +156,7 @@ export class TunnelController {
     const { reason, requested } = this.#phase as Extract<TunnelPhase, { kind: 'disconnecting' }>;
     clearInterval(this.#statsTimer);
     this.#pathWatch?.close();
+    this.#sleepWatch?.stop();
     await this.#teardown();
     this.#enter({ kind: 'disconnected', reason, requested });
     return { ...reason, requested };
@@ -216,6 +231,13 @@ export class TunnelController {
       onLog: (message) => this.#log({ level: 'info', message }),
     });
     this.#pathWatch?.watch(info.remote.address);
+  }
+
+  /** The machine slept: core decides whether the server can still know us (VpnClient.woke). */
+  #woke(sleptMs: number): void {
+    if (isEnding(this.#phase)) return;
+    this.#log({ level: 'info', message: `system.wake: the computer slept for ${Math.round(sleptMs / 1000)} s` });
+    this.#client.woke(sleptMs);
   }
 
   /** The path to the server changed: core decides what that means for its transport (VpnClient.networkChanged). */

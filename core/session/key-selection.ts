@@ -1,19 +1,31 @@
-import type { KeyNegotiation } from './key-negotiation';
+import type { DataKeySlot } from './key-negotiation';
+
+/** What the choice needs to know of each key: its data keys, once installed. */
+export interface SelectableKey {
+  readonly dataKeys: Pick<DataKeySlot, 'peerSendsWithKey' | 'encryptNotBeforeMs'> | undefined;
+}
 
 /**
- * Picks the key to encrypt with, as 2.x does (ovpn:ssl.c tls_select_encryption_key):
- * the newest key once its deferred-auth window has passed, else the newest key that
- * has passed it (the lame duck), else the newest usable key. We also switch as soon
- * as the server encrypts with the new key, which proves it is ready to decrypt with it.
- * `keys` is ordered newest first.
+ * Picks the key to encrypt with; `keys` is ordered newest first. A key with data keys
+ * may be used once one of these holds:
+ *  - the server encrypts with it, which proves it can decrypt with it;
+ *  - its deferred-auth window has passed, as 2.x waits (ovpn:ssl.c tls_select_encryption_key);
+ *  - a newer negotiation has begun. Whoever starts a renegotiation retires the lame duck
+ *    (ovpn:ssl.c key_state_soft_reset frees it and moves the current key into its place),
+ *    so from then on the server decrypts only this key and the new one. Without this rule
+ *    a client whose traffic is one-way (an upload, nothing coming back on the new key)
+ *    went on encrypting with the retired key, and the server dropped everything it sent
+ *    ("keys out of sync") until it happened to send a packet on the new key.
+ * Else the newest usable key that qualifies, else the newest with data keys at all.
  */
-export function selectEncryptionKey(keys: readonly KeyNegotiation[], nowMs: number): KeyNegotiation | undefined {
-  let fallback: KeyNegotiation | undefined;
-  for (const key of keys) {
+export function selectEncryptionKey<K extends SelectableKey>(keys: readonly K[], nowMs: number): K | undefined {
+  let fallback: K | undefined;
+  for (const [index, key] of keys.entries()) {
     const data = key.dataKeys;
     if (!data) continue;
     fallback ??= key;
-    if (data.peerSendsWithKey || nowMs >= data.encryptNotBeforeMs) return key;
+    const superseded = index > 0;
+    if (data.peerSendsWithKey || nowMs >= data.encryptNotBeforeMs || superseded) return key;
   }
   return fallback;
 }

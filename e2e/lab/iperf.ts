@@ -3,6 +3,8 @@ import type { Lab } from './lab';
 export interface IperfResult {
   bitsPerSecond: number;
   bytes: number;
+  /** UDP only: datagrams the client sent, and how many of them the server never counted. */
+  datagrams?: { sent: number; lost: number };
 }
 
 export interface IperfOptions {
@@ -11,12 +13,29 @@ export interface IperfOptions {
   reverse?: boolean;
   /** Through the tunnel's IPv6 address instead of IPv4. */
   ipv6?: boolean;
+  /** A steady rate (iperf3 -b) instead of as fast as it goes. */
+  rateBitsPerSecond?: number;
+  /** UDP datagrams (iperf3 -u) instead of TCP: nothing comes back, and losses are counted. */
+  udp?: boolean;
 }
 
 const SERVER_READY_TIMEOUT_MS = 5000;
 
+interface IperfSum {
+  bits_per_second: number;
+  bytes: number;
+  packets?: number;
+  lost_packets?: number;
+}
+
+interface IperfEnd {
+  sum_received?: IperfSum;
+  sum_sent?: IperfSum;
+  sum?: IperfSum;
+}
+
 /**
- * One TCP iperf3 run from the client namespace to the server's tunnel address; the
+ * One iperf3 run (TCP unless `udp`) from the client namespace to the server's tunnel address; the
  * figure is what the receiving side counted. The server is started for this run only
  * (`-1`) and killed afterwards whatever happens.
  */
@@ -34,10 +53,20 @@ export async function runIperf(lab: Lab, options: IperfOptions): Promise<IperfRe
       });
       server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`iperf3 server exited with ${code}`)); });
     });
-    const argv = ['iperf3', '-c', address, '-t', String(options.seconds), '-J', ...(options.reverse ? ['-R'] : [])];
+    const argv = ['iperf3', '-c', address, '-t', String(options.seconds), '-J', ...(options.reverse ? ['-R'] : []),
+      ...(options.udp ? ['-u'] : []), ...(options.rateBitsPerSecond ? ['-b', String(options.rateBitsPerSecond)] : [])];
     const result = await lab.exec(lab.clientNs, argv, { timeoutMs: (options.seconds + 15) * 1000 });
-    const report = JSON.parse(result.stdout) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
-    return { bitsPerSecond: report.end.sum_received.bits_per_second, bytes: report.end.sum_received.bytes };
+    const report = JSON.parse(result.stdout) as { end: IperfEnd };
+    if (options.udp) {
+      // Sent as the client counted, received as the server did (iperf3 3.12 puts both in the report).
+      const sent = report.end.sum_sent ?? report.end.sum;
+      const received = report.end.sum_received;
+      if (!sent || !received) throw new Error(`iperf3 UDP report without both summaries: ${result.stdout.slice(0, 500)}`);
+      const datagrams = { sent: sent.packets ?? 0, lost: received.lost_packets ?? 0 };
+      return { bitsPerSecond: received.bits_per_second, bytes: received.bytes, datagrams };
+    }
+    const received = report.end.sum_received as IperfSum;
+    return { bitsPerSecond: received.bits_per_second, bytes: received.bytes };
   } finally {
     server.kill('SIGKILL');
   }

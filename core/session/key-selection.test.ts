@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { selectEncryptionKey, type SelectableKey } from './key-selection';
+
+interface Key extends SelectableKey {
+  name: string;
+}
+
+function key(name: string, data?: { peerSendsWithKey?: boolean; encryptNotBeforeMs?: number }): Key {
+  return { name, dataKeys: data && { peerSendsWithKey: data.peerSendsWithKey ?? false, encryptNotBeforeMs: data.encryptNotBeforeMs ?? 0 } };
+}
+
+const NOW = 10_000;
+
+test('a freshly installed key waits while the lame duck still works', () => {
+  const keys = [key('new', { encryptNotBeforeMs: NOW + 60_000 }), key('current', { peerSendsWithKey: true })];
+  assert.equal(selectEncryptionKey(keys, NOW)?.name, 'current');
+});
+
+test('the new key is used once the server encrypts with it, or once its deferred-auth window passed', () => {
+  assert.equal(selectEncryptionKey([key('new', { peerSendsWithKey: true, encryptNotBeforeMs: NOW + 1 }), key('current', { peerSendsWithKey: true })], NOW)?.name, 'new');
+  assert.equal(selectEncryptionKey([key('new', { encryptNotBeforeMs: NOW }), key('current', { peerSendsWithKey: true })], NOW)?.name, 'new');
+});
+
+test('a newer negotiation retires the lame duck: the key after it is used even unproven (one-way traffic)', () => {
+  // The server sent SOFT_RESET for "next": it freed "old" and decrypts only "current" and "next".
+  const keys = [key('next'), key('current', { encryptNotBeforeMs: NOW + 50_000 }), key('old', { peerSendsWithKey: true })];
+  assert.equal(selectEncryptionKey(keys, NOW)?.name, 'current');
+});
+
+test('with one key, it is used whatever its window says; with none, nothing', () => {
+  assert.equal(selectEncryptionKey([key('only', { encryptNotBeforeMs: NOW + 1 })], NOW)?.name, 'only');
+  assert.equal(selectEncryptionKey([key('opening')], NOW), undefined);
+});

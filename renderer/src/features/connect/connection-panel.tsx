@@ -4,6 +4,7 @@ import { usePosternStore } from '../../store/use-postern-store';
 import { TrafficPanel } from '../traffic-graph/traffic-panel';
 import { LeakBadge } from './leak-badge';
 import { PhaseLine } from './phase-line';
+import { ReconnectHistory } from './reconnect-history';
 import { TunnelDetails } from './tunnel-details';
 
 /** One big connect/disconnect control, the phase while connecting, and the tunnel (with its leak check) once up. */
@@ -21,6 +22,7 @@ export function ConnectionPanel({ profile }: { profile: ProfileEntry | undefined
       {mine && active.state !== 'connected' && <PhaseLine />}
       {mine && active.state === 'connected' && <LeakBadge />}
       {mine && active.state === 'connected' && active.tunnel && <TunnelDetails tunnel={active.tunnel} connectedAtMs={active.connectedAtMs} />}
+      {mine && <ReconnectHistory />}
       {mine && active.state === 'connected' && <TrafficPanel />}
       {active && !mine && <p className="other-session">{active.profileName} is connected now. Disconnect it first to use this profile.</p>}
     </section>

@@ -45,9 +45,17 @@ export async function benchSoak(options: SoakOptions = {}): Promise<object> {
     const traffic = steadyTraffic(lab, deadline, rateMbit);
     const events = disturb(lab, startedAt, durationMs);
     let peakFds = start.fds;
+    // RSS right after connecting is before any load: the first minutes grow the heap to its
+    // working size. Drift is measured from the end of that warm-up (a tenth of the run, at
+    // least 2 minutes in), so growth over the day shows apart from getting warm.
+    const warmUpAt = startedAt + Math.max(120_000, durationMs / 10);
+    let warm: Sample | undefined;
     while (Date.now() < deadline && client.child.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 5_000));
-      if (client.child.exitCode === null) peakFds = Math.max(peakFds, sample(pid).fds);
+      if (client.child.exitCode !== null) break;
+      const now = sample(pid);
+      peakFds = Math.max(peakFds, now.fds);
+      if (warm === undefined && Date.now() >= warmUpAt) warm = now;
     }
     const [pingResult, moved, carried] = await Promise.all([pings, events, traffic]);
     const alive = client.child.exitCode === null;
@@ -64,7 +72,10 @@ export async function benchSoak(options: SoakOptions = {}): Promise<object> {
       server: { renegSeconds: 20, restarts: moved.restarts, renegotiations: (lab.serverLog().match(/soft reset/gi) ?? []).length },
       client: { addressChanges: moved.addressChanges },
       sessionLost,
-      rss: { startBytes: start.rssBytes, endBytes: end.rssBytes, peakBytes: peakRssBytes, driftBytes: end.rssBytes - start.rssBytes },
+      rss: {
+        startBytes: start.rssBytes, afterWarmUpBytes: warm?.rssBytes ?? null, endBytes: end.rssBytes, peakBytes: peakRssBytes,
+        driftAfterWarmUpBytes: warm ? end.rssBytes - warm.rssBytes : null,
+      },
       openDescriptors: { start: start.fds, end: end.fds, peak: peakFds },
       reconnects: {
         count: reconnects.length,

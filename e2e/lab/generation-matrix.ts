@@ -25,7 +25,7 @@ export function serverGenerationMatrix(version: ServerVersion): void {
         const times: string[] = [];
         for (const wrap of MATRIX_WRAPS) {
           if (lab.wrap !== wrap) await lab.restartServer({ wrap });
-          const postern = await posternConnectsAndPings(lab);
+          const postern = (await posternConnectsAndPings(lab)).connectMs;
           const reference = await referenceConnectsAndPings(lab);
           times.push(`${wrap} Postern ${postern.toFixed(0)} ms, openvpn 2.6 ${reference.toFixed(0)} ms`);
         }
@@ -35,14 +35,14 @@ export function serverGenerationMatrix(version: ServerVersion): void {
   }
 }
 
-/** Connects the core client, pings through it, stops it; returns its connect time in ms. */
-export async function posternConnectsAndPings(lab: Lab, options: StartOptions = {}): Promise<number> {
+/** Connects the core client, pings through it, stops it; returns its connect time in ms and the data cipher. */
+export async function posternConnectsAndPings(lab: Lab, options: StartOptions = {}): Promise<{ connectMs: number; cipher: string }> {
   const client = await connectLabClient(lab, { connectTimeoutMs: 20_000, ...options });
   try {
     const result = await client.ping({ count: 3, intervalMs: 100 });
     // One lost reply is a starved machine, not a broken data channel: the others prove the keys agree.
     assert.ok(result.answered >= 2, `Postern under ${lab.wrap}: ${result.answered}/${result.sent} answered; drops ${JSON.stringify(client.client.counters?.drops)}`);
-    return client.connectMs;
+    return { connectMs: client.connectMs, cipher: client.info.cipher };
   } finally {
     await client.stop();
   }

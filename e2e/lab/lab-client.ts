@@ -14,7 +14,8 @@ export type SettingsOverrides = Partial<Omit<SessionSettings, 'transport' | 'tim
 /** Session settings for the lab server, as a profile for it would give them. */
 export function labSessionSettings(lab: Lab, overrides: SettingsOverrides = {}): Omit<SessionSettings, 'transport'> {
   const staticKey = (): Buffer => unwrapResult(parseStaticKeyFile(lab.pki.staticKey));
-  const wrap: SessionSettings['wrap'] = lab.wrap === 'tls-auth' ? { kind: 'tls-auth', staticKey: staticKey(), direction: 1, digest: 'SHA1' }
+  // tls-auth signs with the `auth` digest, as a profile's `auth` line makes it (client-options.ts).
+  const wrap: SessionSettings['wrap'] = lab.wrap === 'tls-auth' ? { kind: 'tls-auth', staticKey: staticKey(), direction: 1, digest: overrides.auth ?? 'SHA1' }
     : lab.wrap === 'tls-crypt' ? { kind: 'tls-crypt', staticKey: staticKey() }
       : lab.wrap === 'tls-crypt-v2' ? { kind: 'tls-crypt-v2', clientKey: unwrapResult(parseTlsCryptV2ClientKey(lab.pki.tlsCryptV2ClientKey)) }
         : { kind: 'none' };

@@ -11,10 +11,17 @@ import { ManagementClient } from './management';
 import { startOpenvpn, type OpenvpnProcess } from './openvpn-process';
 import { logReader } from './log-reader';
 import { startReferenceClient, type ReferenceClient } from './reference-client';
+import { serverBuild, type ServerVersion } from './server-builds';
 
 export type { LabWrap } from './server-config';
+export type { ServerVersion } from './server-builds';
 
 export interface LabOptions {
+  /**
+   * The server's generation: '2.6' (default) is apt's openvpn; '2.5' and '2.7' are the lab
+   * builds of scripts/lab-openvpn-builds.sh (check `serverVersionSkipReason` first).
+   */
+  serverVersion?: ServerVersion;
   proto?: 'udp' | 'tcp';
   pki?: PkiKind;
   wrap?: LabWrap;
@@ -46,7 +53,9 @@ export interface LabProfileOptions {
 
 export interface Lab extends LabNetwork {
   proto: 'udp' | 'tcp';
-  wrap: LabWrap;
+  /** The control-channel wrap the server runs now (`restartServer({ wrap })` changes it). */
+  readonly wrap: LabWrap;
+  serverVersion: ServerVersion;
   pki: TestPki;
   port: number;
   /** The lab's own folder: server config, logs, profiles, the management socket. */
@@ -68,7 +77,8 @@ export interface Lab extends LabNetwork {
   startOpenvpnClient(options?: { profile?: string; args?: readonly string[]; namespace?: string }): ReferenceClient;
   /** Random loss on OpenVPN's port, both directions; 0 removes it. */
   setLoss(percent: number, where?: 'link' | 'hostLink' | 'both'): Promise<void>;
-  restartServer(): Promise<void>;
+  /** Stops and starts the server; with `wrap`, under that wrap (a cheap switch: the namespaces stay). */
+  restartServer(changes?: { wrap?: LabWrap }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +86,7 @@ const SERVER_READY = /Initialization Sequence Completed/;
 const SERVER_START_TIMEOUT_MS = 15_000;
 let swept = false;
 
-/** Starts the lab's OpenVPN 2.6 server in a fresh pair of namespaces; `stop()` removes everything. */
+/** Starts the lab's OpenVPN server (2.6 unless `serverVersion` says otherwise) in a fresh pair of namespaces; `stop()` removes everything. */
 export async function startLab(options: LabOptions = {}): Promise<Lab> {
   if (!swept) {
     swept = true;
@@ -96,13 +106,14 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
 function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
   const dir = mkdtempSync(join(labBaseDir(), `${net.id}-`));
-  const [proto, wrap, port] = [options.proto ?? 'udp', options.wrap ?? 'none', options.port ?? 1194];
+  const [proto, port, serverVersion] = [options.proto ?? 'udp', options.port ?? 1194, options.serverVersion ?? '2.6'];
+  let wrap = options.wrap ?? 'none';
   const clientAuth = options.managementClientAuth ?? false;
   const managementSocket = options.management || clientAuth ? join(dir, 'mgmt.sock') : undefined;
   const configFile = join(dir, 'server.conf');
   const logFile = join(dir, 'server.log');
-  writeFileSync(configFile, serverConfig(net, pki, {
-    proto, port, wrap, ipv6: options.ipv6 ?? false, logFile, pidFile: join(dir, 'server.pid'),
+  const writeConfig = (): void => writeFileSync(configFile, serverConfig(net, pki, {
+    proto, port, wrap, ipv6: options.ipv6 ?? false, version: serverVersion, logFile, pidFile: join(dir, 'server.pid'),
     management: managementSocket ? { socket: managementSocket, clientAuth } : undefined, extra: options.serverConfig ?? [],
   }));
   let server: OpenvpnProcess | undefined;
@@ -116,7 +127,8 @@ function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
     await server?.stop();
   };
   const lab: Lab = {
-    ...net, tunnelNet: net.tunnel, proto, wrap, pki, port, dir, managementSocket,
+    ...net, tunnelNet: net.tunnel, proto, serverVersion, pki, port, dir, managementSocket,
+    get wrap() { return wrap; },
     get management() {
       if (managementSocket && !management && server?.isRunning()) management = ManagementClient.open(managementSocket);
       return management;
@@ -137,9 +149,11 @@ function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
       percent, port,
       interfaces: where === 'both' ? [] : [where === 'link' ? net.link.serverInterface : net.hostLink.serverInterface],
     }),
-    restartServer: async () => {
+    restartServer: async (changes = {}) => {
       await stopServer();
-      server = await startServer(net.serverNs, configFile, logFile);
+      wrap = changes.wrap ?? wrap;
+      writeConfig();
+      server = await startServer(net.serverNs, configFile, logFile, serverBuild(serverVersion).binary);
       if (clientAuth) management = await ManagementClient.connect(managementSocket as string);
     },
     stop: () => (stopped ??= tearDown(net, children, stopServer)),
@@ -147,9 +161,9 @@ function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
   return lab;
 }
 
-async function startServer(namespace: string, configFile: string, logFile: string): Promise<OpenvpnProcess> {
+async function startServer(namespace: string, configFile: string, logFile: string, binary: string): Promise<OpenvpnProcess> {
   const fromOffset = logReader(logFile)().length; // log-append: skip what an earlier run wrote
-  const server = startOpenvpn(namespace, ['--config', configFile], logFile);
+  const server = startOpenvpn(namespace, ['--config', configFile], logFile, binary);
   try {
     await server.waitForLog(SERVER_READY, SERVER_START_TIMEOUT_MS, fromOffset);
   } catch (error) {

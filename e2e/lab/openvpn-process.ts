@@ -26,13 +26,13 @@ export interface OpenvpnProcess {
 }
 
 /**
- * Spawns `openvpn <args>` in `namespace`. The log goes to `logFile` (the caller puts
+ * Spawns `openvpn <args>` in `namespace` (`binary`: apt's on the PATH unless a lab build is named). The log goes to `logFile` (the caller puts
  * `--log`/`log-append` in the args or config); stdout/stderr only carry start-up errors
  * printed before the log file opens, and are kept for the failure message.
  */
-export function startOpenvpn(namespace: string, args: readonly string[], logFile: string): OpenvpnProcess {
+export function startOpenvpn(namespace: string, args: readonly string[], logFile: string, binary = 'openvpn'): OpenvpnProcess {
   const startedAt = performance.now();
-  const child = spawnInNamespace(namespace, ['openvpn', ...args]);
+  const child = spawnInNamespace(namespace, [binary, ...args]);
   let earlyOutput = '';
   const keep = (chunk: Buffer): void => { earlyOutput = (earlyOutput + chunk.toString()).slice(-4_000); };
   child.stdout?.on('data', keep);

@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { BUILD_COMMAND, serverBuild, type ServerVersion } from './server-builds';
 
 /** Programs the lab runs, found on PATH the way spawn() finds them. */
 export const LAB_TOOLS = ['openvpn', 'ip', 'nft', 'openssl'] as const;
@@ -10,6 +11,8 @@ export interface LabProbe {
   isRoot(): boolean;
   hasTool(name: string): boolean;
   hasTunDevice(): boolean;
+  /** An absolute path that exists and may be run. */
+  isExecutable(path: string): boolean;
 }
 
 const systemProbe: LabProbe = {
@@ -17,6 +20,7 @@ const systemProbe: LabProbe = {
   isRoot: () => process.getuid?.() === 0,
   hasTool: (name) => (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).some((dir) => isExecutable(join(dir, name))),
   hasTunDevice: () => existsSync('/dev/net/tun'),
+  isExecutable: (path) => isExecutable(path),
 };
 
 function isExecutable(path: string): boolean {
@@ -38,6 +42,21 @@ export function labSkipReason(probe: Partial<LabProbe> = {}): string | undefined
   if (env['POSTERN_SKIP_LAB']) return 'POSTERN_SKIP_LAB is set';
   const reason = missingPrerequisite(isRoot, hasTool, hasTunDevice);
   if (reason && isCi(env)) throw new Error(`CI must run the lab tests, but: ${reason}`);
+  return reason;
+}
+
+/**
+ * `labSkipReason()`, and then whether the server `version` is installed: the lab builds of
+ * 2.5 and 2.7 come from scripts/lab-openvpn-builds.sh, which CI runs. Missing under CI throws.
+ */
+export function serverVersionSkipReason(version: ServerVersion, probe: Partial<LabProbe> = {}): string | undefined {
+  const lab = labSkipReason(probe);
+  if (lab) return lab;
+  const { env, isExecutable: canRun } = { ...systemProbe, ...probe };
+  const build = serverBuild(version, env);
+  if (!build.exact || canRun(build.binary)) return undefined;
+  const reason = `the lab's openvpn ${build.exact} server is not at ${build.binary} (build it: ${BUILD_COMMAND})`;
+  if (isCi(env)) throw new Error(`CI must run the lab tests, but: ${reason}`);
   return reason;
 }
 

@@ -1,5 +1,6 @@
 import type { LabNetwork } from './netns';
 import type { TestPki } from './pki';
+import type { ServerVersion } from './server-builds';
 
 export type LabWrap = 'none' | 'tls-auth' | 'tls-crypt' | 'tls-crypt-v2';
 
@@ -8,6 +9,8 @@ export interface ServerOptions {
   port: number;
   wrap: LabWrap;
   ipv6: boolean;
+  /** Which generation reads the config (`disable-dco` is 2.6+; 2.5 refuses it). Default 2.6. */
+  version?: ServerVersion;
   /** Unix socket of the management interface; `clientAuth` adds `management-client-auth`. */
   management?: { socket: string; clientAuth: boolean };
   logFile: string;
@@ -24,10 +27,11 @@ const SCRIPT_DIRECTIVES = new Set(['auth-user-pass-verify', 'client-connect', 'c
   'tls-verify', 'tls-crypt-v2-verify', 'learn-address', 'up', 'down', 'route-up', 'route-pre-down', 'ipchange']);
 
 /**
- * The lab server's config: a plain 2.6 `server` with subnet topology and keepalive, no DCO
+ * The lab server's config: a plain `server` with subnet topology and keepalive, no DCO
  * (the kernel module may be absent: both ends use the userspace data channel), ECDHE only
  * (`dh none`). It binds the IPv6 wildcard with dual-stack (`udp6`/`tcp6-server` and no
- * `local`), so IPv4 and IPv6 clients on both links reach it.
+ * `local`), so IPv4 and IPv6 clients on both links reach it. The same config serves 2.5, 2.6
+ * and 2.7, less what a generation does not know (DCO came with 2.6, so 2.5 has no `disable-dco`).
  */
 export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptions): string {
   const lines = [
@@ -35,7 +39,7 @@ export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptio
     `proto ${options.proto === 'udp' ? 'udp6' : 'tcp6-server'}`, `port ${options.port}`,
     `ca ${pki.files.caCert}`, `cert ${pki.files.serverCert}`, `key ${pki.files.serverKey}`, 'dh none',
     'topology subnet', `server ${net.tunnel.network} ${net.tunnel.netmask}`,
-    'keepalive 10 60', 'disable-dco', 'duplicate-cn',
+    'keepalive 10 60', ...(options.version === '2.5' ? [] : ['disable-dco']), 'duplicate-cn',
     'data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305',
     'verb 4', `log-append ${options.logFile}`, `writepid ${options.pidFile}`,
   ];

@@ -17,7 +17,7 @@ export { CERTIFICATE_FILE_DIRECTIVES, SECRET_FILE_DIRECTIVES, fileKindOf } from 
 export type { FileKind } from './file-kinds';
 export { locateProfilePath } from './profile-paths';
 export type { ProfilePath } from './profile-paths';
-export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, PROFILE_DEFAULTS } from './constants';
+export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, MAX_REFERENCED_FILE_BYTES, PROFILE_DEFAULTS } from './constants';
 export type {
   AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, PeerInfoSettings,
   Profile, Remote, Route6Spec, RouteSpec, RoutingSettings, TimerSettings, TlsSettings, TlsVersion, TlsWrap, TransportProto,

@@ -41,7 +41,7 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
         {verdict.summary && <LeftOutList summary={verdict.summary} />}
         {outside.length > 0 && <OutsideList files={outside} />}
         {verdict.connectable && toConfirm.length > 0 && (
-          <label className="field checkbox">
+          <label className="checkbox">
             <input type="checkbox" data-testid="import-allow-outside" checked={allowed} onChange={(event) => setAllowed(event.target.checked)} />
             {' '}Let Postern read {toConfirm.length === 1 ? 'this certificate file' : `these ${toConfirm.length} certificate and key files`} from outside the profile&apos;s folder
           </label>

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,18 +41,31 @@ test('a binary pkcs12, an askpass file and proxy credentials survive the round t
   assert.equal(again.profile?.proxy?.credentials?.password.reveal(), 'FAKE-proxy-password');
 });
 
-test('a symlink out of the profile folder, or a folder, is not read', () => {
+test('the CLI reads files outside the folder too (absolute, .., a symlink out), with the caller\'s rights; a folder or a FIFO is not read', () => {
   const dir = scratch();
   try {
     const outside = join(dir, 'outside.crt');
     writeFileSync(outside, FAKE_CERT);
+    writeFileSync(join(dir, 'creds.txt'), 'FAKE-user\nFAKE-pass\n');
     mkdirSync(join(dir, 'profile'));
     mkdirSync(join(dir, 'profile', 'sub'));
     symlinkSync(outside, join(dir, 'profile', 'ca.crt'));
-    writeFileSync(join(dir, 'profile', 'p.ovpn'), `client\ndev tun\nremote a\nca ca.crt\ncert sub\n<key>\n${FAKE_KEY}</key>\n`);
-    const imported = importProfile(join(dir, 'profile', 'p.ovpn'));
-    assert.ok(imported.ok);
-    assert.deepEqual(imported.value.problems.map((p) => `${p.line} ${p.code}`), ['4 config.file_not_found', '5 config.file_not_found']);
+    execFileSync('mkfifo', [join(dir, 'profile', 'fifo')]);
+    const write = (body: string): string => {
+      writeFileSync(join(dir, 'profile', 'p.ovpn'), `client\ndev tun\nremote a\n${body}\n<key>\n${FAKE_KEY}</key>\n`);
+      return join(dir, 'profile', 'p.ovpn');
+    };
+    const linked = importProfile(write(`ca ca.crt\ncert ${outside}\nauth-user-pass ../creds.txt`));
+    assert.ok(linked.ok);
+    assert.deepEqual(linked.value.problems.filter((p) => p.severity === 'error'), []);
+    assert.equal(linked.value.profile?.tls.ca, FAKE_CERT);
+    assert.equal(linked.value.profile?.auth.password?.reveal(), 'FAKE-pass');
+    assert.deepEqual(linked.value.withheldFiles, []);
+    const again = parseProfile(linked.value.selfContainedText ?? '');
+    assert.ok(isConnectable(again), 'the text sent to the helper names no file');
+    const notFiles = importProfile(write('ca sub\ncert fifo\nextra-certs /nonexistent/x.crt'));
+    assert.ok(notFiles.ok);
+    assert.deepEqual(notFiles.value.problems.map((p) => `${p.line} ${p.code}`), ['4 config.file_unreadable', '5 config.file_unreadable', '6 config.file_not_found']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,17 +4,49 @@ import type { DirectiveCall, DirectiveContext } from './directive-spec';
 import type { ProblemList } from './problem-list';
 import { makeProblem } from './problems';
 import type { ProblemCode, Severity } from './problems';
+import { fileKindOf } from './file-kinds';
+import type { FileKind } from './file-kinds';
 import type { ConnectionDraft, ProfileDraft } from './profile-draft';
-import { normalizeProfilePath } from './profile-paths';
+import { locateProfilePath } from './profile-paths';
 
-/** Reads a file relative to the profile's folder; undefined when it does not exist. */
-export type ReadProfileFile = (relativePath: string) => Buffer | undefined;
+/** A file reference as the reader is asked for it. */
+export interface ProfileFileRef {
+  directive: string;
+  line: number;
+  /** Normalised (profile-paths.ts): relative to the profile's folder, or absolute. */
+  path: string;
+  /** Outside the folder by its spelling (absolute, or `..` past it); the reader adds symlinks pointing out. */
+  outside: boolean;
+  kind: FileKind;
+}
+
+/**
+ * Why a file was not had: `missing` (no such file), `denied` (the OS refused the caller),
+ * `not_a_file` (a folder, FIFO or device), `no_folder` (a relative name, and the profile came
+ * without its folder), `withheld` (outside the folder, and the importer's rule keeps it unread).
+ */
+export type FileReadFailure = 'missing' | 'denied' | 'not_a_file' | 'no_folder' | 'withheld';
+
+/**
+ * Reads a file the profile names: its bytes, or why not (undefined is `missing`). Files
+ * outside the profile's folder are asked for only when the parse allows it (readsOutside).
+ */
+export type ReadProfileFile = (path: string, ref: ProfileFileRef) => Buffer | undefined | { failure: FileReadFailure };
 
 export interface ContextEnv {
   draft: ProfileDraft;
   problems: ProblemList;
   readFile?: ReadProfileFile;
+  /** The reader is asked for files outside the folder too (it applies its own rule); otherwise they are refused. */
+  readsOutside?: boolean;
 }
+
+const SECRET_WITHHELD: Record<string, string> = {
+  'auth-user-pass': 'you are asked for the username and password when you connect',
+  askpass: 'you are asked for the private key\'s passphrase when you connect',
+  'http-proxy': 'the proxy is used without a username and password',
+  'http-proxy-user-pass': 'the proxy is used without a username and password',
+};
 
 export function createDirectiveContext(env: ContextEnv, call: DirectiveCall, conn: ConnectionDraft, inConnection: boolean): DirectiveContext {
   const report = (code: ProblemCode, severity: Severity, message: string, options: { argIndex?: number; hint?: string } = {}): void => {
@@ -25,29 +57,44 @@ export function createDirectiveContext(env: ContextEnv, call: DirectiveCall, con
   const readBytes = (argIndex: number): { path: string; bytes: Buffer } | undefined => {
     const raw = call.args[argIndex];
     if (raw === undefined) return undefined;
-    const path = normalizeProfilePath(raw);
+    const located = locateProfilePath(raw);
     const inlineHint = `Put the file beside the profile, or paste its content between <${call.name}> and </${call.name}>.`;
-    if (!path.ok) {
-      const why = path.error === 'absolute' ? 'is an absolute path' : path.error === 'escapes' ? 'leaves the profile\'s folder' : 'is empty';
+    if (!located.ok || (located.value.outside && env.readsOutside !== true)) {
+      const why = !located.ok ? (located.error === 'empty' ? 'is empty' : 'is a home-folder or Windows path')
+        : located.value.path.startsWith('/') ? 'is an absolute path' : 'leaves the profile\'s folder';
       report('config.path_escapes_profile', 'error', `${call.name}: the file "${raw}" ${why}; only files in the profile's own folder are read.`, { argIndex, hint: inlineHint });
       return undefined;
     }
-    let bytes: Buffer | undefined;
+    const ref: ProfileFileRef = { directive: call.name, line: call.line, path: located.value.path, outside: located.value.outside, kind: fileKindOf(call.name) };
+    let read: Buffer | undefined | { failure: FileReadFailure };
     try {
-      bytes = env.readFile?.(path.value);
+      read = env.readFile === undefined ? { failure: 'no_folder' } : env.readFile(ref.path, ref);
     } catch {
-      bytes = undefined; // a failing reader is a missing file, never a crash
+      read = undefined; // a failing reader is a missing file, never a crash
     }
-    if (bytes === undefined) {
-      const where = env.readFile ? 'was not found beside the profile' : 'cannot be read: the profile was given without its folder';
-      report('config.file_not_found', 'error', `${call.name}: the file "${raw}" ${where}.`, { argIndex, hint: inlineHint });
+    if (read === undefined || !Buffer.isBuffer(read)) {
+      const failure = read === undefined ? 'missing' : read.failure;
+      if (failure === 'withheld') {
+        env.draft.withheldFiles.push({ directive: call.name, args: [...call.args], line: call.line, path: ref.path, kind: ref.kind });
+        if (ref.kind === 'secret') {
+          report('config.secret_file_not_read', 'warning', `${call.name}: the file "${raw}" is outside the profile's folder and holds a secret, so Postern does not read it; ${SECRET_WITHHELD[call.name] ?? 'it is left out'}.`, { argIndex });
+        }
+        return undefined;
+      }
+      const where = failure === 'missing' ? (ref.outside ? 'does not exist' : 'was not found beside the profile')
+        : failure === 'denied' ? 'cannot be read: permission denied'
+          : failure === 'not_a_file' ? 'is not a regular file'
+            : 'cannot be read: the profile was given without its folder';
+      const code = failure === 'denied' || failure === 'not_a_file' ? 'config.file_unreadable' : 'config.file_not_found';
+      report(code, 'error', `${call.name}: the file "${raw}" ${where}.`, { argIndex, hint: inlineHint });
       return undefined;
     }
+    const bytes = read;
     if (bytes.length > MAX_REFERENCED_FILE_BYTES) {
       report('config.file_too_large', 'error', `${call.name}: the file "${raw}" is larger than ${MAX_REFERENCED_FILE_BYTES} bytes, and is not read.`, { argIndex });
       return undefined;
     }
-    return { path: path.value, bytes };
+    return { path: ref.path, bytes };
   };
   const remember = (path: string, content: string): void => {
     env.draft.fileReferences.push({ directive: call.name, args: [...call.args], line: call.line, path, content });

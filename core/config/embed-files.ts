@@ -1,5 +1,5 @@
 import { decodeProfileText } from './decode-text';
-import type { FileReference } from './profile-draft';
+import type { FileReference, WithheldFile } from './profile-draft';
 
 /**
  * The profile's text with every file reference replaced by an inline block, so
@@ -7,19 +7,37 @@ import type { FileReference } from './profile-draft';
  * plus `key-direction 1`; `http-proxy H P creds.txt` becomes `http-proxy H P`
  * plus an <http-proxy-user-pass> block (the proxy auth method falls back to
  * basic, the only one such a file is used with in practice).
+ *
+ * A withheld secret loses its file name (`auth-user-pass /x/creds.txt` becomes
+ * `auth-user-pass`: asked at connect). A withheld certificate cannot be stored without
+ * its content: then there is no self-contained text (undefined).
  */
-export function embedFileReferences(input: string | Buffer, files: readonly FileReference[]): string | undefined {
+export function embedFileReferences(input: string | Buffer, files: readonly FileReference[], withheld: readonly WithheldFile[] = []): string | undefined {
+  if (withheld.some((file) => file.kind === 'certificate')) return undefined;
   const decoded = decodeProfileText(input);
   if (!decoded.ok) return undefined;
   const lines = decoded.value.text.split('\n');
-  const byLine = new Map<number, FileReference>();
-  for (const file of files) byLine.set(file.line, file);
+  const byLine = new Map<number, string[]>();
+  for (const file of files) byLine.set(file.line, inlineForm(file));
+  for (const file of withheld) byLine.set(file.line, withoutFile(file));
   return lines.map((line, index) => {
-    const file = byLine.get(index + 1);
-    if (file === undefined) return line;
+    const replacement = byLine.get(index + 1);
+    if (replacement === undefined) return line;
     const eol = line.endsWith('\r') ? '\r' : '';
-    return inlineForm(file).map((l) => l + eol).join('\n');
+    return replacement.map((l) => l + eol).join('\n');
   }).join('\n');
+}
+
+function withoutFile(file: WithheldFile): string[] {
+  const [first, second] = file.args;
+  switch (file.directive) {
+    case 'http-proxy':
+      return [`http-proxy ${first ?? ''} ${second ?? ''}`];
+    case 'http-proxy-user-pass':
+      return [''];
+    default:
+      return [file.directive];
+  }
 }
 
 function inlineForm(file: FileReference): string[] {

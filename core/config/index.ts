@@ -11,9 +11,13 @@ export { DIRECTIVE_CATEGORIES } from './directive-spec';
 export type { DirectiveCategory, DirectiveFamily, DirectiveSpec, PolicySpec, SupportedSpec } from './directive-spec';
 export { PROBLEM_CODES } from './problems';
 export type { ProfileProblem, ProblemCode, Severity } from './problems';
-export type { ReadProfileFile } from './directive-context';
-export type { FileReference } from './profile-draft';
-export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, PROFILE_DEFAULTS } from './constants';
+export type { FileReadFailure, ProfileFileRef, ReadProfileFile } from './directive-context';
+export type { FileReference, WithheldFile } from './profile-draft';
+export { CERTIFICATE_FILE_DIRECTIVES, SECRET_FILE_DIRECTIVES, fileKindOf } from './file-kinds';
+export type { FileKind } from './file-kinds';
+export { locateProfilePath } from './profile-paths';
+export type { ProfilePath } from './profile-paths';
+export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, MAX_REFERENCED_FILE_BYTES, PROFILE_DEFAULTS } from './constants';
 export type {
   AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, PeerInfoSettings,
   Profile, Remote, Route6Spec, RouteSpec, RoutingSettings, TimerSettings, TlsSettings, TlsVersion, TlsWrap, TransportProto,

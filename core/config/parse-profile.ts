@@ -5,17 +5,23 @@ import { finalizeProfile } from './finalize-profile';
 import { ProblemList } from './problem-list';
 import type { ProfileProblem } from './problems';
 import { newProfileDraft } from './profile-draft';
-import type { FileReference } from './profile-draft';
+import type { FileReference, WithheldFile } from './profile-draft';
 import type { Profile } from './profile-types';
 import { readDirectives } from './read-directives';
 
 export interface ParseProfileOptions {
   /**
-   * Reads a file the profile refers to, by its path relative to the profile's
-   * folder (already checked not to leave it); undefined when it is missing.
-   * Without it, every file reference is reported as unreadable.
+   * Reads a file the profile refers to, by its normalised path (relative to the profile's
+   * folder, or absolute); undefined when it is missing. Without it, every file reference
+   * is reported as unreadable.
    */
   readFile?: ReadProfileFile;
+  /**
+   * Files outside the profile's folder are asked of readFile too, which applies its own rule
+   * (file-kinds.ts): the CLI reads them with the user's rights; the app withholds them.
+   * Without it they are refused before readFile is asked.
+   */
+  readsOutside?: boolean;
 }
 
 export interface ParseProfileResult {
@@ -30,6 +36,8 @@ export interface ParseProfileResult {
   omittedProblems: number;
   /** Files the profile referred to, now inlined in the Profile (for a self-contained copy). */
   inlinedFiles: FileReference[];
+  /** Files outside the folder that readFile withheld (see WithheldFile). */
+  withheldFiles: WithheldFile[];
 }
 
 /**
@@ -39,16 +47,16 @@ export interface ParseProfileResult {
  */
 export function parseProfile(input: string | Buffer, options: ParseProfileOptions = {}): ParseProfileResult {
   const decoded = decodeProfileText(input);
-  if (!decoded.ok) return { profile: undefined, problems: [decoded.error], omittedProblems: 0, inlinedFiles: [] };
+  if (!decoded.ok) return { profile: undefined, problems: [decoded.error], omittedProblems: 0, inlinedFiles: [], withheldFiles: [] };
   const problems = new ProblemList();
   for (const problem of decoded.value.problems) problems.add(problem);
   const read = readDirectives(decoded.value.text, problems);
-  if (!read.ok) return { profile: undefined, problems: [...decoded.value.problems, read.error], omittedProblems: 0, inlinedFiles: [] };
+  if (!read.ok) return { profile: undefined, problems: [...decoded.value.problems, read.error], omittedProblems: 0, inlinedFiles: [], withheldFiles: [] };
   const draft = newProfileDraft();
-  const env = options.readFile === undefined ? { draft, problems } : { draft, problems, readFile: options.readFile };
+  const env = { draft, problems, readsOutside: options.readsOutside === true, ...(options.readFile === undefined ? {} : { readFile: options.readFile }) };
   applyDirectives(env, read.value.directives);
   const profile = finalizeProfile(draft, problems);
-  return { profile, problems: profile.problems, omittedProblems: problems.omitted, inlinedFiles: draft.fileReferences };
+  return { profile, problems: profile.problems, omittedProblems: problems.omitted, inlinedFiles: draft.fileReferences, withheldFiles: draft.withheldFiles };
 }
 
 /** A profile Postern can connect with: parsed, and no problem of severity error. */

@@ -46,6 +46,8 @@ export const PROBLEM_CODES = [
   // Referenced files
   'config.path_escapes_profile',
   'config.file_not_found',
+  'config.file_unreadable',
+  'config.secret_file_not_read',
   'config.file_too_large',
   // The profile as a whole
   'config.missing_client',

@@ -1,4 +1,5 @@
 import { PROFILE_DEFAULTS } from './constants';
+import type { FileKind } from './file-kinds';
 import type {
   AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting,
   PeerInfoSettings, RoutingSettings, TimerSettings, TlsSettings, TlsWrap, TransportProto,
@@ -43,6 +44,18 @@ export interface FileReference {
   content: string;
 }
 
+/**
+ * A file outside the profile's folder that the importer's rule kept unread: a secret (the
+ * profile asks for it at connect instead) or a certificate awaiting the user's confirmation.
+ */
+export interface WithheldFile {
+  directive: string;
+  args: string[];
+  line: number;
+  path: string;
+  kind: FileKind;
+}
+
 /** What the directive handlers fill in; `finalizeProfile` turns it into a Profile. */
 export interface ProfileDraft {
   ce: ConnectionDraft;
@@ -67,6 +80,7 @@ export interface ProfileDraft {
   dev?: { name: string; line: number; column: number };
   devType?: { type: string; line: number; column: number };
   fileReferences: FileReference[];
+  withheldFiles: WithheldFile[];
   /**
    * Supported directives that were present, even if their value was unusable:
    * a `ca` whose file is missing already has its own error, so "no CA" would be noise.
@@ -103,6 +117,7 @@ export function newProfileDraft(): ProfileDraft {
     forwardCompatible: false,
     fileReferences: [],
     present: new Set(),
+    withheldFiles: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -9,6 +10,7 @@ import { startAppLab } from './app-lab';
 import type { AppLab, AppLabOptions } from './app-lab';
 import { assertAccessible, dropProfile, screenshot } from './app-page';
 import { run } from '../lab/run';
+import { labUsers, userFolder } from '../lab/lab-users';
 
 // The desktop app's window in Debian Chromium, against the real thing underneath: the
 // main-process controller behind the loopback bridge, `postern helper` with a real TUN
@@ -364,4 +366,56 @@ appTest('kill switch auto: a helper killed mid-session leaves the block, the win
   assert.equal((await app.pingAroundTunnel()).code, 0, 'the link answers again');
   assert.equal(await page.getByTestId('kill-switch-chip').getAttribute('data-mode'), 'auto', 'the setting stays');
   await assertNoTableInRootNamespace();
+});
+
+appTest('files outside the profile\'s folder: the verdict lists them, the CA is read once allowed, the password file never reaches the server', async (t) => {
+  const { app, page } = await openApp(t, { managementClientAuth: true });
+  const management = app.lab.management;
+  assert.ok(management);
+  await management.ready;
+  // Both files are the app user's own and readable by them: only the rule keeps the secret out.
+  const outside = userFolder(labUsers().member, 'postern-outside-');
+  t.after(() => rmSync(outside, { recursive: true, force: true }));
+  const MARKER = `MARKER-${process.pid}-outside`;
+  const caPath = join(outside, 'ca.crt');
+  const secretPath = join(outside, 'secret.txt');
+  const inlineProfile = app.lab.clientProfile({ remote: 'link', extra: [`auth-user-pass ${secretPath}`] });
+  writeFileSync(caPath, /<ca>\n([\s\S]*?)<\/ca>/.exec(inlineProfile)?.[1] ?? '');
+  writeFileSync(secretPath, `${MARKER}-user\n${MARKER}-password\n`);
+  for (const path of [caPath, secretPath]) chownSync(path, labUsers().member.uid, labUsers().member.gid);
+  const text = inlineProfile.replace(/<ca>\n[\s\S]*?<\/ca>/, `ca ${caPath}`);
+
+  assert.equal(await dropProfile(page, 'outside.ovpn', text), true);
+  await page.getByTestId('import-verdict').waitFor();
+  const files = page.getByTestId('verdict-outside-file');
+  assert.equal(await files.count(), 2);
+  assert.match(await page.locator('[data-testid="verdict-outside-file"][data-kind="certificate"]').textContent() ?? '', /read only if you allow it/);
+  assert.match(await page.locator('[data-testid="verdict-outside-file"][data-kind="secret"]').textContent() ?? '', /never reads one from outside the profile's folder\. You are asked for it when you connect/);
+  assert.equal(await page.getByTestId('import-confirm').isDisabled(), true, 'Import waits for the box');
+  await assertAccessible(page, 'outside files');
+  await screenshot(page, '13-outside-files');
+  await page.getByTestId('import-allow-outside').check();
+  await page.getByTestId('import-name').fill('Outside');
+  await page.getByTestId('import-confirm').click();
+  await page.locator('[data-testid="profile-item"][data-profile-name="Outside"]').waitFor();
+
+  await page.getByTestId('connect-button').click();
+  await page.locator('[data-testid="auth-dialog"][data-kind="credentials"]').waitFor();
+  await page.getByTestId('auth-username').fill('typed-user');
+  await page.getByTestId('auth-password').fill('typed password');
+  await page.getByTestId('auth-submit').click();
+  const connect = await management.waitForEvent((e) => e.kind === 'client' && e.type === 'CONNECT', 15_000);
+  assert.ok(connect.kind === 'client');
+  assert.equal(connect.env['username'], 'typed-user', 'the server sees what was typed');
+  assert.equal(connect.env['password'], 'typed password');
+  await management.clientAuthNt(connect.cid, connect.kid ?? 0);
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 15_000 });
+
+  // The marker is nowhere: not at the server, not in the helper's log, not in what the app stored.
+  assert.ok(!JSON.stringify(connect.env).includes(MARKER));
+  assert.ok(!app.lab.serverLog().includes(MARKER), 'server log');
+  assert.ok(!app.helper.stderr.join('').includes(MARKER) && !JSON.stringify(app.helper.lines).includes(MARKER), 'helper log');
+  const stored = run('grep', ['-rl', MARKER, app.dataDir]);
+  assert.equal((await stored).stdout, '', 'app data');
+  assert.ok(!(await page.content()).includes(MARKER), 'the window');
 });

@@ -16,6 +16,11 @@ export const ProfileProblemView = z.object({
  * MAX_PROBLEMS; a test holds the two together), every error before any warning, and counts the rest.
  */
 export const VERDICT_MAX_PROBLEMS = 200;
+export const OutsideFileView = z.object({
+  directive: z.string(), line: z.number().int(), path: z.string(),
+  kind: z.enum(['certificate', 'secret']), status: z.enum(['found', 'missing', 'unreadable', 'not_read']),
+});
+export type OutsideFileView = z.infer<typeof OutsideFileView>;
 export const ProfileVerdict = z.object({
   fileName: z.string(),
   suggestedName: z.string(),
@@ -23,6 +28,12 @@ export const ProfileVerdict = z.object({
   problems: z.array(ProfileProblemView).max(VERDICT_MAX_PROBLEMS),
   /** Problems found beyond `problems`: counted, never listed ("and N more problems not shown"). */
   omittedProblems: z.number().int().nonnegative(),
+  /**
+   * Files the profile names outside its folder (electron/profiles/import-files.ts). Certificates
+   * and keys (`found`) are read only when `profiles.import` carries their paths in `confirmedFiles`;
+   * secrets (`not_read`) never are: the profile asks for them at connect.
+   */
+  outsideFiles: z.array(OutsideFileView).max(64).optional(),
   summary: z.object({
     remotes: z.array(z.string()), asks: z.array(z.string()), serverCheck: z.array(z.string()), controlChannel: z.string(),
     dataCiphers: z.array(z.string()), routing: z.array(z.string()),
@@ -93,7 +104,15 @@ const Empty = z.object({}).strict();
 export const APP_METHODS = {
   'app.snapshot': { params: Empty, result: AppSnapshot },
   'profiles.preview': { params: ProfileFile, result: ProfileVerdict },
-  'profiles.import': { params: ProfileFile.extend({ name: z.string().min(1).max(200) }), result: ProfileEntry },
+  /**
+   * Saves a previewed profile. `confirmedFiles`: the paths of the verdict's outside certificates and
+   * keys the user confirmed; main checks them against its own preview of the same text and reads
+   * nothing outside the folder without them (profiles.files_not_confirmed).
+   */
+  'profiles.import': {
+    params: ProfileFile.extend({ name: z.string().min(1).max(200), confirmedFiles: z.array(z.string().max(4096)).max(64).optional() }),
+    result: ProfileEntry,
+  },
   'profiles.rename': { params: z.object({ id: z.string(), name: z.string().min(1).max(200) }), result: ProfileEntry },
   'profiles.delete': { params: z.object({ id: z.string() }), result: Empty },
   'profiles.forgetCredentials': { params: z.object({ id: z.string() }), result: Empty },

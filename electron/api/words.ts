@@ -12,7 +12,7 @@ export const APP_ERROR_CODES = [
   'app.unreachable', 'app.bad_result', 'app.link_lost', 'app.bad_request', 'app.forbidden', 'app.unknown_method',
   'bridge.forbidden', 'bridge.bad_json', 'bridge.bad_request', 'bridge.method', 'bridge.not_found', 'bridge.wrong_host',
   'profile.too_large', 'profile.unreadable', 'profile.unusable', 'profile.credentials_unreadable',
-  'profiles.duplicate_name', 'profiles.bad_name', 'profiles.not_found', 'auth.unsafe_url',
+  'profiles.duplicate_name', 'profiles.bad_name', 'profiles.not_found', 'profiles.files_not_confirmed', 'auth.unsafe_url',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
@@ -139,6 +139,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'profiles.duplicate_name': 'You already have a profile with that name. Pick another name.',
   'profiles.bad_name': 'That name cannot be used. Pick a name of 1 to 200 characters.',
   'profiles.not_found': 'That profile was removed meanwhile. Import it again to use it.',
+  'profiles.files_not_confirmed': 'This profile uses files outside its folder. Tick the box that lets Postern read them, then import again.',
   'auth.unsafe_url': 'The server sent a sign-in address that is not a web page, so Postern will not open it. Ask your VPN provider.',
 };
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,6 +9,7 @@ import { createCredentialStore } from '../credentials/credential-store';
 import type { Encryptor } from '../credentials/credential-store';
 import { HelperLink } from '../helper/helper-link';
 import { ProfileStore } from '../profiles/profile-store';
+import { CA, profileNaming } from '../testing/outside-files';
 import { SettingsStore } from '../settings/settings-store';
 import { FakeHelperServer, KILL_SWITCH_DEFAULTS, eventually, fakeSession } from '../testing/fake-helper-server';
 import { GOOD_PROFILE } from '../testing/fixtures';
@@ -82,6 +83,27 @@ test('preview gives the verdict with line numbers; a broken import is profile.in
   await assert.rejects(controller.call('profiles.import', { fileName: 'bad.ovpn', text: 'client\ndev tun\nremote\n', name: 'Bad' }), code('profile.invalid'));
   await controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' });
   await assert.rejects(controller.call('profiles.import', { fileName: 'a.ovpn', text: GOOD_PROFILE, name: 'Home' }), code('profiles.duplicate_name'));
+});
+
+test('files outside the profile\'s folder: certificates are read only with the confirmed list of a preview; secrets never', async (t) => {
+  const { controller, dir } = await fixture(t);
+  const outside = join(dir, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'ca.crt'), CA);
+  writeFileSync(join(outside, 'secret.txt'), 'MARKER-user\nMARKER-password\n');
+  const text = profileNaming(join(outside, 'ca.crt'), join(outside, 'secret.txt'));
+  const ca = join(outside, 'ca.crt');
+  // No confirmation, or one without a preview of this text, or not the preview's list: nothing is read.
+  await assert.rejects(controller.call('profiles.import', { fileName: 'p.ovpn', text, name: 'P' }), code('profiles.files_not_confirmed'));
+  await assert.rejects(controller.call('profiles.import', { fileName: 'p.ovpn', text, name: 'P', confirmedFiles: [ca] }), code('profiles.files_not_confirmed'));
+  const verdict = APP_METHODS['profiles.preview'].result.parse(await controller.call('profiles.preview', { fileName: 'p.ovpn', text }));
+  assert.deepEqual(verdict.outsideFiles?.map((f) => `${f.kind} ${f.status} ${f.path}`), [`secret not_read ${join(outside, 'secret.txt')}`, `certificate found ${ca}`]);
+  await assert.rejects(controller.call('profiles.import', { fileName: 'p.ovpn', text, name: 'P', confirmedFiles: [ca, '/etc/shadow'] }), code('profiles.files_not_confirmed'));
+  await assert.rejects(controller.call('profiles.import', { fileName: 'p.ovpn', text: `${text}\n`, name: 'P', confirmedFiles: [ca] }), code('profiles.files_not_confirmed'));
+  const entry = await controller.call('profiles.import', { fileName: 'p.ovpn', text, name: 'P', confirmedFiles: [ca] }) as { id: string };
+  const stored = readFileSync(join(dir, 'profiles', `${entry.id}.ovpn`), 'utf8');
+  assert.ok(stored.includes(CA.trim()));
+  for (const name of readdirSync(join(dir, 'profiles'))) assert.ok(!readFileSync(join(dir, 'profiles', name), 'utf8').includes('MARKER'), name);
 });
 
 test('preview of a file of lone quotes answers 200 problems and the count of the rest, as the schema says', async (t) => {

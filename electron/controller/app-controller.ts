@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { APP_METHODS, AppCallError } from '../api/app-api';
-import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEntry } from '../api/app-api';
+import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEntry, ProfileVerdict } from '../api/app-api';
 import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } from '../../native-helper/api/index';
 import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
 import type { HelperLink } from '../helper/helper-link';
@@ -7,6 +8,13 @@ import { checkProfile } from '../profiles/profile-verdict';
 import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { notificationFor } from './notifications';
+
+/** Previews remembered for profiles.import; a window previews one profile at a time. */
+const MAX_PREVIEWS = 8;
+
+function previewKey(fileName: string, text: string): string {
+  return createHash('sha256').update(fileName).update('\0').update(text).digest('hex');
+}
 
 /** What the controller needs of the helper link (HelperLink; a fake in tests). */
 export type HelperPort = Pick<HelperLink, 'state' | 'session' | 'killSwitch' | 'call' | 'onEvent' | 'onChange'>;
@@ -35,6 +43,8 @@ export class AppController {
   /** Credentials the user asked to remember, saved once the tunnel proves them right. */
   #toRemember: { profileId: string; credentials: SavedCredentials } | undefined;
   #connectingProfileId: string | undefined;
+  /** The last previews: which certificates outside its folder each previewed text names (profiles.import checks against it). */
+  readonly #previews = new Map<string, readonly string[]>();
   #usedSavedCredentials = false;
 
   constructor(private readonly deps: AppControllerDeps) {
@@ -86,8 +96,8 @@ export class AppController {
     const { profiles, credentials, settings } = this.deps;
     return {
       'app.snapshot': () => this.snapshot(),
-      'profiles.preview': ({ fileName, text }) => checkProfile(fileName, text).verdict,
-      'profiles.import': ({ fileName, text, name }) => this.#changed(this.#entry(profiles.import(fileName, text, name))),
+      'profiles.preview': ({ fileName, text }) => this.#preview(fileName, text),
+      'profiles.import': ({ fileName, text, name, confirmedFiles }) => this.#changed(this.#entry(profiles.import(fileName, text, name, this.#confirmed(fileName, text, confirmedFiles ?? [])))),
       'profiles.rename': ({ id, name }) => this.#changed(this.#entry(profiles.rename(id, name))),
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
@@ -119,6 +129,28 @@ export class AppController {
       // before this answer; a refusal keeps its code for the window's words.
       'killswitch.set': (change) => this.#helperCall('killswitch.set', change),
     };
+  }
+
+  #preview(fileName: string, text: string): ProfileVerdict {
+    const check = checkProfile(fileName, text);
+    const key = previewKey(fileName, text);
+    this.#previews.delete(key);
+    this.#previews.set(key, check.outsideCertificates);
+    while (this.#previews.size > MAX_PREVIEWS) this.#previews.delete(this.#previews.keys().next().value ?? key);
+    return check.verdict;
+  }
+
+  /**
+   * The outside certificates an import may read: exactly the ones this text's preview listed,
+   * all of them, or none. Reading needs both the preview (the user saw the list) and the list
+   * sent back (the user confirmed it); the store then refuses any it was not given.
+   */
+  #confirmed(fileName: string, text: string, confirmedFiles: readonly string[]): ReadonlySet<string> {
+    if (confirmedFiles.length === 0) return new Set();
+    const listed = this.#previews.get(previewKey(fileName, text));
+    const same = listed !== undefined && listed.length === new Set(confirmedFiles).size && listed.every((path) => confirmedFiles.includes(path));
+    if (!same) throw new AppCallError('profiles.files_not_confirmed', 'The files confirmed are not the ones the preview of this profile listed. Import it again.');
+    return new Set(listed);
   }
 
   async #connect(profileId: string): Promise<Record<string, never>> {

@@ -58,9 +58,18 @@ export class ProfileStore {
     }
   }
 
-  import(fileName: string, text: string, name: string): StoredProfile {
+  /**
+   * Saves a profile, with every file it names inlined. Certificates and keys outside its folder
+   * are read only when their paths are in `confirmed` (the caller has checked those against the
+   * user's preview); one left out refuses the import. Secrets outside the folder are never read.
+   */
+  import(fileName: string, text: string, name: string, confirmed: ReadonlySet<string> = new Set()): StoredProfile {
     const cleanName = this.#freeName(name);
-    const check = checkProfile(fileName, text);
+    const check = checkProfile(fileName, text, { confirmed });
+    const unconfirmed = check.outsideCertificates.filter((path) => !confirmed.has(path));
+    if (unconfirmed.length > 0) {
+      throw new AppCallError('profiles.files_not_confirmed', `Confirm the files outside the profile's folder first: ${unconfirmed.join(', ')}.`);
+    }
     if (check.selfContainedText === undefined || check.summary === null) {
       throw new AppCallError('profile.invalid', check.firstError ?? 'The profile cannot be used.');
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -130,6 +130,39 @@ labTest('a member that pipelines requests and never reads cannot grow the helper
   }
   const highest = Math.max(...peaks);
   assert.ok(highest - start < 40 * 1024, `the floods grew the helper by ${((highest - start) / 1024).toFixed(1)} MB: ${peaks.map((kb) => (kb / 1024).toFixed(1)).join(' → ')}`);
+});
+
+labTest('a member\'s postern connect reads an absolute `ca /…` with the member\'s own rights and connects; a file the member cannot read is an error on its line', { timeout: 120_000 }, async (t) => {
+  const { member } = labUsers();
+  const shared = await startSharedLab(t);
+  // The CA lives in a folder of the member's own, readable by the member only: only a CLI
+  // running as the member can have read it, and the helper (root) is sent its content.
+  const caDir = userFolder(member, 'postern-outside-ca-');
+  t.after(() => rmSync(caDir, { recursive: true, force: true }));
+  const caPath = join(caDir, 'ca.crt');
+  const withCa = (path: string): string => shared.lab.clientProfile({ remote: 'link' }).replace(/<ca>\n[\s\S]*?<\/ca>/, `ca ${path}`);
+  writeFileSync(caPath, /<ca>\n([\s\S]*?)<\/ca>/.exec(shared.lab.clientProfile())?.[1] ?? '', { mode: 0o600 });
+  chownSync(caPath, member.uid, member.gid);
+  const profile = shared.profileFor(member, 'absolute-ca');
+  writeFileSync(profile, withCa(caPath));
+  assert.match(readFileSync(profile, 'utf8'), /^ca \/tmp\/postern-outside-ca-.*\/ca\.crt$/m);
+
+  const connect = shared.postern(['connect', profile, '--json'], member);
+  assert.equal(await connect.exited, 0, `the member connects with an absolute ca:\n${connect.stderr.join('')}`);
+  const status = shared.postern(['status', '--json'], member);
+  assert.equal(await status.exited, 0, status.stderr.join(''));
+  assert.match(status.lines.map((l) => JSON.stringify(l)).join('\n'), /"connected"/);
+  const disconnect = shared.postern(['disconnect'], member);
+  assert.equal(await disconnect.exited, 0, disconnect.stderr.join(''));
+
+  // Root's own file, 0600: the OS refuses the member, and the CLI says which line.
+  const rootsCa = join(caDir, 'roots-ca.crt');
+  writeFileSync(rootsCa, 'not for the member\n', { mode: 0o600 });
+  writeFileSync(profile, withCa(rootsCa));
+  const refused = shared.postern(['check', profile], member);
+  assert.equal(await refused.exited, 1);
+  const said = refused.lines.map((l) => String(l['text'] ?? JSON.stringify(l))).join('\n') + refused.stderr.join('');
+  assert.match(said, new RegExp(`:8:4 config\\.file_unreadable \\[error\\] ca: the file "${rootsCa.replace(/[.]/g, '\\.')}" cannot be read: permission denied`));
 });
 
 labTest("root's connect while the helper holds a tunnel does not configure a second one; the helper refuses while a root connect holds the network", { timeout: 120_000 }, async (t) => {

@@ -20,7 +20,8 @@ export interface ProfilesSlice {
   importError: ShownError | null;
   applyProfiles(profiles: ProfileEntry[]): void;
   preview(fileName: string, text: string): Promise<boolean>;
-  confirmImport(name: string): Promise<boolean>;
+  /** `confirmedFiles`: the verdict's outside certificates the user agreed Postern may read. */
+  confirmImport(name: string, confirmedFiles?: string[]): Promise<boolean>;
   cancelImport(): void;
   rename(id: string, name: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
@@ -55,11 +56,11 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (se
         return false;
       }
     },
-    confirmImport: async (name) => {
+    confirmImport: async (name, confirmedFiles = []) => {
       const pending = get().pendingImport;
       if (!pending) return false;
       try {
-        const entry = await api.call('profiles.import', { fileName: pending.fileName, text: pending.text, name });
+        const entry = await api.call('profiles.import', { fileName: pending.fileName, text: pending.text, name, ...(confirmedFiles.length > 0 ? { confirmedFiles } : {}) });
         // The snapshot that follows brings the list too; adding it now avoids a flash without it.
         if (!get().profiles.some((p) => p.id === entry.id)) set({ profiles: [...get().profiles, entry] });
         set({ pendingImport: null, importError: null });

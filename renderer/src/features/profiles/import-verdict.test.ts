@@ -49,3 +49,27 @@ test('the wording counts in words people read', () => {
   assert.equal(omittedProblemsText(1), '…and 1 more problem not shown.');
   assert.equal(omittedProblemsText(523_804), '…and 523,804 more problems not shown.');
 });
+
+test('files outside the folder are listed; Import waits for the box that allows reading the certificates; the password file is never offered', async () => {
+  const verdict = ProfileVerdict.parse({
+    fileName: 'p.ovpn', suggestedName: 'p', connectable: true, problems: [], omittedProblems: 0,
+    summary: { remotes: ['vpn.example.org:1194/udp'], asks: ['username and password'], serverCheck: [], controlChannel: 'none', dataCiphers: [], routing: [], ignored: [], refused: [] },
+    outsideFiles: [
+      { directive: 'auth-user-pass', line: 4, path: '/tmp/x/secret.txt', kind: 'secret', status: 'not_read' },
+      { directive: 'ca', line: 5, path: '/etc/openvpn/ca.crt', kind: 'certificate', status: 'found' },
+    ],
+  });
+  const sent: unknown[] = [];
+  const store = createAppStore(fakeAppApi({
+    'profiles.preview': () => verdict,
+    'profiles.import': (params) => { sent.push(params); return { id: 'i', name: 'p', remotes: [], asks: [], importedAtMs: 1, hasSavedCredentials: false }; },
+  }).api);
+  await store.getState().preview('p.ovpn', 'client');
+  const html = renderMarkup(store, createElement(ImportVerdict));
+  assert.match(html, /<section aria-label="Files outside the profile&#x27;s folder">/);
+  assert.match(html, /data-kind="secret" data-status="not_read" data-line="4">.*never reads one from outside/);
+  assert.match(html, /data-testid="import-allow-outside"/);
+  assert.match(html, /data-testid="import-confirm" disabled=""/);
+  await store.getState().confirmImport('p', ['/etc/openvpn/ca.crt']);
+  assert.deepEqual(sent, [{ fileName: 'p.ovpn', text: 'client', name: 'p', confirmedFiles: ['/etc/openvpn/ca.crt'] }]);
+});

@@ -6,6 +6,7 @@ import { usePosternStore } from '../../store/use-postern-store';
 
 type Problem = ProfileVerdict['problems'][number];
 type Summary = NonNullable<ProfileVerdict['summary']>;
+type OutsideFile = NonNullable<ProfileVerdict['outsideFiles']>[number];
 
 /** What the parser said about a dropped or picked profile, before anything is saved. */
 export function ImportVerdict() {
@@ -21,20 +22,30 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
   const { verdict } = pending;
   const [name, setName] = useState(verdict.suggestedName);
   const [saving, setSaving] = useState(false);
+  const outside = verdict.outsideFiles ?? [];
+  const toConfirm = outside.filter((f) => f.kind === 'certificate' && f.status === 'found').map((f) => f.path);
+  const [allowed, setAllowed] = useState(false);
   const errors = verdict.problems.filter((p) => p.severity === 'error');
   const notes = verdict.problems.filter((p) => p.severity !== 'error');
   return (
     <Modal title={verdict.connectable ? `Import ${verdict.fileName}` : `${verdict.fileName} cannot be used`} onCancel={cancel} testId="import-verdict" kind={verdict.connectable ? 'connectable' : 'refused'}>
       <form onSubmit={(event) => {
         event.preventDefault();
-        if (!verdict.connectable || saving) return;
+        if (!verdict.connectable || saving || (toConfirm.length > 0 && !allowed)) return;
         setSaving(true);
-        void confirm(name.trim()).finally(() => setSaving(false));
+        void confirm(name.trim(), toConfirm).finally(() => setSaving(false));
       }}>
         {/* The count of problems left out ends the last list shown: main keeps errors before notes. */}
         {errors.length > 0 && <ProblemList title="What must be fixed" problems={errors} omitted={notes.length === 0 ? verdict.omittedProblems : 0} />}
         {verdict.summary && <UsedList summary={verdict.summary} />}
         {verdict.summary && <LeftOutList summary={verdict.summary} />}
+        {outside.length > 0 && <OutsideList files={outside} />}
+        {verdict.connectable && toConfirm.length > 0 && (
+          <label className="checkbox">
+            <input type="checkbox" data-testid="import-allow-outside" checked={allowed} onChange={(event) => setAllowed(event.target.checked)} />
+            {' '}Let Postern read {toConfirm.length === 1 ? 'this certificate file' : `these ${toConfirm.length} certificate and key files`} from outside the profile&apos;s folder
+          </label>
+        )}
         {notes.length > 0 && <ProblemList title="Worth knowing" problems={notes} omitted={verdict.omittedProblems} />}
         {verdict.connectable && (
           <label className="field">Name in Postern
@@ -45,7 +56,7 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
         {importError && <p className="inline-error" id="import-error" role="alert" data-testid="import-error" data-code={importError.code}>{importError.text}</p>}
         <div className="dialog-buttons">
           <button type="button" data-testid="import-cancel" data-autofocus={verdict.connectable ? undefined : true} onClick={cancel}>{verdict.connectable ? 'Cancel' : 'Close'}</button>
-          {verdict.connectable && <button type="submit" className="primary" data-testid="import-confirm" disabled={saving}>Import</button>}
+          {verdict.connectable && <button type="submit" className="primary" data-testid="import-confirm" disabled={saving || (toConfirm.length > 0 && !allowed)}>Import</button>}
         </div>
       </form>
     </Modal>
@@ -100,6 +111,30 @@ function LeftOutList({ summary }: { summary: Summary }) {
         ))}
         {summary.ignored.map((n, i) => (
           <li key={`i${i}`} data-testid="verdict-ignored" data-line={n.line}>Line {n.line}: <code>{n.directive}</code> ignored: {n.reason}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Words for one file named outside the profile's folder: what Postern does with it, and why. */
+export function outsideFileText(file: OutsideFile): string {
+  if (file.kind === 'secret') {
+    return 'not read: it holds a password, and Postern never reads one from outside the profile\'s folder. You are asked for it when you connect.';
+  }
+  if (file.status === 'found') return 'read only if you allow it below; it is then kept inside the imported profile.';
+  return file.status === 'missing' ? 'does not exist.' : 'cannot be read.';
+}
+
+function OutsideList({ files }: { files: OutsideFile[] }) {
+  return (
+    <section aria-label="Files outside the profile's folder">
+      <h3>Files outside the profile&apos;s folder</h3>
+      <ul className="problems" data-testid="verdict-outside">
+        {files.map((f, i) => (
+          <li key={i} data-testid="verdict-outside-file" data-kind={f.kind} data-status={f.status} data-line={f.line}>
+            Line {f.line}: <code>{f.directive}</code> <code>{f.path}</code> {outsideFileText(f)}
+          </li>
         ))}
       </ul>
     </section>

@@ -15,6 +15,6 @@ export type { ReadProfileFile } from './directive-context';
 export type { FileReference } from './profile-draft';
 export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, PROFILE_DEFAULTS } from './constants';
 export type {
-  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, PeerInfoSettings,
+  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, SocksProxy, MssfixSetting, PeerInfoSettings,
   Profile, Remote, Route6Spec, RouteSpec, RoutingSettings, TimerSettings, TlsSettings, TlsVersion, TlsWrap, TransportProto,
 } from './profile-types';

@@ -1,6 +1,6 @@
 import { PROFILE_DEFAULTS } from './constants';
 import type {
-  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting,
+  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, SocksProxy,
   PeerInfoSettings, RoutingSettings, TimerSettings, TlsSettings, TlsWrap, TransportProto,
 } from './profile-types';
 
@@ -15,6 +15,7 @@ export interface ConnectionDraft {
   port?: number;
   proto?: { proto: TransportProto; family: AddressFamily };
   httpProxy?: HttpProxy;
+  socksProxy?: SocksProxy & { line: number };
   wrap?: TlsWrap;
   keyDirection?: 0 | 1;
   connectRetrySeconds?: number;
@@ -111,6 +112,7 @@ export function cloneConnection(ce: ConnectionDraft): ConnectionDraft {
   const copy: ConnectionDraft = { ...ce };
   delete copy.remote;
   if (ce.httpProxy) copy.httpProxy = { ...ce.httpProxy, customHeaders: [...ce.httpProxy.customHeaders] };
+  if (ce.socksProxy) copy.socksProxy = { ...ce.socksProxy };
   if (ce.mssfix) copy.mssfix = { ...ce.mssfix };
   if (ce.proto) copy.proto = { ...ce.proto };
   return copy;

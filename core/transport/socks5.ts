@@ -183,6 +183,8 @@ function ipv6Text(bytes: Buffer): string {
 
 /** Longest handshake reply: a domain-name reply is 7 + 255 bytes. */
 const MAX_REPLY_BYTES = 512;
+/** A proxy that accepted the connection but never finishes answering ends the attempt. */
+const HANDSHAKE_TIMEOUT_MS = 15_000;
 
 /**
  * Greets the proxy, signs in when there are credentials and asks for `command`: CONNECT to
@@ -237,10 +239,12 @@ export function socks5Handshake(socket: Socket, command: SocksCommand, target: S
       return true;
     }
     const onClose = (): void => finish({ code: 'proxy.closed', message: 'The SOCKS proxy closed the connection before answering.' });
+    const timer = setTimeout(() => finish({ code: 'proxy.closed', message: `The SOCKS proxy did not answer within ${HANDSHAKE_TIMEOUT_MS / 1000} s.` }), HANDSHAKE_TIMEOUT_MS);
     let done = false;
     function finish(failure?: ProxyFailure, result?: { bound: SocksAddress; rest: Buffer }): void {
       if (done) return;
       done = true;
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
       if (failure) reject(Object.assign(new Error(failure.message), { code: failure.code }));

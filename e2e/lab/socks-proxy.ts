@@ -30,23 +30,29 @@ export interface LabSocksProxy {
  * through dante. `auth: 'username'` makes dante check a system account's password (RFC 1929
  * against the shadow file), so a throwaway account is made here and deleted at `stop()`.
  */
-export async function startSocksProxy(lab: Lab, options: { auth: 'none' | 'username' }): Promise<LabSocksProxy> {
+export async function startSocksProxy(lab: Lab, options: { auth: 'none' | 'username'; clientSide?: 'root' | 'clientNs' }): Promise<LabSocksProxy> {
   const tag = `${options.auth === 'none' ? 'open' : 'auth'}`;
+  // For a client in the client namespace the two links swap roles: it reaches dante on the
+  // client link and names the server by its host-link address, which only dante can reach.
+  const inClientNs = options.clientSide === 'clientNs';
+  const internal = inClientNs ? lab.link.serverIp : lab.hostLink.serverIp;
+  const external = inClientNs ? lab.hostLink.serverIp : lab.link.serverIp;
+  const client = inClientNs ? lab.link.clientIp : lab.hostLink.hostIp;
   const logFile = join(lab.dir, `danted-${tag}.log`);
   const configFile = join(lab.dir, `danted-${tag}.conf`);
   const user = options.auth === 'username' ? makeThrowawayUser(lab.id) : undefined;
   writeFileSync(configFile, [
     `logoutput: ${logFile}`,
-    `internal: ${lab.hostLink.serverIp} port = ${SOCKS_PORT}`,
-    `external: ${lab.link.serverIp}`,
+    `internal: ${internal} port = ${SOCKS_PORT}`,
+    `external: ${external}`,
     'clientmethod: none',
     `socksmethod: ${options.auth}`,
     'user.privileged: root',
     'user.unprivileged: nobody',
     // dante's parser wants each rule keyword on a line of its own.
-    'client pass {', `  from: ${lab.hostLink.hostIp}/32 to: 0.0.0.0/0`, '  log: connect disconnect error', '}',
-    'socks pass {', `  from: 0.0.0.0/0 to: ${lab.link.serverIp}/32`, '  command: connect udpassociate', '  log: connect disconnect error', '}',
-    'socks pass {', `  from: ${lab.link.serverIp}/32 to: 0.0.0.0/0`, '  command: udpreply', '  log: connect disconnect error', '}',
+    'client pass {', `  from: ${client}/32 to: 0.0.0.0/0`, '  log: connect disconnect error', '}',
+    'socks pass {', `  from: 0.0.0.0/0 to: ${external}/32`, '  command: connect udpassociate', '  log: connect disconnect error', '}',
+    'socks pass {', `  from: ${external}/32 to: 0.0.0.0/0`, '  command: udpreply', '  log: connect disconnect error', '}',
     '',
   ].join('\n'));
   const child = lab.spawnIn(lab.serverNs, ['danted', '-f', configFile, '-p', join(lab.dir, `danted-${tag}.pid`)]);
@@ -65,15 +71,15 @@ export async function startSocksProxy(lab: Lab, options: { auth: 'none' | 'usern
     if (user) deleteUser(user.name);
   };
   try {
-    await waitUntilListening(lab.hostLink.serverIp, SOCKS_PORT, () => child.exitCode !== null);
+    await waitUntilReady(lab, inClientNs ? lab.clientNs : undefined, internal, () => child.exitCode !== null);
   } catch (error) {
     await stop();
     throw new Error(`danted did not start: ${(error as Error).message}\n${output}\n${log()}`, { cause: error });
   }
   return {
-    host: lab.hostLink.serverIp,
+    host: internal,
     port: SOCKS_PORT,
-    external: lab.link.serverIp,
+    external,
     ...(user ? { user } : {}),
     log,
     async waitForLog(pattern, timeoutMs = 10_000) {
@@ -89,15 +95,19 @@ export async function startSocksProxy(lab: Lab, options: { auth: 'none' | 'usern
   };
 }
 
-async function waitUntilListening(host: string, port: number, exited: () => boolean): Promise<void> {
+/** Until dante accepts connections, tried from where its clients are (a namespace: with bash's /dev/tcp). */
+async function waitUntilReady(lab: Lab, namespace: string | undefined, host: string, exited: () => boolean): Promise<void> {
+  const port = SOCKS_PORT;
   const until = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exited()) throw new Error('it exited');
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
+    const ok = namespace !== undefined
+      ? (await lab.exec(namespace, ['bash', '-c', `exec 3<>/dev/tcp/${host}/${port}`]).then((r) => r.code === 0, () => false))
+      : await new Promise<boolean>((resolve) => {
+        const socket = connect({ host, port });
+        socket.once('connect', () => { socket.destroy(); resolve(true); });
+        socket.once('error', () => resolve(false));
+      });
     if (ok) return;
     if (Date.now() > until) throw new Error(`nothing listens on ${host}:${port} after ${READY_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -9,7 +9,7 @@ export {
 } from './config/index';
 export type {
   Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult,
-  ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy,
+  ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy, SocksProxy,
 } from './config/index';
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.

@@ -1,5 +1,5 @@
 import type { SecureContextOptions } from 'node:tls';
-import type { Profile, TlsWrap, HttpProxy } from '../config/index';
+import type { Profile, TlsWrap, HttpProxy, SocksProxy } from '../config/index';
 import type { AuthPolicy } from '../auth/index';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../wrap/static-key';
 import { pkcs12ToPem } from '../tls/pkcs12';
@@ -9,7 +9,7 @@ import type { ControlWrapSettings, Credentials } from '../session/session-settin
 import { err, ok, type Result } from '../wire/result';
 import type { Secret } from '../wire/secret';
 import type { VpnClientOptions } from './vpn-client';
-import type { HttpProxySettings, RemoteEndpoint } from '../transport/index';
+import type { HttpProxySettings, RemoteEndpoint, Socks5Settings } from '../transport/index';
 
 
 const SSO_METHODS = 'openurl,webauth,crtext';
@@ -45,6 +45,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
       host: remote.host, port: remote.port, proto: remote.proto,
       family: remote.family === 'ipv4' ? 4 : remote.family === 'ipv6' ? 6 : undefined,
       wrap: override?.value, httpProxy: remote.httpProxy ? proxySettings(remote.httpProxy) : undefined,
+      socksProxy: remote.socksProxy ? socksSettings(remote.socksProxy) : undefined,
     });
   }
   if (remotes.length === 0) return err({ code: 'profile.unusable', message: 'The profile names no server (remote).' });
@@ -63,6 +64,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
     remotes,
     remoteRandom: profile.remoteRandom,
     httpProxy: profile.proxy ? proxySettings(profile.proxy) : undefined,
+    socksProxy: profile.socksProxy ? socksSettings(profile.socksProxy) : undefined,
     connectRetrySeconds: first?.connectRetrySeconds ?? timers.connectRetrySeconds,
     connectRetryMaxSeconds: first?.connectRetryMaxSeconds ?? timers.connectRetryMaxSeconds,
     serverPollTimeoutSeconds: first?.serverPollTimeoutSeconds ?? timers.serverPollTimeoutSeconds,
@@ -175,4 +177,8 @@ function ekuOid(value: string): string {
     clientAuth: '1.3.6.1.5.5.7.3.2',
   };
   return names[value] ?? value;
+}
+
+function socksSettings(proxy: SocksProxy): Socks5Settings {
+  return { host: proxy.host, port: proxy.port, username: proxy.credentials?.username, password: proxy.credentials?.password };
 }

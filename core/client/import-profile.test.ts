@@ -90,3 +90,33 @@ test('oversize files are rejected without being read whole; unreadable paths are
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('socks-proxy\'s authfile beside the profile is inlined as <socks-proxy-user-pass>; a symlink out of the folder is not read', () => {
+  const dir = scratch();
+  try {
+    mkdirSync(join(dir, 'profile'));
+    const profileText = `client\ndev tun\nremote vpn.example.com 1194 udp\nsocks-proxy 10.0.0.9 1080 socks.txt\n<ca>\n${FAKE_CERT}</ca>\n<cert>\n${FAKE_CERT}</cert>\n<key>\n${FAKE_KEY}</key>\n`;
+    writeFileSync(join(dir, 'profile', 'vpn.ovpn'), profileText);
+    writeFileSync(join(dir, 'profile', 'socks.txt'), 'sockuser\nFAKE-socks-password\n');
+    const imported = importProfile(join(dir, 'profile', 'vpn.ovpn'));
+    assert.ok(imported.ok && imported.value.selfContainedText !== undefined);
+    assert.ok(!imported.value.selfContainedText.includes('socks.txt'));
+    const again = parseProfile(imported.value.selfContainedText);
+    assert.deepEqual(again.problems, []);
+    assert.equal(again.profile?.socksProxy?.credentials?.username, 'sockuser');
+    assert.equal(again.profile?.socksProxy?.credentials?.password.reveal(), 'FAKE-socks-password');
+    assert.equal(again.profile?.remotes[0]?.socksProxy?.port, 1080);
+
+    writeFileSync(join(dir, 'secret.txt'), 'root\nFAKE-elsewhere\n');
+    rmSync(join(dir, 'profile', 'socks.txt'));
+    symlinkSync(join(dir, 'secret.txt'), join(dir, 'profile', 'socks.txt'));
+    // The CLI reads with the caller's own rights, so a link out is followed like an absolute name
+    // would be (the app's import treats it as outside: electron/profiles/import-files.ts).
+    const linked = importProfile(join(dir, 'profile', 'vpn.ovpn'));
+    assert.ok(linked.ok);
+    assert.deepEqual(linked.value.problems, []);
+    assert.equal(parseProfile(linked.value.selfContainedText ?? '').profile?.socksProxy?.credentials?.username, 'root');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,8 @@
 import type { ProxyFailure } from '../transport/http-proxy';
 import type { SessionEnd } from '../session/events';
-import { openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type UdpLinkOpener } from '../transport/index';
+import {
+  openSocks5UdpLink, openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type Socks5Settings, type TcpProxy, type UdpLinkOpener,
+} from '../transport/index';
 import { err, ok, type Result } from '../wire/result';
 import type { RemoteList, ResolvedRemote } from './remote-list';
 import { untilAborted } from './until-aborted';
@@ -10,6 +12,8 @@ export interface LinkOpeners {
   openUdpLink?: UdpLinkOpener;
   /** The profile's http-proxy, for remotes without their own. */
   httpProxy?: HttpProxySettings;
+  /** The profile's socks-proxy, for remotes without their own (a profile never has both). */
+  socksProxy?: Socks5Settings;
 }
 
 /**
@@ -26,10 +30,14 @@ export async function openRemoteLink(remotes: RemoteList, sinks: LinkSinks, open
     return err({ code: 'connect.resolve_failed', message: `Cannot resolve ${remotes.current?.host}: ${(error as Error).message}`, fatal: false, advance: 'remote' });
   }
   const { endpoint, address, family } = remote;
+  const socks = endpoint.socksProxy ?? (endpoint.httpProxy ? undefined : openers.socksProxy);
+  const http = endpoint.httpProxy ?? (endpoint.socksProxy ? undefined : openers.httpProxy);
+  const tcpProxy: TcpProxy | undefined = socks ? { kind: 'socks5', settings: socks } : http ? { kind: 'http', settings: http } : undefined;
   try {
-    const link = await untilAborted(signal, () => endpoint.proto === 'udp'
-      ? (openers.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks)
-      : openTcpLink(address, endpoint.port, family, sinks, endpoint.httpProxy ?? openers.httpProxy), (late) => late.close());
+    // UDP through SOCKS5 takes core's node:dgram link even in the helper (socks5-udp-link.ts).
+    const link = await untilAborted(signal, () => endpoint.proto === 'tcp' ? openTcpLink(address, endpoint.port, family, sinks, tcpProxy)
+      : socks ? openSocks5UdpLink(address, endpoint.port, family, sinks, socks)
+        : (openers.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks), (late) => late.close());
     return ok({ remote, link });
   } catch (error) {
     if (signal.aborted) throw error;

@@ -8,7 +8,7 @@ import { RemoteList } from './remote-list';
 import { openRemoteLink } from './open-link';
 import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
 import { untilAborted } from './until-aborted';
-import type { HttpProxySettings, Link, LinkReconnectCause, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
+import type { HttpProxySettings, Link, Socks5Settings, LinkReconnectCause, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import {
@@ -26,6 +26,8 @@ export interface VpnClientOptions {
   /** Give up on a remote that sent nothing back within this time. */
   serverPollTimeoutSeconds: number;
   httpProxy?: HttpProxySettings;
+  /** The profile's socks-proxy, for remotes without their own. */
+  socksProxy?: Socks5Settings;
   /** Stop after this many failed attempts in a row (connect-retry-max); undefined = forever. */
   maxAttempts?: number;
   /** How to sign in; without it, `session.credentials` (if any) are used as they are. */

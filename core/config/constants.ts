@@ -18,6 +18,8 @@ export const MAX_PROBLEMS = 200;
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
 /** USER_PASS_LEN of a non-PKCS#11 build (ovpn:misc.h): longer fields are cut by 2.x. */
 export const USER_PASS_MAX_BYTES = 127;
+/** socks-proxy's port when the line gives none (ovpn:options.c). */
+export const DEFAULT_SOCKS_PORT = 1080;
 
 /**
  * Defaults a profile starts from (protocol.md §14; ovpn:options.c init_options,

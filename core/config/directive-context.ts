@@ -46,6 +46,8 @@ const SECRET_WITHHELD: Record<string, string> = {
   askpass: 'you are asked for the private key\'s passphrase when you connect',
   'http-proxy': 'the proxy is used without a username and password',
   'http-proxy-user-pass': 'the proxy is used without a username and password',
+  'socks-proxy': 'the SOCKS proxy is used without a username and password',
+  'socks-proxy-user-pass': 'the SOCKS proxy is used without a username and password',
 };
 
 export function createDirectiveContext(env: ContextEnv, call: DirectiveCall, conn: ConnectionDraft, inConnection: boolean): DirectiveContext {

@@ -6,7 +6,8 @@ import type { FileReference, WithheldFile } from './profile-draft';
  * the stored copy needs nothing beside it. `tls-auth ta.key 1` becomes the block
  * plus `key-direction 1`; `http-proxy H P creds.txt` becomes `http-proxy H P`
  * plus an <http-proxy-user-pass> block (the proxy auth method falls back to
- * basic, the only one such a file is used with in practice).
+ * basic, the only one such a file is used with in practice); `socks-proxy H P creds.txt`
+ * becomes `socks-proxy H P` plus a <socks-proxy-user-pass> block.
  *
  * A withheld secret loses its file name (`auth-user-pass /x/creds.txt` becomes
  * `auth-user-pass`: asked at connect). A withheld certificate cannot be stored without
@@ -33,7 +34,10 @@ function withoutFile(file: WithheldFile): string[] {
   switch (file.directive) {
     case 'http-proxy':
       return [`http-proxy ${first ?? ''} ${second ?? ''}`];
+    case 'socks-proxy':
+      return [`socks-proxy ${first ?? ''} ${second ?? ''}`];
     case 'http-proxy-user-pass':
+    case 'socks-proxy-user-pass':
       return [''];
     default:
       return [file.directive];
@@ -49,6 +53,9 @@ function inlineForm(file: FileReference): string[] {
       return second === undefined ? block('tls-auth') : [...block('tls-auth'), `key-direction ${second}`];
     case 'http-proxy':
       return [`http-proxy ${first ?? ''} ${second ?? ''}`, ...block('http-proxy-user-pass')];
+    // OpenVPN has no inline form of socks-proxy's authfile: <socks-proxy-user-pass> is Postern's own.
+    case 'socks-proxy':
+      return [`socks-proxy ${first ?? ''} ${second ?? ''}`, ...block('socks-proxy-user-pass')];
     default:
       return block(file.directive);
   }

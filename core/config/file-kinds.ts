@@ -13,7 +13,7 @@ export const CERTIFICATE_FILE_DIRECTIVES = [
   'ca', 'cert', 'key', 'pkcs12', 'tls-auth', 'tls-crypt', 'tls-crypt-v2', 'crl-verify', 'extra-certs',
 ] as const;
 
-export const SECRET_FILE_DIRECTIVES = ['auth-user-pass', 'askpass', 'http-proxy', 'http-proxy-user-pass'] as const;
+export const SECRET_FILE_DIRECTIVES = ['auth-user-pass', 'askpass', 'http-proxy', 'http-proxy-user-pass', 'socks-proxy', 'socks-proxy-user-pass'] as const;
 
 const CERTIFICATES: ReadonlySet<string> = new Set(CERTIFICATE_FILE_DIRECTIVES);
 

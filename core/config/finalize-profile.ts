@@ -3,7 +3,7 @@ import type { ProblemList } from './problem-list';
 import { WHOLE_PROFILE, makeProblem } from './problems';
 import type { ProblemCode, Severity, SourcePosition } from './problems';
 import type { ConnectionDraft, ProfileDraft, RemoteDraft } from './profile-draft';
-import type { HttpProxy, Profile, Remote, TlsWrap } from './profile-types';
+import type { HttpProxy, Profile, Remote, SocksProxy, TlsWrap } from './profile-types';
 
 type Report = (code: ProblemCode, severity: Severity, message: string, at: SourcePosition, directive?: string, hint?: string) => void;
 
@@ -45,6 +45,8 @@ export function finalizeProfile(draft: ProfileDraft, problems: ProblemList): Pro
   };
   const proxy = usableProxy(draft.ce.httpProxy, report);
   if (proxy !== undefined) profile.proxy = proxy;
+  const socks = usableSocksProxy(draft.ce, report);
+  if (socks !== undefined) profile.socksProxy = socks;
   if (draft.ce.explicitExitNotify !== undefined) profile.explicitExitNotify = draft.ce.explicitExitNotify;
   checkCredentials(draft, report);
   profile.problems = problems.sorted();
@@ -115,6 +117,8 @@ function toRemote(draft: ProfileDraft, conn: ConnectionDraft, remote: RemoteDraf
         'remote', 'Add proto tcp (or give the remote the tcp protocol).');
     }
   }
+  const socks = usableSocksProxy(conn, block === undefined ? () => undefined : report);
+  if (socks !== undefined) result.socksProxy = socks;
   const wrap = block === undefined ? undefined : withDirection(conn.wrap, conn.keyDirection ?? draft.tls.keyDirection);
   if (wrap !== undefined) result.tlsWrapOverride = wrap;
   return result;
@@ -133,6 +137,28 @@ function usableProxy(proxy: HttpProxy | undefined, report: Report): HttpProxy | 
   report('config.bad_arguments', 'error', 'Proxy options are given, but no http-proxy line says which proxy to use.', WHOLE_PROFILE,
     'http-proxy', 'Add a line: http-proxy HOST PORT');
   return undefined;
+}
+
+/**
+ * A socks-proxy ready for the client: not with http-proxy (2.x refuses the pair,
+ * options_postprocess_verify_ce), and not credentials alone without a socks-proxy line.
+ */
+function usableSocksProxy(conn: ConnectionDraft, report: Report): SocksProxy | undefined {
+  const draft = conn.socksProxy;
+  if (draft === undefined) return undefined;
+  const at = { line: draft.line, column: 1 };
+  if (draft.host === '') {
+    report('config.bad_arguments', 'error', 'SOCKS proxy credentials are given, but no socks-proxy line says which proxy to use.', at,
+      'socks-proxy', 'Add a line: socks-proxy HOST PORT');
+    return undefined;
+  }
+  if (conn.httpProxy !== undefined) {
+    report('config.unsupported_value', 'error', 'socks-proxy and http-proxy cannot both be used: a connection goes through one proxy.', at,
+      'socks-proxy', 'Keep one of the two proxy lines.');
+    return undefined;
+  }
+  const { line: _line, ...proxy } = draft;
+  return proxy;
 }
 
 function checkCredentials(draft: ProfileDraft, report: Report): void {

@@ -79,6 +79,16 @@ test('a proxy\'s credentials file outside the folder is withheld, and the proxy 
   assert.equal(parseProfile(stored).profile?.proxy?.credentials, undefined);
 });
 
+test('a SOCKS proxy\'s credentials file outside the folder is withheld the same way: host and port stay, no file named', () => {
+  const text = profile(`socks-proxy socks.example 1080 /etc/socks-creds\n${block('ca', FAKE_CERT)}`);
+  const result = parse(text, { readsOutside: true, readFile: appLike({}, []) });
+  assert.deepEqual(codes(result.problems), ['4 config.secret_file_not_read']);
+  const stored = embedFileReferences(text, result.inlinedFiles, result.withheldFiles) ?? '';
+  assert.match(stored, /^socks-proxy socks\.example 1080$/m);
+  assert.ok(!stored.includes('socks-creds'));
+  assert.deepEqual(codes(parseProfile(stored).problems, 'error'), []);
+});
+
 test('a certificate outside the folder waits for confirmation: listed, no problem, and nothing to store until it is read', () => {
   const text = profile('ca /etc/openvpn/ca.crt\ntls-auth ../ta.key 1');
   const result = parse(text, { readsOutside: true, readFile: appLike({}, []) });

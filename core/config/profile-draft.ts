@@ -1,7 +1,7 @@
 import { PROFILE_DEFAULTS } from './constants';
 import type { FileKind } from './file-kinds';
 import type {
-  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting,
+  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, MssfixSetting, SocksProxy,
   PeerInfoSettings, RoutingSettings, TimerSettings, TlsSettings, TlsWrap, TransportProto,
 } from './profile-types';
 
@@ -16,6 +16,7 @@ export interface ConnectionDraft {
   port?: number;
   proto?: { proto: TransportProto; family: AddressFamily };
   httpProxy?: HttpProxy;
+  socksProxy?: SocksProxy & { line: number };
   wrap?: TlsWrap;
   keyDirection?: 0 | 1;
   connectRetrySeconds?: number;
@@ -126,6 +127,7 @@ export function cloneConnection(ce: ConnectionDraft): ConnectionDraft {
   const copy: ConnectionDraft = { ...ce };
   delete copy.remote;
   if (ce.httpProxy) copy.httpProxy = { ...ce.httpProxy, customHeaders: [...ce.httpProxy.customHeaders] };
+  if (ce.socksProxy) copy.socksProxy = { ...ce.socksProxy };
   if (ce.mssfix) copy.mssfix = { ...ce.mssfix };
   if (ce.proto) copy.proto = { ...ce.proto };
   return copy;

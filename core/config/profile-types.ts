@@ -16,6 +16,8 @@ export interface Profile {
   remoteRandomHostname: boolean;
   /** `http-proxy` outside any <connection> block (each Remote carries the one it uses). */
   proxy?: HttpProxy;
+  /** `socks-proxy` outside any <connection> block (each Remote carries the one it uses). */
+  socksProxy?: SocksProxy;
   tls: TlsSettings;
   ciphers: CipherSettings;
   compression: CompressionSettings;
@@ -47,6 +49,8 @@ export interface Remote {
   family: AddressFamily;
   /** The proxy this remote is reached through (its block's, else the profile's). */
   httpProxy?: HttpProxy;
+  /** The SOCKS5 proxy this remote is reached through (its block's, else the profile's): TCP by CONNECT, UDP by UDP ASSOCIATE. */
+  socksProxy?: SocksProxy;
   /** A tls-auth/tls-crypt/tls-crypt-v2 key of its own <connection> block; else `tls.wrap` applies. */
   tlsWrapOverride?: TlsWrap;
   connectRetrySeconds: number;
@@ -82,6 +86,13 @@ export interface HttpProxy {
   httpVersion?: string;
   userAgent?: string;
   customHeaders: { name: string; value: string }[];
+}
+
+/** `socks-proxy HOST [PORT] [authfile]` (SOCKS5; the authfile's username and password, RFC 1929). */
+export interface SocksProxy {
+  host: string;
+  port: number;
+  credentials?: { username: string; password: Secret };
 }
 
 export type TlsWrap =

@@ -59,6 +59,7 @@ function describeRemote(remote: Remote): string {
   const family = remote.family === 'any' ? '' : remote.family === 'ipv4' ? '4' : '6';
   let text = `${host}:${remote.port}/${remote.proto}${family}`;
   if (remote.httpProxy) text += ` via HTTP proxy ${remote.httpProxy.host}:${remote.httpProxy.port}`;
+  if (remote.socksProxy) text += ` via SOCKS5 proxy ${remote.socksProxy.host}:${remote.socksProxy.port}`;
   if (remote.tlsWrapOverride) text += ` (${describeWrap(remote.tlsWrapOverride)})`;
   return text;
 }

@@ -28,7 +28,7 @@ export const SESSION_END_CODES = [
   // The helper saw the path to the server change (VpnClient.networkChanged): a TCP session starts again at once.
   'network.changed',
   'link.closed', 'connect.resolve_failed', 'connect.link_failed', 'connect.server_poll_timeout', 'connect.retries_exhausted',
-  'session.connected_then_lost', 'system.wake', 'proxy.refused', 'proxy.auth_required', 'proxy.bad_reply', 'proxy.closed', 'unknown',
+  'session.connected_then_lost', 'system.wake', 'proxy.refused', 'proxy.auth_required', 'proxy.auth_rejected', 'proxy.bad_reply', 'proxy.closed', 'unknown',
 ] as const;
 export type SessionEndCode = typeof SESSION_END_CODES[number];
 
@@ -60,6 +60,9 @@ export const DROP_REASONS = [
   'data.no_send_key', 'data.unknown_key_id',
   // transport/ (and the helper's UDP link)
   ...UDP_DROP_REASONS,
+  // transport/socks5-udp-link.ts: a datagram not from the relay, a relay header unread or
+  // fragmented, or one the relay passed on from an address that is not the server.
+  'socks.not_from_relay', 'socks.bad_header', 'socks.fragment', 'socks.not_from_server',
 ] as const;
 export type DropReason = typeof DROP_REASONS[number];
 

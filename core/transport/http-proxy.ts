@@ -11,7 +11,8 @@ export interface HttpProxySettings {
 /** Longest proxy reply head we read before giving up: proxies answer in a few hundred bytes. */
 const MAX_REPLY_HEAD_BYTES = 16 * 1024;
 
-export type ProxyFailure = { code: 'proxy.refused' | 'proxy.auth_required' | 'proxy.bad_reply' | 'proxy.closed'; message: string };
+/** Why a proxy (HTTP or SOCKS5) did not give us a path to the server. */
+export type ProxyFailure = { code: 'proxy.refused' | 'proxy.auth_required' | 'proxy.auth_rejected' | 'proxy.bad_reply' | 'proxy.closed'; message: string };
 
 /**
  * Asks an HTTP proxy for a tunnel with CONNECT (RFC 9110 §9.3.6), with Basic credentials

@@ -1,5 +1,6 @@
 import type { ControlWrapSettings } from '../session/session-settings';
 import type { HttpProxySettings } from './http-proxy';
+import type { Socks5Settings } from './socks5';
 import type { DropReason } from '../session/codes';
 
 /**
@@ -25,7 +26,7 @@ export interface Link {
 
 export interface LinkSinks {
   onPacket(packet: Buffer): void;
-  /** The link broke (TCP reset, ICMP unreachable on a connected UDP socket, proxy closed). */
+  /** The link broke (TCP reset, ICMP unreachable on a connected UDP socket, proxy or SOCKS relay closed). */
   onClosed(reason: string): void;
   onDrop(reason: DropReason): void;
   /** The UDP socket was connected again (its source address was gone, or the path changed). */
@@ -60,4 +61,6 @@ export interface RemoteEndpoint {
   wrap?: ControlWrapSettings;
   /** A <connection> block's own http-proxy; else the profile's applies. */
   httpProxy?: HttpProxySettings;
+  /** A <connection> block's own socks-proxy; else the profile's applies. */
+  socksProxy?: Socks5Settings;
 }

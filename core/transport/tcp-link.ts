@@ -2,22 +2,28 @@ import { connect, type Socket } from 'node:net';
 import { StreamDecoder, encodeStreamFrame } from '../framing/stream-framing';
 import type { Link, LinkSinks } from './link';
 import { httpConnect, type HttpProxySettings } from './http-proxy';
+import { socks5Handshake, type Socks5Settings } from './socks5';
+
+/** The proxy in front of a TCP link: HTTP CONNECT or SOCKS5 CONNECT. */
+export type TcpProxy = { kind: 'http'; settings: HttpProxySettings } | { kind: 'socks5'; settings: Socks5Settings };
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Opens a TCP connection to the server (directly or through an HTTP proxy) and frames
+ * Opens a TCP connection to the server (directly or through an HTTP or SOCKS5 proxy) and frames
  * OpenVPN packets with the u16 length prefix.
  */
 export async function openTcpLink(
-  address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy?: HttpProxySettings,
+  address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy?: TcpProxy,
 ): Promise<Link> {
-  const socket = await connectSocket(proxy ? proxy.host : address, proxy ? proxy.port : port);
+  const socket = await connectSocket(proxy ? proxy.settings.host : address, proxy ? proxy.settings.port : port);
   socket.setNoDelay(true);
   let closed = false;
   const decoder = new StreamDecoder({ onPacket: (p) => sinks.onPacket(p), onDrop: (r) => sinks.onDrop(r) });
   try {
-    const early = proxy ? await httpConnect(socket, { host: address, port }, proxy) : Buffer.alloc(0);
+    const early = proxy?.kind === 'http' ? await httpConnect(socket, { host: address, port }, proxy.settings)
+      : proxy?.kind === 'socks5' ? (await socks5Handshake(socket, 'connect', { address, port }, proxy.settings)).rest
+        : Buffer.alloc(0);
     if (early.length > 0) decoder.push(early);
   } catch (error) {
     socket.destroy();
@@ -44,7 +50,7 @@ export async function openTcpLink(
   };
 }
 
-function connectSocket(host: string, port: number): Promise<Socket> {
+export function connectSocket(host: string, port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const timer = setTimeout(() => { socket.destroy(); reject(Object.assign(new Error(`TCP connect to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })); }, CONNECT_TIMEOUT_MS);

@@ -5,6 +5,7 @@ import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/st
 import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseIcmpEcho } from '../../core/testing/ip-packets';
 import type { Lab } from './lab';
 import type { HttpProxySettings } from '../../core/transport/http-proxy';
+import type { Socks5Settings } from '../../core/transport/socks5';
 
 export type SettingsOverrides = Partial<Omit<SessionSettings, 'transport' | 'timers' | 'tls'>> & {
   timers?: Partial<SessionSettings['timers']>;
@@ -64,12 +65,13 @@ export interface StartOptions extends SettingsOverrides {
   /** Extra remotes tried before the lab server (to prove failover). */
   remotesBefore?: Array<{ host: string; port: number }>;
   httpProxy?: HttpProxySettings;
+  socksProxy?: Socks5Settings;
   connectTimeoutMs?: number;
 }
 
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
-  const { remote, endpoint, remotesBefore, httpProxy, connectTimeoutMs, ...overrides } = options;
+  const { remote, endpoint, remotesBefore, httpProxy, socksProxy, connectTimeoutMs, ...overrides } = options;
   const phases: ClientPhaseChange[] = [];
   const logs: SessionLogLine[] = [];
   const received: Buffer[] = [];
@@ -86,6 +88,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
     connectRetryMaxSeconds: 5,
     serverPollTimeoutSeconds: 10,
     httpProxy,
+    socksProxy,
   }, {
     onPhase: (change) => phases.push(change),
     onConnected: (info) => connections.push(info),
@@ -99,7 +102,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
     if (stoppedWith) throw Object.assign(new Error(`${stoppedWith.code}: ${stoppedWith.message}`), { end: stoppedWith, phases });
     if (Date.now() > deadline) {
       await client.stop();
-      throw new Error(`not connected within ${connectTimeoutMs ?? 30_000} ms; phases: ${phases.map((p) => p.phase).join(' → ')}`);
+      throw Object.assign(new Error(`not connected within ${connectTimeoutMs ?? 30_000} ms; phases: ${phases.map((p) => p.phase).join(' → ')}`), { phases });
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

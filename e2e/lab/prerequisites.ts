@@ -72,3 +72,17 @@ function isCi(env: NodeJS.ProcessEnv): boolean {
   const value = env['CI'];
   return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
+
+/**
+ * The lab's reason, or why `program` (from the Debian package `pkg`) is missing: for lab tests
+ * that need one more tool, such as the SOCKS5 tests' danted. Under CI missing it fails too.
+ */
+export function labToolSkipReason(program: string, pkg: string, probe: Partial<LabProbe> = {}): string | undefined {
+  const reason = labSkipReason(probe);
+  if (reason !== undefined) return reason;
+  const { env, hasTool } = { ...systemProbe, ...probe };
+  if (hasTool(program)) return undefined;
+  const missing = `this test needs ${program} on PATH (apt-get install ${pkg})`;
+  if (isCi(env)) throw new Error(`CI must run the lab tests, but: ${missing}`);
+  return missing;
+}

@@ -116,6 +116,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'connect.retries_exhausted': 'The server could not be reached after several tries. Check your internet connection, or ask your VPN provider whether the server is up.',
   'proxy.refused': 'The proxy refused to connect to the VPN server. Check the proxy settings in the profile.',
   'proxy.auth_required': 'The proxy asks for a sign-in this profile does not give. Check the proxy settings in the profile.',
+  'proxy.auth_rejected': 'The proxy did not accept the username and password in the profile. Check the proxy sign-in.',
   'proxy.bad_reply': 'The proxy answered in a way Postern cannot read. Check the proxy settings in the profile.',
   'proxy.closed': 'The proxy closed the connection. Check your internet connection and the proxy settings.',
   unknown: 'The connection stopped. Connect again; the log has details.',

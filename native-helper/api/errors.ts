@@ -57,7 +57,7 @@ export const SESSION_END_CODES = [
   'control.pull_filter_rejected',
   'network.changed',
   'link.closed', 'connect.resolve_failed', 'connect.link_failed', 'connect.server_poll_timeout', 'connect.retries_exhausted',
-  'session.connected_then_lost', 'system.wake', 'proxy.refused', 'proxy.auth_required', 'proxy.bad_reply', 'proxy.closed', 'unknown',
+  'session.connected_then_lost', 'system.wake', 'proxy.refused', 'proxy.auth_required', 'proxy.auth_rejected', 'proxy.bad_reply', 'proxy.closed', 'unknown',
 ] as const;
 export type SessionEndCode = (typeof SESSION_END_CODES)[number];
 

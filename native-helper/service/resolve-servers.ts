@@ -16,15 +16,17 @@ export type ResolvedServers = { ok: true; value: ServerEndpoint[] } | { ok: fals
 
 /**
  * Every endpoint the helper may send to, resolved before the block goes up: each remote's
- * addresses with its protocol and port, or the HTTP proxy in front of it (TCP to the proxy).
+ * addresses with its protocol and port, or the HTTP or SOCKS5 proxy in front of it (TCP to the
+ * proxy; a SOCKS5 UDP relay's port is only known once the proxy names it, so the kill switch
+ * does not open it yet).
  * A remote that does not resolve is left out; none resolving at all fails (the firewall
  * would leave the client nowhere to go), with the names in the message.
  */
-export async function resolveServers(options: Pick<VpnClientOptions, 'remotes' | 'httpProxy'>, resolve: HostResolver = systemResolver): Promise<ResolvedServers> {
+export async function resolveServers(options: Pick<VpnClientOptions, 'remotes' | 'httpProxy' | 'socksProxy'>, resolve: HostResolver = systemResolver): Promise<ResolvedServers> {
   const endpoints = new Map<string, ServerEndpoint>();
   const failed: string[] = [];
   for (const remote of options.remotes) {
-    const proxy = remote.httpProxy ?? options.httpProxy;
+    const proxy = remote.socksProxy ?? remote.httpProxy ?? options.socksProxy ?? options.httpProxy;
     const target = proxy ? { host: proxy.host, port: proxy.port, proto: 'tcp' as const, family: undefined } : remote;
     const literal = isIP(target.host);
     let addresses: Array<{ address: string; family: 4 | 6 }>;

@@ -65,3 +65,27 @@ test('remote-random and remote-random-hostname are flags', () => {
   assert.equal(profile.remoteRandom, true);
   assert.equal(profile.remoteRandomHostname, true);
 });
+
+test('socks-proxy: port 1080 by default, credentials from a file beside the profile, per <connection> block', () => {
+  const files = { 's.txt': Buffer.from('sockuser\nFAKE-socks-pw\n') };
+  const { profile, problems } = parse(profileWith('socks-proxy socks.example 1081 s.txt'), { readFile: (p) => files[p as keyof typeof files] });
+  assert.deepEqual(codes(problems), []);
+  assert.deepEqual([profile.socksProxy?.host, profile.socksProxy?.port, profile.socksProxy?.credentials?.username], ['socks.example', 1081, 'sockuser']);
+  assert.equal(profile.socksProxy?.credentials?.password.reveal(), 'FAKE-socks-pw');
+  // UDP is fine: the proxy's UDP ASSOCIATE relay carries it.
+  assert.deepEqual([profile.remotes[0]?.proto, profile.remotes[0]?.socksProxy?.host], ['udp', 'socks.example']);
+  assert.equal(parse(profileWith('socks-proxy 10.0.0.1')).profile.socksProxy?.port, 1080);
+  const blocks = parse(profileWith('', '<connection>\nremote a\nsocks-proxy s.example\n</connection>\n<connection>\nremote b\n</connection>\n')).profile;
+  assert.deepEqual(blocks.remotes.map((r) => r.socksProxy?.host), ['s.example', undefined]);
+  assert.equal(parse(profileWith('socks-proxy-retry')).problems.filter((p) => p.severity === 'error').length, 0);
+});
+
+test('socks-proxy: bad host or port, a file outside the folder, with http-proxy, credentials alone: errors at their lines', () => {
+  assert.deepEqual(codes(parse(profileWith('socks-proxy "a b" 1080')).problems), ['1 config.bad_value']);
+  assert.deepEqual(codes(parse(profileWith('socks-proxy s 0')).problems), ['1 config.bad_value']);
+  assert.deepEqual(codes(parse(profileWith('socks-proxy s 1080 ../creds.txt'), { readFile: () => Buffer.from('u\np\n') }).problems), ['1 config.path_escapes_profile']);
+  assert.deepEqual(codes(parse(profileWith('socks-proxy s 1080 /etc/shadow'), { readFile: () => Buffer.from('u\np\n') }).problems), ['1 config.path_escapes_profile']);
+  assert.deepEqual(codes(parse(profileWith('socks-proxy s 1080 missing.txt'), { readFile: () => undefined }).problems), ['1 config.file_not_found']);
+  assert.deepEqual(codes(parse(profileWith('proto tcp\nhttp-proxy h 3128\nsocks-proxy s')).problems), ['3 config.unsupported_value']);
+  assert.deepEqual(codes(parse(profileWith('<socks-proxy-user-pass>\nu\np\n</socks-proxy-user-pass>')).problems), ['1 config.bad_arguments']);
+});

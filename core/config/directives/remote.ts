@@ -2,6 +2,7 @@ import { Secret } from '../../wire/secret';
 import { choiceArg, isHostName, portArg } from '../directive-args';
 import type { DirectiveContext, DirectiveSpec, SupportedSpec } from '../directive-spec';
 import { parseUserPass } from '../inline-content';
+import { DEFAULT_SOCKS_PORT } from '../constants';
 import { proxyOf } from '../profile-draft';
 import type { AddressFamily, HttpProxy, TransportProto } from '../profile-types';
 
@@ -115,6 +116,24 @@ function applyHttpProxyOption(ctx: DirectiveContext): void {
   }
 }
 
+// socks-proxy HOST [PORT] [authfile] (ovpn:options.c "socks-proxy"; port 1080 by default).
+// The authfile is read as http-proxy's is: a file beside the profile, username then password.
+function applySocksProxy(ctx: DirectiveContext): void {
+  const host = hostArg(ctx, 0);
+  const port = ctx.call.args[1] === undefined ? DEFAULT_SOCKS_PORT : portArg(ctx, 1);
+  if (host === undefined || port === undefined) return;
+  ctx.conn.socksProxy = { host, port, line: ctx.call.line };
+  if (ctx.call.args[2] !== undefined) setSocksCredentials(ctx, ctx.fileText(2));
+}
+
+function setSocksCredentials(ctx: DirectiveContext, text: string | undefined): void {
+  if (text === undefined) return;
+  const creds = parseUserPass(ctx, text);
+  if (creds === undefined) return;
+  ctx.conn.socksProxy ??= { host: '', port: DEFAULT_SOCKS_PORT, line: ctx.call.line };
+  ctx.conn.socksProxy.credentials = { username: creds.username, password: new Secret(creds.password ?? '') };
+}
+
 export const REMOTE_DIRECTIVES: readonly DirectiveSpec[] = [
   remote,
   // Read by the directive reader as a block; listed so the table knows it.
@@ -136,4 +155,7 @@ export const REMOTE_DIRECTIVES: readonly DirectiveSpec[] = [
   simple('http-proxy', 2, 4, applyHttpProxy, true),
   { ...simple('http-proxy-option', 1, 3, applyHttpProxyOption, true), repeatable: true },
   { ...simple('http-proxy-user-pass', 1, 1, (ctx) => setProxyCredentials(ctx, proxyOf(ctx.conn), ctx.fileText(0))), inline: true },
+  simple('socks-proxy', 1, 3, applySocksProxy, true),
+  // Postern's inline form of socks-proxy's authfile (embed-files.ts writes it after socks-proxy).
+  { ...simple('socks-proxy-user-pass', 1, 1, (ctx) => setSocksCredentials(ctx, ctx.fileText(0)), true), inline: true },
 ];

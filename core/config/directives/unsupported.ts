@@ -48,7 +48,6 @@ const PKCS11_HINT = 'Export a certificate and key (or a .p12) for this device.';
 export const UNSUPPORTED_DIRECTIVES: readonly DirectiveSpec[] = [
   feature('secret', 'Static-key mode (no TLS) is insecure and was removed from OpenVPN 2.7; Postern only speaks TLS mode.', 'Ask for a TLS profile (ca, cert, key) instead.'),
   feature('fragment', 'Postern cannot fragment packets itself; the server would expect it to.', 'Remove fragment on both sides and use mssfix, or ask the administrator.', true),
-  feature('socks-proxy', 'Postern does not support SOCKS proxies; only HTTP proxies.', 'Use http-proxy, or connect without the proxy.', true),
   feature('capath', 'A folder of CA files is not supported.', 'Paste the CA certificates into the profile as <ca>…</ca>.'),
   feature('cryptoapicert', 'Certificates from the Windows certificate store are not available here.', 'Export the certificate and key as a .p12 file.'),
   feature('pkcs11-id', PKCS11, PKCS11_HINT),

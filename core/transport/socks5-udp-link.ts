@@ -1,0 +1,77 @@
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Link, LinkSinks } from './link';
+import { udpDropReason } from '../session/codes';
+import { encodeUdpHeader, isUnspecified, parseUdpDatagram, sameAddress, socks5Handshake, type Socks5Settings } from './socks5';
+import { connectSocket } from './tcp-link';
+
+/**
+ * UDP to the server through a SOCKS5 relay (RFC 1928 §7, UDP ASSOCIATE). The TCP connection
+ * that asked for the relay stays open for the life of the link: the proxy ends the relay when
+ * it closes, and so the link closes ('proxy.relay_closed'). Each OpenVPN datagram goes to the
+ * relay's BND.ADDR:BND.PORT behind a header naming the server; replies lose that header.
+ * Datagrams from anywhere but the relay, or that the relay passed on from anyone but the
+ * server, are dropped and counted. The socket is not connected, so those are seen to be counted.
+ *
+ * This is node:dgram even in the helper (its batched link has no SOCKS header handling):
+ * a proxied path is not the fast one anyway.
+ */
+export async function openSocks5UdpLink(address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy: Socks5Settings): Promise<Link> {
+  const control = await connectSocket(proxy.host, proxy.port);
+  let relay: { address: string; port: number };
+  try {
+    // 0.0.0.0:0: our datagrams' source is not known yet (RFC 1928 §7); OpenVPN asks the same.
+    const { bound } = await socks5Handshake(control, 'udp-associate', { address: '0.0.0.0', port: 0 }, proxy);
+    // A relay on "any address" is reached at the address the control connection went to.
+    relay = { address: isUnspecified(bound.address) ? control.remoteAddress ?? proxy.host : bound.address, port: bound.port };
+  } catch (error) {
+    control.destroy();
+    throw error;
+  }
+  const socket = createSocket({ type: isIPv6(relay.address) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
+  let closed = false;
+  const close = (reason?: string): void => {
+    if (closed) return;
+    closed = true;
+    control.destroy();
+    socket.close();
+    if (reason !== undefined) sinks.onClosed(reason);
+  };
+  const header = encodeUdpHeader({ address, port });
+  control.setNoDelay(true);
+  control.on('data', () => { /* nothing is expected on the control connection after the reply */ });
+  control.on('error', () => { /* 'close' follows */ });
+  control.on('close', () => close('proxy.relay_closed'));
+  socket.on('error', (error) => { if (!closed) sinks.onDrop(udpDropReason((error as NodeJS.ErrnoException).code)); });
+  socket.on('message', (datagram: Buffer, from: RemoteInfo) => {
+    if (from.port !== relay.port || !sameAddress(from.address, relay.address)) return sinks.onDrop('socks.not_from_relay');
+    const parsed = parseUdpDatagram(datagram);
+    if (!parsed.ok) return sinks.onDrop(parsed.reason);
+    if (parsed.from.port !== port || !sameAddress(parsed.from.address, address)) return sinks.onDrop('socks.not_from_server');
+    sinks.onPacket(parsed.payload);
+  });
+  const afterSend = (error: Error | null): void => {
+    if (error && !closed) sinks.onDrop(udpDropReason((error as NodeJS.ErrnoException).code, 'udp.send_failed'));
+  };
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(0, () => { socket.off('error', reject); resolve(); });
+  }).catch((error: unknown) => { close(); throw error; });
+  return {
+    kind: 'udp',
+    remoteAddress: address,
+    remotePort: port,
+    family,
+    send(packet) {
+      if (closed) return;
+      try {
+        socket.send([header, packet], relay.port, relay.address, afterSend);
+      } catch (error) {
+        sinks.onDrop(udpDropReason((error as NodeJS.ErrnoException).code, 'udp.send_failed'));
+      }
+    },
+    close() {
+      close();
+    },
+  };
+}

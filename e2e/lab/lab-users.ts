@@ -92,7 +92,7 @@ function exists(name: string): boolean {
 }
 
 /** useradd and friends refuse while another holds /etc/passwd's lock: try again briefly. */
-function withRetries(action: () => void): void {
+export function withRetries(action: () => void): void {
   for (let attempt = 1; ; attempt++) {
     try {
       action();

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Lab } from './lab';
+import { withRetries } from './lab-users';
 
 /** danted's port in the server namespace (one proxy per lab namespace, so no clash). */
 const SOCKS_PORT = 1080;
@@ -131,17 +132,4 @@ function deleteUser(name: string): void {
   try {
     withRetries(() => { execFileSync('userdel', [name], { stdio: 'pipe' }); });
   } catch { /* already gone */ }
-}
-
-/** useradd and friends lock /etc/passwd; other tests in parallel may hold it for a moment. */
-function withRetries(action: () => void): void {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      action();
-      return;
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      execFileSync('sleep', ['0.2']);
-    }
-  }
 }

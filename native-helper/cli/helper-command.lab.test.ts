@@ -38,7 +38,8 @@ labTest('the helper keeps a real session passing pings while other clients send 
   writeFileSync(profilePath, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
 
   const helper = postern(['helper', '--group', LAB_GROUP]);
-  await waitUntil(() => existsSync(socketPath), 15_000, () => helper.stderr.join(''));
+  // The socket file exists from bind(); its group and mode are set just after, before "listening on".
+  await waitUntil(() => existsSync(socketPath) && helper.stderr.join('').includes('listening on'), 15_000, () => helper.stderr.join(''));
   assert.equal(statSync(socketPath).mode & 0o777, 0o660);
 
   const connect = postern(['connect', profilePath, '--helper', '--json']);

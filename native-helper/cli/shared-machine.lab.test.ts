@@ -43,7 +43,8 @@ async function startSharedLab(t: TestContext): Promise<SharedLab> {
   };
   const startHelper = async (): Promise<PosternProcess> => {
     const helper = postern(['helper', '--group', LAB_GROUP]);
-    await waitUntil(() => existsSync(socketPath), 15_000, () => helper.stderr.join(''));
+    // The file exists from bind(); its group and mode come just after, before "listening on".
+    await waitUntil(() => existsSync(socketPath) && helper.stderr.join('').includes('listening on'), 15_000, () => helper.stderr.join(''));
     return helper;
   };
   t.after(async () => {

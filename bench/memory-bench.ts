@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { runIperf } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../native-helper/service/runtime-flags';
+import { cpuSeconds, kilobytes } from './proc-stats';
 
 /**
  * What the V8 flags the helper could start with buy, under load: for each set, `postern
@@ -37,8 +38,6 @@ export const CHOICES: readonly RuntimeChoice[] = [
   { flags: HELPER_NODE_FLAGS, env: HELPER_ENV },
   { flags: [...HELPER_NODE_FLAGS, '--lite-mode'], env: HELPER_ENV },
 ];
-
-const CLOCK_TICKS = 100;
 
 export async function benchMemory(options: { seconds?: number; choices?: readonly RuntimeChoice[] } = {}): Promise<object> {
   const seconds = options.seconds ?? 8;
@@ -128,17 +127,6 @@ function startPostern(lab: Lab, profile: string, choice: RuntimeChoice): Started
       await exited;
     },
   };
-}
-
-function kilobytes(status: string, field: string): number {
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
-}
-
-/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 function round(value: number): number {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startLab, type Lab } from '../e2e/lab/lab';
 import { run } from '../e2e/lab/run';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../native-helper/service/runtime-flags';
+import { kilobytes } from './proc-stats';
 
 /**
  * A long session as a laptop lives it, compressed: `postern connect` (the bundle, started as
@@ -184,10 +185,6 @@ async function disturb(lab: Lab, startedAt: number, durationMs: number): Promise
 
 function sample(pid: number): Sample {
   return { rssBytes: kilobytes(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') * 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
-}
-
-function kilobytes(status: string, field: string): number {
-  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
 }
 
 function countBy(values: readonly string[]): Record<string, number> {

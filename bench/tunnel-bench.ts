@@ -5,6 +5,7 @@ import { startLab, type Lab } from '../e2e/lab/lab';
 import { connectToHelper } from '../native-helper/client/socket-client';
 import type { HelperEvent } from '../native-helper/api/index';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../native-helper/service/runtime-flags';
+import { cpuSeconds, kilobytes } from './proc-stats';
 
 /**
  * Postern's `postern connect` against the Debian openvpn 2.6 client, same lab server,
@@ -31,8 +32,6 @@ interface RunningClient {
   connectMs: number;
   stop(): Promise<void>;
 }
-
-const CLOCK_TICKS = 100;
 
 export async function benchTunnel(options: { seconds?: number; connectSamples?: number } = {}): Promise<object> {
   const seconds = options.seconds ?? 10;
@@ -191,16 +190,8 @@ function waitForConnected(child: ChildProcess, startedAt: number, timeoutMs: num
   });
 }
 
-/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
 function peakRss(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) * 1024;
+  return kilobytes(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmHWM') * 1024;
 }
 
 function round(value: number): number {

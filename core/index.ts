@@ -15,7 +15,7 @@ export type {
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
 export { VpnClient, clientOptionsFromProfile, importProfile } from './client/index';
 export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange, ClientInputs, ClientOptionsError, ImportedProfile, ImportError } from './client/index';
-export type { Link, LinkReconnectCause, LinkSinks, UdpLinkOpener } from './transport/index';
+export type { Link, LinkReconnectCause, LinkSinks, RelayAnnouncer, UdpLinkOpener } from './transport/index';
 export { isSourceLost } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';

@@ -1,7 +1,7 @@
 import type { ProxyFailure } from '../transport/http-proxy';
 import type { SessionEnd } from '../session/events';
 import {
-  openSocks5UdpLink, openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type Socks5Settings, type TcpProxy, type UdpLinkOpener,
+  openSocks5UdpLink, openTcpLink, openUdpLink, type HttpProxySettings, type Link, type LinkSinks, type RelayAnnouncer, type Socks5Settings, type TcpProxy, type UdpLinkOpener,
 } from '../transport/index';
 import { err, ok, type Result } from '../wire/result';
 import type { RemoteList, ResolvedRemote } from './remote-list';
@@ -14,6 +14,8 @@ export interface LinkOpeners {
   httpProxy?: HttpProxySettings;
   /** The profile's socks-proxy, for remotes without their own (a profile never has both). */
   socksProxy?: Socks5Settings;
+  /** Hears a SOCKS5 UDP relay's address before the first datagram goes to it (the helper's kill switch). */
+  announceSocksRelay?: RelayAnnouncer;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function openRemoteLink(remotes: RemoteList, sinks: LinkSinks, open
   try {
     // UDP through SOCKS5 takes core's node:dgram link even in the helper (socks5-udp-link.ts).
     const link = await untilAborted(signal, () => endpoint.proto === 'tcp' ? openTcpLink(address, endpoint.port, family, sinks, tcpProxy)
-      : socks ? openSocks5UdpLink(address, endpoint.port, family, sinks, socks)
+      : socks ? openSocks5UdpLink(address, endpoint.port, family, sinks, socks, openers.announceSocksRelay)
         : (openers.openUdpLink ?? openUdpLink)(address, endpoint.port, family, sinks), (late) => late.close());
     return ok({ remote, link });
   } catch (error) {

@@ -8,7 +8,7 @@ import { RemoteList } from './remote-list';
 import { openRemoteLink } from './open-link';
 import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
 import { untilAborted } from './until-aborted';
-import type { HttpProxySettings, Link, Socks5Settings, LinkReconnectCause, LinkSinks, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
+import type { HttpProxySettings, Link, Socks5Settings, LinkReconnectCause, LinkSinks, RelayAnnouncer, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
 import type { AuthFailure } from '../control/classify-control-message';
 import type { Credentials } from '../session/session-settings';
 import {
@@ -34,6 +34,8 @@ export interface VpnClientOptions {
   auth?: AuthPolicy;
   /** Opens UDP links; node:dgram's when absent. */
   openUdpLink?: UdpLinkOpener;
+  /** Hears a SOCKS5 UDP relay's address before the first datagram goes to it (the helper opens its kill switch for it). */
+  announceSocksRelay?: RelayAnnouncer;
 }
 
 export interface ConnectedInfo {
@@ -41,7 +43,11 @@ export interface ConnectedInfo {
   cipher: string;
   keyDerivation: 'tls-ekm' | 'prf';
   tlsVersion: string | null;
-  remote: { host: string; address: string; port: number; proto: 'udp' | 'tcp'; family: 4 | 6 };
+  remote: {
+    host: string; address: string; port: number; proto: 'udp' | 'tcp'; family: 4 | 6;
+    /** Through a proxy: the proxy or SOCKS relay the packets go to (Link.firstHop); absent when direct. */
+    firstHop?: { address: string; family: 4 | 6 };
+  };
 }
 
 /**
@@ -317,7 +323,7 @@ export class VpnClient {
         connected = true;
         this.#signIn.onConnected();
         this.#pendingAuth.onConnected();
-        this.events.onConnected({ config, ...details, remote: { host: endpoint.host, address, port: endpoint.port, proto: endpoint.proto, family } });
+        this.events.onConnected({ config, ...details, remote: { host: endpoint.host, address, port: endpoint.port, proto: endpoint.proto, family, ...(link.firstHop ? { firstHop: link.firstHop } : {}) } });
       },
       onPacket: (ip) => this.events.onPacket(ip),
       onLog: (log) => this.events.onLog(log),

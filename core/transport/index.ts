@@ -1,6 +1,6 @@
 // transport/: the links to a server (UDP, TCP, TCP through an HTTP CONNECT or SOCKS5 proxy, UDP through a SOCKS5 relay) and nothing else.
 // Owns the sockets; must not import client/ (the supervisor that uses these links) or core/index.ts.
-export type { Link, LinkReconnectCause, LinkSinks, RemoteEndpoint, UdpLinkOpener } from './link';
+export type { Link, LinkReconnectCause, LinkSinks, RelayAnnouncer, RemoteEndpoint, UdpLinkOpener } from './link';
 export { isSourceLost } from './link';
 export { openUdpLink } from './udp-link';
 export { openTcpLink, type TcpProxy } from './tcp-link';

@@ -14,6 +14,12 @@ export interface Link {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly family: 4 | 6;
+  /**
+   * Where this link's packets actually go when that is not the server: the proxy (TCP through
+   * HTTP or SOCKS5) or the SOCKS5 UDP relay. The helper keeps this address on the original
+   * path (its host route, its path watch): through a proxy the server is never reached directly.
+   */
+  readonly firstHop?: { address: string; family: 4 | 6 };
   send(packet: Buffer): void;
   /**
    * UDP only: connect the socket again, so the kernel picks the source address the route to
@@ -50,6 +56,13 @@ export function isSourceLost(errno: string | undefined): boolean {
  * Core's own is node:dgram (udp-link.ts); the helper passes one with batched syscalls.
  */
 export type UdpLinkOpener = (address: string, port: number, family: 4 | 6, sinks: LinkSinks) => Promise<Link>;
+
+/**
+ * Called with a SOCKS5 UDP relay's address once the proxy has named it, before the first
+ * datagram goes there: the helper's kill switch opens that one endpoint (it cannot be known
+ * before the proxy answers). A rejection fails the link.
+ */
+export type RelayAnnouncer = (relay: { address: string; port: number; family: 4 | 6 }) => Promise<void>;
 
 export interface RemoteEndpoint {
   host: string;

@@ -1,9 +1,9 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
-import { isIPv6 } from 'node:net';
-import type { Link, LinkSinks } from './link';
+import { isIP } from 'node:net';
+import type { Link, LinkSinks, RelayAnnouncer } from './link';
 import { udpDropReason } from '../session/codes';
 import { encodeUdpHeader, isUnspecified, parseUdpDatagram, sameAddress, socks5Handshake, type Socks5Settings } from './socks5';
-import { connectSocket } from './tcp-link';
+import { addressOf, connectSocket } from './tcp-link';
 
 /**
  * UDP to the server through a SOCKS5 relay (RFC 1928 §7, UDP ASSOCIATE). The TCP connection
@@ -14,21 +14,28 @@ import { connectSocket } from './tcp-link';
  * server, are dropped and counted. The socket is not connected, so those are seen to be counted.
  *
  * This is node:dgram even in the helper (its batched link has no SOCKS header handling):
- * a proxied path is not the fast one anyway.
+ * a proxied path is not the fast one anyway. `announceRelay` hears the relay's address before
+ * the first datagram (the helper's kill switch opens it).
  */
-export async function openSocks5UdpLink(address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy: Socks5Settings): Promise<Link> {
+export async function openSocks5UdpLink(
+  address: string, port: number, family: 4 | 6, sinks: LinkSinks, proxy: Socks5Settings, announceRelay?: RelayAnnouncer,
+): Promise<Link> {
   const control = await connectSocket(proxy.host, proxy.port);
-  let relay: { address: string; port: number };
+  let relay: { address: string; port: number; family: 4 | 6 };
   try {
     // 0.0.0.0:0: our datagrams' source is not known yet (RFC 1928 §7); OpenVPN asks the same.
     const { bound } = await socks5Handshake(control, 'udp-associate', { address: '0.0.0.0', port: 0 }, proxy);
     // A relay on "any address" is reached at the address the control connection went to.
-    relay = { address: isUnspecified(bound.address) ? control.remoteAddress ?? proxy.host : bound.address, port: bound.port };
+    const relayAddress = isUnspecified(bound.address) ? addressOf(control)?.address ?? proxy.host : bound.address;
+    const relayFamily = isIP(relayAddress);
+    if (relayFamily !== 4 && relayFamily !== 6) throw Object.assign(new Error(`the proxy named a relay that is not an address (${relayAddress})`), { code: 'proxy.bad_reply' });
+    relay = { address: relayAddress, port: bound.port, family: relayFamily };
+    await announceRelay?.(relay);
   } catch (error) {
     control.destroy();
     throw error;
   }
-  const socket = createSocket({ type: isIPv6(relay.address) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
+  const socket = createSocket({ type: relay.family === 6 ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
   let closed = false;
   const close = (reason?: string): void => {
     if (closed) return;
@@ -62,6 +69,7 @@ export async function openSocks5UdpLink(address: string, port: number, family: 4
     remoteAddress: address,
     remotePort: port,
     family,
+    firstHop: { address: relay.address, family: relay.family },
     send(packet) {
       if (closed) return;
       try {

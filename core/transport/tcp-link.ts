@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { StreamDecoder, encodeStreamFrame } from '../framing/stream-framing';
 import type { Link, LinkSinks } from './link';
 import { httpConnect, type HttpProxySettings } from './http-proxy';
@@ -29,6 +29,7 @@ export async function openTcpLink(
     socket.destroy();
     throw error;
   }
+  const firstHop = proxy ? addressOf(socket) : undefined;
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
   socket.on('error', () => { /* 'close' follows and reports */ });
   socket.on('close', () => {
@@ -40,6 +41,7 @@ export async function openTcpLink(
     remoteAddress: address,
     remotePort: port,
     family,
+    ...(firstHop ? { firstHop } : {}),
     send(packet) {
       if (!closed) socket.write(encodeStreamFrame(packet));
     },
@@ -48,6 +50,15 @@ export async function openTcpLink(
       socket.destroy();
     },
   };
+}
+
+/** The peer a connected socket reached (IPv4-mapped IPv6 reported as IPv4). */
+export function addressOf(socket: Socket): { address: string; family: 4 | 6 } | undefined {
+  const raw = socket.remoteAddress;
+  if (raw === undefined) return undefined;
+  const address = raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+  const family = isIP(address);
+  return family === 4 || family === 6 ? { address, family } : undefined;
 }
 
 export function connectSocket(host: string, port: number): Promise<Socket> {

@@ -153,3 +153,18 @@ test('leak self-test: fails naming the check', () => {
   assert.deepEqual(failing({ ...GOOD, routeTo: { ...GOOD.routeTo, '10.8.0.1': { dst: '10.8.0.1', dev: 'eth0' } } }), ['dns_routes']);
   assert.deepEqual(failing({ ...GOOD, table: undefined, routes6: [{ dst: 'default', gateway: 'fe80::1', dev: 'eth0' }] }), ['ipv6', 'killswitch_rules']);
 });
+
+test("a SOCKS5 relay is let through once named, replaces an earlier attempt's, and is forgotten with the tunnel", async () => {
+  const firewall = fakeFirewall();
+  const { ks } = killSwitch('always', firewall);
+  await ks.start();
+  const proxy = { address: '198.18.0.9', family: 4 as const, proto: 'tcp' as const, port: 1080 };
+  assert.equal((await ks.allowRelay({ ...proxy, proto: 'udp', port: 40000 })).ok, false, 'no relay without a starting tunnel');
+  assert.ok((await ks.tunnelStarting([proxy])).ok);
+  assert.ok((await ks.allowRelay({ ...proxy, proto: 'udp', port: 40000 })).ok);
+  assert.deepEqual(firewall.inputs.at(-1)?.servers, [proxy, { ...proxy, proto: 'udp', port: 40000 }]);
+  assert.ok((await ks.allowRelay({ ...proxy, proto: 'udp', port: 40002 })).ok);
+  assert.deepEqual(firewall.inputs.at(-1)?.servers, [proxy, { ...proxy, proto: 'udp', port: 40002 }], 'the new attempt\'s relay replaces the old one');
+  await ks.tunnelChanged({ state: 'no_tunnel', tunnelDns: [], tunnelCarriesDefault: { ipv4: false, ipv6: false } });
+  assert.deepEqual(firewall.inputs.at(-1)?.servers, []);
+});

@@ -33,6 +33,8 @@ export class KillSwitch {
   #settingsError: string | undefined;
   #facts: TunnelFacts = NO_TUNNEL;
   #servers: ServerEndpoint[] = [];
+  /** A SOCKS5 UDP relay of the current attempt (allowRelay), beside the resolved servers. */
+  #relay: ServerEndpoint | undefined;
   #bootstrapDns: string[] = [];
   #blocking = false;
   #queue: Promise<unknown> = Promise.resolve();
@@ -99,7 +101,7 @@ export class KillSwitch {
       // Turned off with no tunnel running: whatever a failed tunnel or a dead helper left is the past.
       if (!tunnelRunning && next.mode === 'off') {
         this.#facts = NO_TUNNEL;
-        this.#servers = [];
+        this.#forgetServers();
       }
       const applied = await this.#apply();
       this.#say();
@@ -116,6 +118,7 @@ export class KillSwitch {
     return this.#serialize(async () => {
       if (this.#settingsError !== undefined) return failed(`the kill switch setting cannot be read (${this.#settingsError}); fix it or run \`postern killswitch off\``);
       this.#servers = servers;
+      this.#relay = undefined;
       this.#bootstrapDns = await (this.options.bootstrapDns?.() ?? Promise.resolve([]));
       this.#facts = { ...NO_TUNNEL, state: 'connecting' };
       const applied = await this.#apply();
@@ -126,11 +129,26 @@ export class KillSwitch {
     });
   }
 
+  /**
+   * A SOCKS5 proxy named its UDP relay (known only after the proxy answers): from now on the
+   * tunnel may send there, in place of the relay of an earlier attempt. The proxy itself was
+   * allowed at tunnelStarting. Resolves once the table lets it through (fails closed).
+   */
+  allowRelay(relay: ServerEndpoint): Promise<KillSwitchResult<void>> {
+    return this.#serialize(async () => {
+      if (this.#facts.state === 'no_tunnel') return failed('no tunnel is starting');
+      this.#relay = relay;
+      const applied = await this.#apply();
+      if (!applied.ok && this.#settings.mode !== 'off') return applied;
+      return { ok: true, value: undefined };
+    });
+  }
+
   /** The tunnel's phase changed (firewallFacts); resolves once the table matches. */
   tunnelChanged(facts: TunnelFacts): Promise<KillSwitchResult<void>> {
     return this.#serialize(async () => {
       this.#facts = facts;
-      if (facts.state === 'no_tunnel') this.#servers = [];
+      if (facts.state === 'no_tunnel') this.#forgetServers();
       const applied = await this.#apply();
       this.#say();
       if (!applied.ok) this.#log('error', `kill switch: ${applied.error.message}; the previous table stays in place`);
@@ -143,11 +161,16 @@ export class KillSwitch {
     return this.#serialize(async () => {
       if (this.#facts.state === 'no_tunnel') return false;
       this.#facts = NO_TUNNEL;
-      this.#servers = [];
+      this.#forgetServers();
       await this.#apply();
       this.#say();
       return true;
     });
+  }
+
+  #forgetServers(): void {
+    this.#servers = [];
+    this.#relay = undefined;
   }
 
   /** Resolves when every change asked for so far is in the kernel. */
@@ -157,7 +180,7 @@ export class KillSwitch {
 
   async #apply(): Promise<KillSwitchResult<void>> {
     const input: FirewallInput = {
-      mode: this.#settings.mode, ...this.#facts, servers: this.#servers,
+      mode: this.#settings.mode, ...this.#facts, servers: this.#relay ? [...this.#servers, this.#relay] : this.#servers,
       allowLan: this.#settings.allowLan, dnsLeakProtection: this.#settings.dnsLeakProtection,
       ...(this.#bootstrapDns.length > 0 ? { bootstrapDns: this.#bootstrapDns } : {}),
     };

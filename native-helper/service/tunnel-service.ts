@@ -106,7 +106,7 @@ export class TunnelService implements TunnelBackend {
     const controller = new TunnelController({
       sessionId: id,
       profileName: params.profile.name,
-      clientOptions: this.#withFastPaths(clientOptions.value),
+      clientOptions: this.#withHelperHooks(clientOptions.value),
       defaultMtuBytes: parsed.profile.tunMtuBytes,
       openTun: this.options.openTun ?? ((options) => createTunDevice(options)),
       network: this.options.createNetwork?.() ?? NO_NETWORK,
@@ -162,12 +162,13 @@ export class TunnelService implements TunnelBackend {
     this.#emit({ type: 'leak_check', sessionId: session.id, ...result });
   }
 
-  /** The helper's batched UDP and native AEAD, when it was given them. */
-  #withFastPaths(options: VpnClientOptions): VpnClientOptions {
-    const { openUdpLink, aead } = this.options;
+  /** The helper's batched UDP and native AEAD, when it was given them; a SOCKS relay goes through the kill switch. */
+  #withHelperHooks(options: VpnClientOptions): VpnClientOptions {
+    const { openUdpLink, aead, killSwitch } = this.options;
     return {
       ...options,
       ...(openUdpLink ? { openUdpLink } : {}),
+      ...(killSwitch ? { announceSocksRelay: (relay) => allowRelay(killSwitch, relay) } : {}),
       session: { ...options.session, ...(aead ? { aead } : {}) },
     };
   }
@@ -271,4 +272,10 @@ function statusOf(session: RunningSession): SessionStatus {
 
 export function createTunnelService(options: TunnelServiceOptions = {}): TunnelService {
   return new TunnelService(options);
+}
+
+/** The relay must be open before the first datagram: a table that cannot take it fails the link (and the attempt). */
+async function allowRelay(killSwitch: KillSwitch, relay: { address: string; port: number; family: 4 | 6 }): Promise<void> {
+  const allowed = await killSwitch.allowRelay({ ...relay, proto: 'udp' });
+  if (!allowed.ok) throw Object.assign(new Error(allowed.error.message), { code: 'killswitch.failed' });
 }

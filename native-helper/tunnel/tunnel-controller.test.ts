@@ -242,6 +242,20 @@ test('the path watch starts once connected, follows the server, tells the client
   assert.equal(client.networkChanges, 1, 'a change after the end does nothing');
 });
 
+test('through a proxy, the proxy (first hop) keeps the original path and is the path watched, not the server', async () => {
+  const watched: string[] = [];
+  const { controller, client, network } = rig({ watchPath: () => ({ watch: (address) => watched.push(address), close: () => undefined }) });
+  void controller.run();
+  const info = connectedInfo();
+  client.hooks.onConnected({ ...info, remote: { ...info.remote, firstHop: { address: '2001:db8::1080', family: 6 } } });
+  await settle();
+  assert.equal(network.applied[0]?.serverAddress, '2001:db8::1080');
+  assert.equal(network.applied[0]?.serverFamily, 6);
+  assert.deepEqual(watched, ['2001:db8::1080']);
+  assert.equal(controller.status().tunnel?.server.address, '192.0.2.1', 'the server is still who we are connected to');
+  await controller.stop();
+});
+
 test('the sleep watch runs for the whole tunnel: a wake goes to the client, the app\'s resume asks the clocks, the end stops it', async () => {
   let onWake: ((sleptMs: number) => void) | undefined;
   const calls: string[] = [];

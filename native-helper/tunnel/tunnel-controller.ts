@@ -203,7 +203,8 @@ export class TunnelController {
     }
     const tun = this.#tun;
     tun.onDidFail((error) => this.#fail('tunnel.tun_failed', `The tunnel device stopped working: ${error.message}`));
-    const applied = await this.options.network.apply({ tunName: tun.name, mtuBytes, config: info.config, serverAddress: info.remote.address, serverFamily: info.remote.family, deviceReady: true });
+    const hop = firstHop(info);
+    const applied = await this.options.network.apply({ tunName: tun.name, mtuBytes, config: info.config, serverAddress: hop.address, serverFamily: hop.family, deviceReady: true });
     if (!applied.ok) {
       this.#fail(applied.error.code, applied.error.message);
       return;
@@ -230,7 +231,7 @@ export class TunnelController {
       onPathChanged: (detail) => this.#pathChanged(detail),
       onLog: (message) => this.#log({ level: 'info', message }),
     });
-    this.#pathWatch?.watch(info.remote.address);
+    this.#pathWatch?.watch(firstHop(info).address);
   }
 
   /** The machine slept: core decides whether the server can still know us (VpnClient.woke). */
@@ -317,6 +318,14 @@ function reasonOf(change: ClientPhaseChange): Reason {
   if (change.reason) return change.reason;
   const [code = 'unknown', ...rest] = (change.detail ?? '').split(': ');
   return { code, message: rest.join(': ') || 'Reconnecting.' };
+}
+
+/**
+ * Where the tunnel's own packets go: the server, or through a proxy the proxy (or SOCKS relay).
+ * That address keeps the original path (the host route) and is the path watched for changes.
+ */
+function firstHop(info: ConnectedInfo): { address: string; family: 4 | 6 } {
+  return info.remote.firstHop ?? { address: info.remote.address, family: info.remote.family };
 }
 
 /** What decides whether a reconnect can keep the device and routes as they are. */

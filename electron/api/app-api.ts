@@ -98,7 +98,11 @@ export const AppSnapshot = z.object({
 });
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
 
-const ProfileFile = z.object({ fileName: z.string().min(1).max(255), text: z.string().max(512 * 1024) });
+/**
+ * A profile the window read. `path`: where the file is, when the window knows it (Electron's
+ * preload, for a dropped or picked file); main grants its folder only when that file holds `text`.
+ */
+const ProfileFile = z.object({ fileName: z.string().min(1).max(255), text: z.string().max(512 * 1024), path: z.string().min(1).max(4096).optional() });
 const Empty = z.object({}).strict();
 
 export const APP_METHODS = {
@@ -171,4 +175,6 @@ export type CallEnvelope = { ok: true; result: unknown } | { ok: false; error: {
 export interface PreloadBridge {
   invoke(method: string, params: unknown): Promise<CallEnvelope>;
   subscribe(listener: (event: unknown) => void): () => void;
+  /** Where a dropped or picked File is on disk ('' when it has no path); Electron only. */
+  pathForFile?(file: File): string;
 }

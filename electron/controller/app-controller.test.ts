@@ -106,6 +106,30 @@ test('files outside the profile\'s folder: certificates are read only with the c
   for (const name of readdirSync(join(dir, 'profiles'))) assert.ok(!readFileSync(join(dir, 'profiles', name), 'utf8').includes('MARKER'), name);
 });
 
+test('a dropped file with its path (Electron): the files beside it are read; a path whose file holds another text grants no folder', async (t) => {
+  const { controller, dir } = await fixture(t);
+  const folder = join(dir, 'dropped');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'ca.crt'), CA);
+  writeFileSync(join(folder, 'creds.txt'), 'MARKER-user\nMARKER-password\n');
+  const text = profileNaming('ca.crt', 'creds.txt');
+  const path = join(folder, 'work.ovpn');
+  writeFileSync(path, text);
+  const verdict = APP_METHODS['profiles.preview'].result.parse(await controller.call('profiles.preview', { fileName: 'work.ovpn', text, path }));
+  assert.equal(verdict.connectable, true, JSON.stringify(verdict.problems));
+  assert.deepEqual(verdict.outsideFiles ?? [], [], 'inside its own folder nothing is outside');
+  const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text, path, name: 'Dropped' }) as { id: string };
+  assert.ok(readFileSync(join(dir, 'profiles', `${entry.id}.ovpn`), 'utf8').includes(CA.trim()), 'the CA beside it is inlined');
+  // A window that names a path whose file is not this text (or no file at all) gets a text-only profile.
+  for (const claimed of [join(folder, 'ca.crt'), join(folder, 'other.ovpn'), '/etc/passwd', 'work.ovpn']) {
+    const unlocated = APP_METHODS['profiles.preview'].result.parse(await controller.call('profiles.preview', { fileName: 'work.ovpn', text, path: claimed }));
+    assert.equal(unlocated.connectable, false, claimed);
+  }
+  writeFileSync(join(folder, 'other.ovpn'), `${text}\n# changed\n`);
+  const changed = APP_METHODS['profiles.preview'].result.parse(await controller.call('profiles.preview', { fileName: 'work.ovpn', text, path: join(folder, 'other.ovpn') }));
+  assert.equal(changed.connectable, false, 'another text at that path grants no folder');
+});
+
 test('preview of a file of lone quotes answers 200 problems and the count of the rest, as the schema says', async (t) => {
   const { controller } = await fixture(t);
   const verdict = await controller.call('profiles.preview', { fileName: 'quotes.ovpn', text: '"\n'.repeat(5_000) });

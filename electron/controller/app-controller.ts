@@ -5,6 +5,7 @@ import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } fr
 import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
 import type { HelperLink } from '../helper/helper-link';
 import { checkProfile } from '../profiles/profile-verdict';
+import { folderOfProfileFile } from '../profiles/profile-folder';
 import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { notificationFor } from './notifications';
@@ -12,8 +13,8 @@ import { notificationFor } from './notifications';
 /** Previews remembered for profiles.import; a window previews one profile at a time. */
 const MAX_PREVIEWS = 8;
 
-function previewKey(fileName: string, text: string): string {
-  return createHash('sha256').update(fileName).update('\0').update(text).digest('hex');
+function previewKey(fileName: string, text: string, folder: string | undefined): string {
+  return createHash('sha256').update(fileName).update('\0').update(folder ?? '').update('\0').update(text).digest('hex');
 }
 
 /** What the controller needs of the helper link (HelperLink; a fake in tests). */
@@ -96,8 +97,11 @@ export class AppController {
     const { profiles, credentials, settings } = this.deps;
     return {
       'app.snapshot': () => this.snapshot(),
-      'profiles.preview': ({ fileName, text }) => this.#preview(fileName, text),
-      'profiles.import': ({ fileName, text, name, confirmedFiles }) => this.#changed(this.#entry(profiles.import(fileName, text, name, this.#confirmed(fileName, text, confirmedFiles ?? [])))),
+      'profiles.preview': ({ fileName, text, path }) => this.#preview(fileName, text, folderOfProfileFile(path, text)),
+      'profiles.import': ({ fileName, text, path, name, confirmedFiles }) => {
+        const folder = folderOfProfileFile(path, text);
+        return this.#changed(this.#entry(profiles.import(fileName, text, name, this.#confirmed(fileName, text, folder, confirmedFiles ?? []), folder)));
+      },
       'profiles.rename': ({ id, name }) => this.#changed(this.#entry(profiles.rename(id, name))),
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
@@ -131,9 +135,9 @@ export class AppController {
     };
   }
 
-  #preview(fileName: string, text: string): ProfileVerdict {
-    const check = checkProfile(fileName, text);
-    const key = previewKey(fileName, text);
+  #preview(fileName: string, text: string, folder: string | undefined): ProfileVerdict {
+    const check = checkProfile(fileName, text, folder === undefined ? {} : { folder });
+    const key = previewKey(fileName, text, folder);
     this.#previews.delete(key);
     this.#previews.set(key, check.outsideCertificates);
     while (this.#previews.size > MAX_PREVIEWS) this.#previews.delete(this.#previews.keys().next().value ?? key);
@@ -145,9 +149,9 @@ export class AppController {
    * all of them, or none. Reading needs both the preview (the user saw the list) and the list
    * sent back (the user confirmed it); the store then refuses any it was not given.
    */
-  #confirmed(fileName: string, text: string, confirmedFiles: readonly string[]): ReadonlySet<string> {
+  #confirmed(fileName: string, text: string, folder: string | undefined, confirmedFiles: readonly string[]): ReadonlySet<string> {
     if (confirmedFiles.length === 0) return new Set();
-    const listed = this.#previews.get(previewKey(fileName, text));
+    const listed = this.#previews.get(previewKey(fileName, text, folder));
     const same = listed !== undefined && listed.length === new Set(confirmedFiles).size && listed.every((path) => confirmedFiles.includes(path));
     if (!same) throw new AppCallError('profiles.files_not_confirmed', 'The files confirmed are not the ones the preview of this profile listed. Import it again.');
     return new Set(listed);

@@ -63,9 +63,9 @@ export class ProfileStore {
    * are read only when their paths are in `confirmed` (the caller has checked those against the
    * user's preview); one left out refuses the import. Secrets outside the folder are never read.
    */
-  import(fileName: string, text: string, name: string, confirmed: ReadonlySet<string> = new Set()): StoredProfile {
+  import(fileName: string, text: string, name: string, confirmed: ReadonlySet<string> = new Set(), folder?: string): StoredProfile {
     const cleanName = this.#freeName(name);
-    const check = checkProfile(fileName, text, { confirmed });
+    const check = checkProfile(fileName, text, { confirmed, ...(folder === undefined ? {} : { folder }) });
     const unconfirmed = check.outsideCertificates.filter((path) => !confirmed.has(path));
     if (unconfirmed.length > 0) {
       throw new AppCallError('profiles.files_not_confirmed', `Confirm the files outside the profile's folder first: ${unconfirmed.join(', ')}.`);

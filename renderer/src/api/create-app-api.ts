@@ -33,6 +33,21 @@ export function pickTransport(host: ApiHost): Transport {
   return bridgeTransport(tokenFromSearch(host.location?.search ?? ''), { fetch: fetchFn, EventSource: EventSourceClass });
 }
 
+/**
+ * Where a dropped or picked file is on disk: Electron's preload knows (webUtils), a browser
+ * never tells. Main uses it for the profile's folder (and checks it holds the same text).
+ */
+export function pathOfFile(file: File, host: ApiHost = globalThis as ApiHost): string | undefined {
+  const exposed = host.postern as Partial<PreloadBridge> | undefined;
+  if (typeof exposed?.pathForFile !== 'function') return undefined;
+  try {
+    const path = exposed.pathForFile(file);
+    return path.length > 0 ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function isPreloadBridge(value: unknown): value is PreloadBridge {
   const bridge = value as Partial<PreloadBridge> | undefined;
   return typeof bridge?.invoke === 'function' && typeof bridge.subscribe === 'function';

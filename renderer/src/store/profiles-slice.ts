@@ -9,6 +9,8 @@ export const MAX_PROFILE_BYTES = 512 * 1024;
 export interface PendingImport {
   fileName: string;
   text: string;
+  /** Where the file is on disk, when the app knows it (Electron): main reads the files beside it. */
+  path?: string;
   verdict: ProfileVerdict;
 }
 
@@ -19,7 +21,7 @@ export interface ProfilesSlice {
   /** Why the import did not go through (a duplicate name, say), shown inside the verdict dialog. */
   importError: ShownError | null;
   applyProfiles(profiles: ProfileEntry[]): void;
-  preview(fileName: string, text: string): Promise<boolean>;
+  preview(fileName: string, text: string, path?: string): Promise<boolean>;
   /** `confirmedFiles`: the verdict's outside certificates the user agreed Postern may read. */
   confirmImport(name: string, confirmedFiles?: string[]): Promise<boolean>;
   cancelImport(): void;
@@ -45,10 +47,11 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (se
     pendingImport: null,
     importError: null,
     applyProfiles: (profiles) => set({ profiles }),
-    preview: async (fileName, text) => {
+    preview: async (fileName, text, path) => {
       try {
-        const verdict = await api.call('profiles.preview', { fileName, text });
-        set({ pendingImport: { fileName, text, verdict }, importError: null });
+        const located = path === undefined ? {} : { path };
+        const verdict = await api.call('profiles.preview', { fileName, text, ...located });
+        set({ pendingImport: { fileName, text, ...located, verdict }, importError: null });
         get().announce(verdict.connectable ? `${fileName} can be imported` : `${fileName} cannot be used as it is`);
         return true;
       } catch (error) {
@@ -60,7 +63,7 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (se
       const pending = get().pendingImport;
       if (!pending) return false;
       try {
-        const entry = await api.call('profiles.import', { fileName: pending.fileName, text: pending.text, name, ...(confirmedFiles.length > 0 ? { confirmedFiles } : {}) });
+        const entry = await api.call('profiles.import', { fileName: pending.fileName, text: pending.text, ...(pending.path === undefined ? {} : { path: pending.path }), name, ...(confirmedFiles.length > 0 ? { confirmedFiles } : {}) });
         // The snapshot that follows brings the list too; adding it now avoids a flash without it.
         if (!get().profiles.some((p) => p.id === entry.id)) set({ profiles: [...get().profiles, entry] });
         set({ pendingImport: null, importError: null });

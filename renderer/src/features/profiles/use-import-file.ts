@@ -1,3 +1,4 @@
+import { pathOfFile } from '../../api/create-app-api';
 import { usePosternStore } from '../../store/use-postern-store';
 import { readProfileFile } from './read-profile-file';
 
@@ -7,7 +8,7 @@ export function useImportFile(): (file: File) => Promise<void> {
   const showError = usePosternStore((s) => s.showError);
   return async (file) => {
     const read = await readProfileFile(file);
-    if (read.ok) await preview(read.fileName, read.text);
+    if (read.ok) await preview(read.fileName, read.text, pathOfFile(file));
     else showError(read.code, read.message);
   };
 }

@@ -1,6 +1,7 @@
 import type { Secret } from '../wire/secret';
 
-export type AuthPromptKind = 'credentials' | 'static_challenge' | 'dynamic_challenge' | 'cr_text' | 'web_auth';
+/** `proxy_credentials`: an HTTP or SOCKS proxy's username and password (its profile line says `stdin`). */
+export type AuthPromptKind = 'credentials' | 'static_challenge' | 'dynamic_challenge' | 'cr_text' | 'web_auth' | 'proxy_credentials';
 
 /** A question the server (or the profile) needs answered before the tunnel can come up. Never carries a secret. */
 export interface AuthPrompt {

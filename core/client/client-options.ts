@@ -155,7 +155,7 @@ function wrapSettings(wrap: TlsWrap, digest: string): Result<ControlWrapSettings
 }
 
 function proxySettings(proxy: HttpProxy): HttpProxySettings {
-  return { host: proxy.host, port: proxy.port, username: proxy.credentials?.username, password: proxy.credentials?.password };
+  return { host: proxy.host, port: proxy.port, username: proxy.credentials?.username, password: proxy.credentials?.password, ...(proxy.askCredentials ? { askCredentials: true } : {}) };
 }
 
 /** The framing of the profile's compression directive, before anything is pushed (protocol.md §8). */
@@ -180,5 +180,5 @@ function ekuOid(value: string): string {
 }
 
 function socksSettings(proxy: SocksProxy): Socks5Settings {
-  return { host: proxy.host, port: proxy.port, username: proxy.credentials?.username, password: proxy.credentials?.password };
+  return { host: proxy.host, port: proxy.port, username: proxy.credentials?.username, password: proxy.credentials?.password, ...(proxy.askCredentials ? { askCredentials: true } : {}) };
 }

@@ -3,9 +3,9 @@ import { Session, type SessionEvents } from '../session/session';
 import type { SessionSettings } from '../session/session-settings';
 import type { PhaseChange, SessionEnd, SessionLogLine, Counters } from '../session/events';
 import type { TunnelConfig } from '../control/tunnel-config';
-import type { Secret } from '../wire/secret';
+import { Secret } from '../wire/secret';
 import { RemoteList } from './remote-list';
-import { openRemoteLink } from './open-link';
+import { openRemoteLink, type ProxyIdentity } from './open-link';
 import { nextAttempt, runEndReason, type NextStep, type RetryPolicy, type RunEnd, type StopRequest } from './next-attempt';
 import { untilAborted } from './until-aborted';
 import type { HttpProxySettings, Link, Socks5Settings, LinkReconnectCause, LinkSinks, RelayAnnouncer, RemoteEndpoint, UdpLinkOpener } from '../transport/index';
@@ -88,6 +88,8 @@ export class VpnClient {
   #done: Promise<void> | undefined;
   readonly #prompts: PromptBox;
   readonly #signIn: SignIn;
+  /** Proxies signed in to at connect (`stdin`), by kind, host and port: asked once, kept for reconnects. */
+  readonly #proxySignIns = new Map<string, { username: string; password: Secret }>();
   readonly #pendingAuth: PendingAuth;
   /** The open attempt's link and session, for networkChanged(). */
   #attemptLink: { link: Link; session: Session } | undefined;
@@ -251,6 +253,8 @@ export class VpnClient {
       // The only way a sign-in fails: the user cancelled its question.
       if (!signIn.ok) return { kind: 'cancelled' };
       const { end, refusal, afterConnected } = await this.#attempt(signIn.credentials, signal);
+      // A proxy that refused what the user typed asks again at the next attempt.
+      if (end.code === 'proxy.auth_rejected') this.#proxySignIns.clear();
       this.#pendingAuth.onAttemptEnded(end);
       // A token pushed during this attempt counts too: a renegotiation may be what was refused.
       const tokenHeld = this.#authToken !== undefined;
@@ -276,6 +280,21 @@ export class VpnClient {
           break;
       }
     }
+  }
+
+  /** The username and password of a proxy whose profile line says `stdin`: asked once, like the VPN's own. */
+  async #proxySignIn(proxy: ProxyIdentity): Promise<{ username: string; password: Secret } | undefined> {
+    const key = `${proxy.kind} ${proxy.host} ${proxy.port}`;
+    const known = this.#proxySignIns.get(key);
+    if (known) return known;
+    const asked = await this.#prompts.ask({
+      kind: 'proxy_credentials', text: `Sign in to the proxy ${proxy.host}:${proxy.port}.`, echo: false, timeoutSeconds: null,
+      needs: { username: true, password: true, response: false },
+    }).answer;
+    if (!asked) return undefined;
+    const given = { username: asked.username ?? '', password: asked.password ?? new Secret('') };
+    this.#proxySignIns.set(key, given);
+    return given;
   }
 
   /** Waits `ms` between attempts; networkChanged() and woke() end the wait early, stop() rejects it. */
@@ -307,7 +326,7 @@ export class VpnClient {
       onDrop: (reason) => { const drops = current.session?.counters.drops; if (drops) drops[reason] = (drops[reason] ?? 0) + 1; },
       onReconnected: (cause) => { if (current.session) this.#probe(current.session, cause); },
     };
-    const opened = await openRemoteLink(this.#remotes, sinks, this.options, signal);
+    const opened = await openRemoteLink(this.#remotes, sinks, { ...this.options, proxyCredentials: (proxy) => this.#proxySignIn(proxy) }, signal);
     if (!opened.ok) return { end: opened.error, afterConnected: false };
     const { link, remote: { endpoint, address, family } } = opened.value;
     let connected = false;

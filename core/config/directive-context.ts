@@ -44,9 +44,9 @@ export interface ContextEnv {
 const SECRET_WITHHELD: Record<string, string> = {
   'auth-user-pass': 'you are asked for the username and password when you connect',
   askpass: 'you are asked for the private key\'s passphrase when you connect',
-  'http-proxy': 'the proxy is used without a username and password',
+  'http-proxy': 'you are asked for the proxy\'s username and password when you connect',
   'http-proxy-user-pass': 'the proxy is used without a username and password',
-  'socks-proxy': 'the SOCKS proxy is used without a username and password',
+  'socks-proxy': 'you are asked for the SOCKS proxy\'s username and password when you connect',
   'socks-proxy-user-pass': 'the SOCKS proxy is used without a username and password',
 };
 

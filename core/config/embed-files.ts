@@ -32,10 +32,11 @@ export function embedFileReferences(input: string | Buffer, files: readonly File
 function withoutFile(file: WithheldFile): string[] {
   const [first, second] = file.args;
   switch (file.directive) {
+    // `stdin`: OpenVPN's own word for "ask for the proxy's credentials", which is what Postern does at connect.
     case 'http-proxy':
-      return [`http-proxy ${first ?? ''} ${second ?? ''}`];
+      return [`http-proxy ${[first ?? '', second ?? '', 'stdin', ...file.args.slice(3)].join(' ')}`];
     case 'socks-proxy':
-      return [`socks-proxy ${first ?? ''} ${second ?? ''}`];
+      return [`socks-proxy ${first ?? ''} ${second ?? ''} stdin`];
     case 'http-proxy-user-pass':
     case 'socks-proxy-user-pass':
       return [''];

@@ -75,18 +75,20 @@ test('a proxy\'s credentials file outside the folder is withheld, and the proxy 
   const result = parse(text, { readsOutside: true, readFile: appLike({}, []) });
   assert.deepEqual(codes(result.problems), ['4 config.secret_file_not_read']);
   const stored = embedFileReferences(text, result.inlinedFiles, result.withheldFiles) ?? '';
-  assert.match(stored, /^http-proxy proxy\.example 8080$/m);
+  assert.match(stored, /^http-proxy proxy\.example 8080 stdin basic$/m);
   assert.equal(parseProfile(stored).profile?.proxy?.credentials, undefined);
+  assert.equal(parseProfile(stored).profile?.proxy?.askCredentials, true, 'asked at connect');
 });
 
-test('a SOCKS proxy\'s credentials file outside the folder is withheld the same way: host and port stay, no file named', () => {
+test('a SOCKS proxy\'s credentials file outside the folder is withheld the same way: host and port stay, no file named, asked at connect', () => {
   const text = profile(`socks-proxy socks.example 1080 /etc/socks-creds\n${block('ca', FAKE_CERT)}`);
   const result = parse(text, { readsOutside: true, readFile: appLike({}, []) });
   assert.deepEqual(codes(result.problems), ['4 config.secret_file_not_read']);
   const stored = embedFileReferences(text, result.inlinedFiles, result.withheldFiles) ?? '';
-  assert.match(stored, /^socks-proxy socks\.example 1080$/m);
+  assert.match(stored, /^socks-proxy socks\.example 1080 stdin$/m);
   assert.ok(!stored.includes('socks-creds'));
   assert.deepEqual(codes(parseProfile(stored).problems, 'error'), []);
+  assert.deepEqual(parseProfile(stored).profile?.socksProxy, { host: 'socks.example', port: 1080, askCredentials: true });
 });
 
 test('a certificate outside the folder waits for confirmation: listed, no problem, and nothing to store until it is read', () => {

@@ -82,17 +82,21 @@ export interface HttpProxy {
   /** `auto`/`auto-nct` ask the proxy what it wants; otherwise the method of the credentials. */
   authMethod: 'none' | 'basic' | 'ntlm' | 'digest' | 'auto' | 'auto-nct';
   credentials?: { username: string; password: Secret };
+  /** `http-proxy HOST PORT stdin`: the username and password are asked at connect. */
+  askCredentials?: boolean;
   /** `http-proxy-option VERSION x` / `AGENT x` / `CUSTOM-HEADER name [value]`. */
   httpVersion?: string;
   userAgent?: string;
   customHeaders: { name: string; value: string }[];
 }
 
-/** `socks-proxy HOST [PORT] [authfile]` (SOCKS5; the authfile's username and password, RFC 1929). */
+/** `socks-proxy HOST [PORT] [authfile|stdin]` (SOCKS5; the authfile's username and password, RFC 1929). */
 export interface SocksProxy {
   host: string;
   port: number;
   credentials?: { username: string; password: Secret };
+  /** `stdin` in place of the authfile: the username and password are asked at connect. */
+  askCredentials?: boolean;
 }
 
 export type TlsWrap =

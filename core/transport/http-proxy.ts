@@ -6,6 +6,8 @@ export interface HttpProxySettings {
   port: number;
   username?: string;
   password?: Secret;
+  /** The profile said `stdin`: the username and password are asked before the first connect (open-link.ts). */
+  askCredentials?: boolean;
 }
 
 /** Longest proxy reply head we read before giving up: proxies answer in a few hundred bytes. */

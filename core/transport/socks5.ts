@@ -14,6 +14,8 @@ export interface Socks5Settings {
   port: number;
   username?: string;
   password?: Secret;
+  /** The profile said `stdin`: the username and password are asked before the first connect (open-link.ts). */
+  askCredentials?: boolean;
 }
 
 export type SocksCommand = 'connect' | 'udp-associate';

@@ -6,6 +6,7 @@ import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseI
 import type { Lab } from './lab';
 import type { HttpProxySettings } from '../../core/transport/http-proxy';
 import type { Socks5Settings } from '../../core/transport/socks5';
+import type { AuthPrompt } from '../../core/auth/auth-prompt';
 
 export type SettingsOverrides = Partial<Omit<SessionSettings, 'transport' | 'timers' | 'tls'>> & {
   timers?: Partial<SessionSettings['timers']>;
@@ -67,11 +68,13 @@ export interface StartOptions extends SettingsOverrides {
   httpProxy?: HttpProxySettings;
   socksProxy?: Socks5Settings;
   connectTimeoutMs?: number;
+  /** Answers the client's questions (a proxy's sign-in, say); unanswered questions wait. */
+  onPrompt?: (prompt: AuthPrompt, client: VpnClient) => void;
 }
 
 /** Starts a VpnClient against the lab; rejects with the end reason if it stops before connecting. */
 export async function connectLabClient(lab: Lab, options: StartOptions = {}): Promise<LabClient> {
-  const { remote, endpoint, remotesBefore, httpProxy, socksProxy, connectTimeoutMs, ...overrides } = options;
+  const { remote, endpoint, remotesBefore, httpProxy, socksProxy, connectTimeoutMs, onPrompt, ...overrides } = options;
   const phases: ClientPhaseChange[] = [];
   const logs: SessionLogLine[] = [];
   const received: Buffer[] = [];
@@ -95,6 +98,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
     onPacket: (ip) => received.push(ip),
     onLog: (log) => logs.push(log),
     onStopped: (end) => { stoppedWith = end; onStop?.(end); },
+    ...(onPrompt ? { onPrompt: (prompt: AuthPrompt) => onPrompt(prompt, client) } : {}),
   });
   void client.start();
   const deadline = Date.now() + (connectTimeoutMs ?? 30_000);

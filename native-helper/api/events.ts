@@ -77,7 +77,7 @@ export type LogLine = z.infer<typeof LogLine>;
 
 export const LogEvent = z.object({ type: z.literal('log'), sessionId: SessionId.optional(), line: LogLine });
 
-export const PROMPT_KINDS = ['credentials', 'static_challenge', 'dynamic_challenge', 'cr_text', 'web_auth'] as const;
+export const PROMPT_KINDS = ['credentials', 'static_challenge', 'dynamic_challenge', 'cr_text', 'web_auth', 'proxy_credentials'] as const;
 export const Prompt = z.object({
   id: z.string().min(1).max(64),
   kind: z.enum(PROMPT_KINDS),

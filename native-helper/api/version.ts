@@ -8,4 +8,5 @@
 // 1.3: the code helper.stopping (a tunnel ended by SIGTERM to the helper, not by the user); the reconnected event;
 //      the codes network.changed and system.wake (a reconnect because the path to the server changed, or after a sleep),
 //      the method power.resumed.
-export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 3 } as const;
+// 1.4: the prompt kind proxy_credentials (a proxy's username and password, asked at connect).
+export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 4 } as const;

@@ -75,6 +75,11 @@ test('socks-proxy: port 1080 by default, credentials from a file beside the prof
   // UDP is fine: the proxy's UDP ASSOCIATE relay carries it.
   assert.deepEqual([profile.remotes[0]?.proto, profile.remotes[0]?.socksProxy?.host], ['udp', 'socks.example']);
   assert.equal(parse(profileWith('socks-proxy 10.0.0.1')).profile.socksProxy?.port, 1080);
+  // `stdin` (OpenVPN asks on its console): asked at connect, no file read.
+  const asked = parse(profileWith('socks-proxy s.example 1081 stdin'), { readFile: () => { throw new Error('no file is read'); } });
+  assert.deepEqual([asked.profile.socksProxy?.askCredentials, asked.profile.socksProxy?.credentials, asked.problems.length], [true, undefined, 0]);
+  const http = parse(profileWith('proto tcp\nhttp-proxy h.example 8080 stdin basic'), { readFile: () => { throw new Error('no file is read'); } });
+  assert.deepEqual([http.profile.proxy?.askCredentials, http.profile.proxy?.authMethod, http.problems.length], [true, 'basic', 0]);
   const blocks = parse(profileWith('', '<connection>\nremote a\nsocks-proxy s.example\n</connection>\n<connection>\nremote b\n</connection>\n')).profile;
   assert.deepEqual(blocks.remotes.map((r) => r.socksProxy?.host), ['s.example', undefined]);
   assert.equal(parse(profileWith('socks-proxy-retry')).problems.filter((p) => p.severity === 'error').length, 0);

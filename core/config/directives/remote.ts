@@ -76,6 +76,9 @@ function simple(name: string, minArgs: number, maxArgs: number, apply: (ctx: Dir
 const HTTP_PROXY_METHODS = ['none', 'basic', 'ntlm', 'ntlm2', 'digest'] as const;
 
 // http-proxy HOST PORT [authfile|auto|auto-nct] [auth-method] (ovpn:options.c "http-proxy").
+/** OpenVPN's word, in place of a proxy's credentials file, for "ask the user". */
+const ASK_AT_CONNECT = 'stdin';
+
 function applyHttpProxy(ctx: DirectiveContext): void {
   const host = hostArg(ctx, 0);
   const port = ctx.call.args[1] === undefined ? undefined : portArg(ctx, 1);
@@ -90,7 +93,9 @@ function applyHttpProxy(ctx: DirectiveContext): void {
   } else if (third !== undefined) {
     const method = ctx.call.args[3] === undefined ? 'basic' : choiceArg(ctx, 3, HTTP_PROXY_METHODS);
     if (method !== undefined) proxy.authMethod = method === 'ntlm2' ? 'ntlm' : method;
-    setProxyCredentials(ctx, proxy, ctx.fileText(2));
+    // `stdin`: OpenVPN asks on its console; we ask the user at connect, as for auth-user-pass.
+    if (third === ASK_AT_CONNECT) proxy.askCredentials = true;
+    else setProxyCredentials(ctx, proxy, ctx.fileText(2));
   }
 }
 
@@ -116,14 +121,16 @@ function applyHttpProxyOption(ctx: DirectiveContext): void {
   }
 }
 
-// socks-proxy HOST [PORT] [authfile] (ovpn:options.c "socks-proxy"; port 1080 by default).
-// The authfile is read as http-proxy's is: a file beside the profile, username then password.
+// socks-proxy HOST [PORT] [authfile|stdin] (ovpn:options.c "socks-proxy"; port 1080 by default).
+// The authfile is read as http-proxy's is: a file beside the profile, username then password;
+// `stdin` asks for them at connect.
 function applySocksProxy(ctx: DirectiveContext): void {
   const host = hostArg(ctx, 0);
   const port = ctx.call.args[1] === undefined ? DEFAULT_SOCKS_PORT : portArg(ctx, 1);
   if (host === undefined || port === undefined) return;
   ctx.conn.socksProxy = { host, port, line: ctx.call.line };
-  if (ctx.call.args[2] !== undefined) setSocksCredentials(ctx, ctx.fileText(2));
+  if (ctx.call.args[2] === ASK_AT_CONNECT) ctx.conn.socksProxy.askCredentials = true;
+  else if (ctx.call.args[2] !== undefined) setSocksCredentials(ctx, ctx.fileText(2));
 }
 
 function setSocksCredentials(ctx: DirectiveContext, text: string | undefined): void {

@@ -10,6 +10,7 @@ const TITLES: Record<Prompt['kind'], string> = {
   dynamic_challenge: 'The server has a question',
   cr_text: 'The server has a question',
   web_auth: 'Finish signing in with your browser',
+  proxy_credentials: 'Sign in to the proxy',
 };
 
 /** One dialog for every question the server can ask; Enter submits, Escape cancels the question. */

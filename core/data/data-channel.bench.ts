@@ -14,8 +14,10 @@ export interface DataChannelBenchResult {
   ciphers: Record<string, { packetsPerSecond: number; gbitPerSecond: number; packets: number }>;
 }
 
-const SUITES: Array<[string, string?]> = [
+/** [cipher, CBC digest, 2.7's epoch format]; an epoch row is named `<cipher> epoch`. */
+const SUITES: Array<[string, string?, 'epoch'?]> = [
   ['AES-128-GCM'], ['AES-256-GCM'], ['CHACHA20-POLY1305'], ['AES-256-CBC', 'SHA1'], ['AES-128-CBC', 'SHA256'],
+  ['AES-256-GCM', undefined, 'epoch'], ['CHACHA20-POLY1305', undefined, 'epoch'],
 ];
 
 /** `aead`: the AEAD implementation to measure (node:crypto's when absent); CBC suites are skipped with one. */
@@ -23,10 +25,10 @@ export async function benchDataChannel(durationMs = 1000, packetBytes = 1400, ae
   const key2 = randomBytes(256);
   const packet = randomBytes(packetBytes);
   const result: DataChannelBenchResult = { packetBytes, ciphers: {} };
-  for (const [cipher, auth] of SUITES) {
+  for (const [cipher, auth, format] of SUITES) {
     if (aead && auth) continue;
     const make = (role: 'client' | 'server') => {
-      const made = createDataCipher({ cipher, keys: splitKey2(key2, role), ...(auth ? { auth } : {}), ...(aead ? { aead } : {}) });
+      const made = createDataCipher({ cipher, keys: splitKey2(key2, role), ...(auth ? { auth } : {}), ...(aead ? { aead } : {}), ...(format ? { epoch: {} } : {}) });
       if (!made.ok) throw new Error(`bench: ${cipher} unavailable`);
       return made.value;
     };
@@ -49,7 +51,7 @@ export async function benchDataChannel(durationMs = 1000, packetBytes = 1400, ae
       elapsedMs = performance.now() - start;
     }
     const packetsPerSecond = Math.round(packets / (elapsedMs / 1000));
-    result.ciphers[`${cipher}${auth ? `/${auth}` : ''}`] = {
+    result.ciphers[`${cipher}${auth ? `/${auth}` : ''}${format ? ` ${format}` : ''}`] = {
       packetsPerSecond,
       gbitPerSecond: Number(((packetsPerSecond * packetBytes * 8) / 1e9).toFixed(3)),
       packets,

@@ -5,6 +5,7 @@ import { AeadCipher } from './aead-cipher';
 import type { AeadProvider } from './aead-provider';
 import { CbcHmacCipher } from './cbc-hmac-cipher';
 import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
+import { EpochAeadCipher, type EpochCipherOptions } from './epoch-aead-cipher';
 import type { ReplayDrop } from './replay-window';
 
 /** Why an incoming data packet was dropped; counted by session/, never thrown. */
@@ -16,7 +17,11 @@ export type DataDrop =
   | 'data.decrypt_failed'
   | 'data.bad_compression_header'
   | 'data.compression_not_allowed'
-  | 'data.decompress_failed';
+  | 'data.decompress_failed'
+  /** Epoch format: an epoch that is neither current, retiring nor one of the next 16 (or 0). */
+  | 'data.unknown_epoch'
+  /** Epoch format: the key failed more than 2^36 tag checks and is no longer used. */
+  | 'data.key_limit';
 
 /**
  * One direction pair of data-channel keys for one key_id. Packet-ids count
@@ -39,6 +44,8 @@ export interface DataCipher {
   shouldRenegotiate(): boolean;
   /** Bytes a packet grows by (header, packet-id, tag/HMAC/IV, worst-case padding), for MTU sums. */
   overheadBytes(peerId: number | undefined): number;
+  /** Epoch format only: the send epoch and the current receive epoch (for stats). */
+  readonly epochs?: { send: number; receive: number };
 }
 
 export interface DataCipherOptions {
@@ -52,6 +59,8 @@ export interface DataCipherOptions {
   initialPacketId?: number;
   /** AES-GCM / ChaCha20-Poly1305 implementation; node:crypto's when absent. */
   aead?: AeadProvider;
+  /** 2.7's epoch data format (pushed `protocol-flags … aead-epoch`): AEAD ciphers and DATA_V2 only. */
+  epoch?: EpochCipherOptions;
 }
 
 export type DataCipherError = { code: 'data.unsupported_cipher'; cipher: string } | { code: 'data.unsupported_auth'; auth: string };
@@ -59,6 +68,10 @@ export type DataCipherError = { code: 'data.unsupported_cipher'; cipher: string 
 export function createDataCipher(options: DataCipherOptions): Result<DataCipher, DataCipherError> {
   const name = options.cipher.toUpperCase();
   const aead = AEAD_SUITES[name];
+  if (options.epoch) {
+    if (!aead) return err({ code: 'data.unsupported_cipher', cipher: options.cipher });
+    return ok(new EpochAeadCipher(name, aead, options.keys, options.aead, options.epoch));
+  }
   if (aead) return ok(new AeadCipher(name, aead, options.keys, options.initialPacketId ?? 1, options.aead));
   const cbc = CBC_SUITES[name];
   if (!cbc) return err({ code: 'data.unsupported_cipher', cipher: options.cipher });

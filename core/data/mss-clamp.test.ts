@@ -116,3 +116,10 @@ test('the limit follows 2.6: AEAD with peer-id, CBC+HMAC rounded to blocks, comp
   assert.equal(mssLimit({ ...base, mssfix: { bytes: 1300, mode: 'fixed' } }), 1260);
   assert.equal(mssLimit({ ...base, mssfix: { bytes: 0, mode: 'payload' } }), undefined);
 });
+
+test('2.7\'s epoch format costs 4 bytes more than the old AEAD format (8-byte packet id; 2.7.6 fixed its own count)', () => {
+  const defaults = { mssfix: { bytes: 1492, mode: 'default' as const }, cipher: 'AES-256-GCM', auth: 'SHA1', peerId: true, compression: 'none' as const, transport: 'udp' as const, family: 4 as const };
+  assert.equal(mssLimit({ ...defaults, epochFormat: true }), 1396);
+  assert.equal(mssLimit({ ...defaults, epochFormat: true, transport: 'tcp' }), 1394 - 12);
+  assert.equal(mssLimit({ ...defaults, epochFormat: false }), 1400);
+});

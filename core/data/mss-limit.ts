@@ -8,6 +8,8 @@ export interface MssLimitInput {
   auth: string;
   /** P_DATA_V2 (a pushed peer-id) carries 3 more header bytes than P_DATA_V1. */
   peerId: boolean;
+  /** 2.7's epoch format: an 8-byte packet id (epoch ‖ counter) instead of 4 (ovpn:mtu.c calc_packet_id_size_dc). */
+  epochFormat?: boolean;
   compression: CompressionFraming;
   transport: 'udp' | 'tcp';
   /** The outer packets' IP family (for `mssfix N mtu`). */
@@ -15,6 +17,7 @@ export interface MssLimitInput {
 }
 
 const PACKET_ID_BYTES = 4;
+const EPOCH_PACKET_ID_BYTES = 8;
 const AEAD_TAG_BYTES = 16;
 const AES_BLOCK_BYTES = 16;
 const IP_TCP_HEADERS_BYTES = 40;
@@ -28,7 +31,7 @@ export function mssLimit(input: MssLimitInput): number | undefined {
   const { mssfix } = input;
   if (mssfix.bytes <= 0) return undefined;
   if (mssfix.mode === 'fixed') return mssfix.bytes - IP_TCP_HEADERS_BYTES;
-  const crypto = cryptoOverhead(input.cipher, input.auth);
+  const crypto = cryptoOverhead(input.cipher, input.auth, input.epochFormat ?? false);
   if (!crypto) return undefined;
   const opcode = input.peerId ? 4 : 1;
   const tcpLength = input.transport === 'tcp' ? 2 : 0;
@@ -44,8 +47,8 @@ export function mssLimit(input: MssLimitInput): number | undefined {
 }
 
 /** Bytes the cipher adds in the clear header, inside the encrypted payload, and its block size. */
-function cryptoOverhead(cipher: string, auth: string): { header: number; payload: number; blockBytes: number } | undefined {
-  if (AEAD_SUITES[cipher]) return { header: PACKET_ID_BYTES + AEAD_TAG_BYTES, payload: 0, blockBytes: 0 };
+function cryptoOverhead(cipher: string, auth: string, epochFormat: boolean): { header: number; payload: number; blockBytes: number } | undefined {
+  if (AEAD_SUITES[cipher]) return { header: (epochFormat ? EPOCH_PACKET_ID_BYTES : PACKET_ID_BYTES) + AEAD_TAG_BYTES, payload: 0, blockBytes: 0 };
   const digest = HMAC_DIGESTS[auth];
   // CBC: IV and HMAC in the clear; the packet id travels encrypted, in the payload.
   if (CBC_SUITES[cipher] && digest) return { header: AES_BLOCK_BYTES + digest.bytes, payload: PACKET_ID_BYTES, blockBytes: AES_BLOCK_BYTES };

@@ -59,3 +59,17 @@ test('agrees with a plain set-based model on random id sequences (property)', ()
     }
   }));
 });
+
+test('48-bit ids (epoch-format counters) slide and replay like small ones', () => {
+  const window = new ReplayWindow();
+  const base = 2 ** 48 - 200;
+  assert.equal(accept(window, base), 'ok');
+  assert.equal(accept(window, base + 100), 'ok');
+  assert.equal(accept(window, base + 40), 'ok');
+  assert.equal(accept(window, base + 40), 'data.replay');
+  assert.equal(accept(window, base + 36), 'data.replay_window');
+  assert.equal(accept(window, 2 ** 48 - 1), 'ok');
+  assert.equal(accept(window, 2 ** 48 - 2), 'ok');
+  assert.equal(accept(window, 2 ** 48 - 1), 'data.replay');
+  assert.equal(window.highest, 2 ** 48 - 1);
+});

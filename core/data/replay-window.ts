@@ -8,8 +8,9 @@ const BLOCKS = 4;
 const RING_BITS = BLOCK_BITS * BLOCKS;
 
 /**
- * Sliding-window replay check over the 32-bit packet-ids of one key and
- * direction, like 2.x's `replay-window 64` (ovpn:packet_id.c packet_id_test):
+ * Sliding-window replay check over the packet-ids of one key and direction
+ * (32-bit, or the 48-bit per-epoch counters of 2.7's epoch format: ids are plain
+ * numbers, exact up to 2^53), like 2.x's `replay-window 64` (ovpn:packet_id.c packet_id_test):
  * an id above the highest seen is fresh; one within 64 below it is fresh if
  * not seen yet; anything older is refused. Id 0 is never valid.
  *

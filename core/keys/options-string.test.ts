@@ -41,15 +41,15 @@ test('peer-info in the order the 2.6.14 client sent it (server log of the lab ca
 });
 
 test('peer-info: our default IV_PROTO, decompression algorithms, GUI/SSO and extras last', () => {
-  assert.equal(DEFAULT_IV_PROTO, 926);
-  assert.equal(DEFAULT_IV_PROTO | IV_PROTO.DYN_TLS_CRYPT, 926);
+  assert.equal(DEFAULT_IV_PROTO, 1950);
+  assert.equal(DEFAULT_IV_PROTO | IV_PROTO.DYN_TLS_CRYPT | IV_PROTO.DATA_EPOCH, 1950);
   const text = buildPeerInfo({
     version: '2.6.14', platform: 'mac', ciphers: ['CHACHA20-POLY1305'], compression: { lz4: true, lzo: true },
     guiVersion: 'Postern 0.1.0', sso: 'webauth,openurl,crtext', extra: { UV_X: '1', 'BAD\nKEY': 'x', IV_Y: 'a\nb' },
   });
   assert.equal(text, [
     'IV_VER=2.6.14', 'IV_PLAT=mac', 'IV_TCPNL=1', 'IV_MTU=1600',
-    'IV_CIPHERS=CHACHA20-POLY1305', 'IV_PROTO=926', 'IV_LZ4=1', 'IV_LZ4v2=1', 'IV_LZO=1',
+    'IV_CIPHERS=CHACHA20-POLY1305', 'IV_PROTO=1950', 'IV_LZ4=1', 'IV_LZ4v2=1', 'IV_LZO=1',
     'IV_COMP_STUB=1', 'IV_COMP_STUBv2=1', 'IV_GUI_VER=Postern 0.1.0', 'IV_SSO=webauth,openurl,crtext', 'UV_X=1', '',
   ].join('\n'));
   assert.doesNotMatch(buildPeerInfo({ version: '2.6.14', platform: 'linux', ciphers: [], compression: 'none' }), /COMP|LZ/);

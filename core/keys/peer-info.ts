@@ -31,10 +31,13 @@ export const IV_PROTO = {
 
 /**
  * What we implement today: DATA_V2|REQUEST_PUSH|TLS_KEY_EXPORT|AUTH_PENDING_KW|CC_EXIT_NOTIFY
- * |AUTH_FAIL_TEMP|DYN_TLS_CRYPT = 926 (a 2.6 client sends 990: it also has DNS_OPTION).
+ * |AUTH_FAIL_TEMP|DYN_TLS_CRYPT|DATA_EPOCH = 1950 (a 2.6 client sends 990: it also has
+ * DNS_OPTION; a 2.7 userspace client 8094). DATA_EPOCH always, as 2.7 without DCO does:
+ * only a 2.7 server acts on it, and only with an AEAD cipher (protocol-2.7.md §1.1).
  */
 export const DEFAULT_IV_PROTO = IV_PROTO.DATA_V2 | IV_PROTO.REQUEST_PUSH | IV_PROTO.TLS_KEY_EXPORT
-  | IV_PROTO.AUTH_PENDING_KW | IV_PROTO.CC_EXIT_NOTIFY | IV_PROTO.AUTH_FAIL_TEMP | IV_PROTO.DYN_TLS_CRYPT;
+  | IV_PROTO.AUTH_PENDING_KW | IV_PROTO.CC_EXIT_NOTIFY | IV_PROTO.AUTH_FAIL_TEMP | IV_PROTO.DYN_TLS_CRYPT
+  | IV_PROTO.DATA_EPOCH;
 
 /** Which compression framings we announce (ovpn:comp.c comp_generate_peer_info_string). */
 export type PeerInfoCompression =

@@ -22,6 +22,8 @@ export const SESSION_END_CODES = [
   // Key exchange and data keys.
   'keys.bad_key_method', 'keys.options_too_long', 'keys.message_too_long', 'keys.not_ready',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
+  // 2.7's epoch data keys pushed (aead-epoch) without a peer-id, or with a cipher that is not AEAD.
+  'ncp.epoch_needs_peer_id', 'ncp.epoch_needs_aead',
   // The push.
   'control.pull_filter_rejected',
   // The client around the sessions (transport/).
@@ -58,6 +60,8 @@ export const DROP_REASONS = [
   'data.truncated', 'data.bad_opcode', 'data.auth_failed', 'data.decrypt_failed', 'data.bad_packet_id', 'data.replay',
   'data.replay_window', 'data.bad_compression_header', 'data.compression_not_allowed', 'data.decompress_failed',
   'data.no_send_key', 'data.unknown_key_id',
+  // data/epoch-aead-cipher.ts: an epoch not held (not current, retiring or the next 16), a key worn out by failed tags.
+  'data.unknown_epoch', 'data.key_limit',
   // transport/ (and the helper's UDP link)
   ...UDP_DROP_REASONS,
   // transport/socks5-udp-link.ts: a datagram not from the relay, a relay header unread or

@@ -6,6 +6,7 @@ import { mssLimit } from '../data/mss-limit';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { KeyNegotiation } from './key-negotiation';
 import { selectEncryptionKey } from './key-selection';
+import { pushedEpochFormat } from './key-exchange';
 import type { SessionSettings } from './session-settings';
 import type { DropReason } from './codes';
 
@@ -42,7 +43,9 @@ export class DataPath {
     }
     this.#peerId = config.peerId;
     const { mssfix, auth, transport, outerFamily } = this.settings;
-    this.#maxMss = mssfix && mssLimit({ mssfix, cipher, auth, peerId: config.peerId !== undefined, compression: this.#framing, transport, family: outerFamily ?? 4 });
+    this.#maxMss = mssfix && mssLimit({
+      mssfix, cipher, auth, peerId: config.peerId !== undefined, epochFormat: pushedEpochFormat(config), compression: this.#framing, transport, family: outerFamily ?? 4,
+    });
   }
 
   /** The TCP MSS in use by mssfix (for the log), undefined when off. */

@@ -4,6 +4,9 @@ import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
 import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
 import type { AeadProvider } from '../data/aead-provider';
+import { AEAD_SUITES } from '../data/cipher-suites';
+import type { EpochCipherOptions } from '../data/epoch-aead-cipher';
+import type { TunnelConfig } from '../control/tunnel-config';
 import { err, ok, type Result } from '../wire/result';
 import type { KeyNegotiation } from './key-negotiation';
 import type { SessionSettings } from './session-settings';
@@ -72,7 +75,34 @@ export function chooseDataCipher(pushed: string | undefined, settings: SessionSe
   return err({ code: 'ncp.no_cipher', message: 'The server did not choose a data cipher and the profile has no data-ciphers-fallback.' });
 }
 
-/** Data-channel keys of one key_id: TLS-EKM or the legacy PRF, as the server pushed (protocol.md §6). */
+/** The data-channel packet formats: 2.7's epoch keys, or the classic one (one key per key_id, 4-byte packet id). */
+export type DataFormat = 'epoch' | 'classic';
+
+/** True when the push asks for 2.7's epoch data format (`protocol-flags … aead-epoch`). */
+export function pushedEpochFormat(config: Pick<TunnelConfig, 'protocolFlags'>): boolean {
+  return config.protocolFlags.has('aead-epoch');
+}
+
+/**
+ * The data format after the push (protocol-2.7.md §1.1): epoch keys when the server pushed
+ * `aead-epoch`, which 2.7 refuses without a pushed peer-id (DATA_V2) or with a non-AEAD cipher.
+ * Without the flag (a 2.6 server, or a 2.7 server that declined) nothing changes.
+ */
+export function chooseDataFormat(config: Pick<TunnelConfig, 'protocolFlags' | 'peerId'>, cipher: string): Result<DataFormat, KeyExchangeError> {
+  if (!pushedEpochFormat(config)) return ok('classic');
+  if (config.peerId === undefined) {
+    return err({ code: 'ncp.epoch_needs_peer_id', message: 'The server asked for epoch data keys (aead-epoch) without pushing a peer-id.' });
+  }
+  if (!AEAD_SUITES[cipher.toUpperCase()]) {
+    return err({ code: 'ncp.epoch_needs_aead', message: `The server asked for epoch data keys (aead-epoch) with ${cipher}, which is not an AEAD cipher.` });
+  }
+  return ok('epoch');
+}
+
+/**
+ * Data-channel keys of one key_id: TLS-EKM or the legacy PRF, as the server pushed (protocol.md §6).
+ * In epoch format the same key2 seeds both chains (2.7 does so whichever way key2 was made).
+ */
 export function deriveDataCipher(
   key: KeyNegotiation,
   sessionIds: { ownSessionId: Buffer; remoteSessionId: Buffer | undefined },
@@ -80,6 +110,7 @@ export function deriveDataCipher(
   derivation: 'tls-ekm' | 'prf',
   auth: string,
   aead?: AeadProvider,
+  epoch?: EpochCipherOptions,
 ): Result<DataCipher, KeyExchangeError> {
   const tls = key.tls;
   const server = key.server;
@@ -95,7 +126,7 @@ export function deriveDataCipher(
       clientSessionId: sessionIds.ownSessionId,
       serverSessionId: sessionIds.remoteSessionId,
     });
-  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}) });
+  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}), ...(epoch ? { epoch } : {}) });
   if (created.ok) return created;
   return err({ code: created.error.code, message: `Data cipher unavailable: ${cipher}.` });
 }

@@ -4,7 +4,7 @@ import { TlsChannel } from '../tls/tls-channel';
 import type { TunnelConfig } from '../control/tunnel-config';
 import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
 import { INITIAL_KEY_ID, isInitialKey, KeyNegotiation, nextKeyId } from './key-negotiation';
-import { deriveDataCipher, encodeClientKeyMethod } from './key-exchange';
+import { deriveDataCipher, encodeClientKeyMethod, pushedEpochFormat } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import type { SessionCredentials } from './session-credentials';
 import type { DropReason, SessionEndCode } from './codes';
@@ -134,10 +134,13 @@ export class KeyRing {
 
   /**
    * Derives and installs the data keys (false after reporting a failure); a renegotiated key
-   * is not used to encrypt during the deferred-auth window.
+   * is not used to encrypt during the deferred-auth window. In epoch format every key_id
+   * starts its own chains at epoch 1 from its own key2 (protocol-2.7.md §2); the lame duck
+   * keeps its epochs.
    */
   install(key: KeyNegotiation, config: TunnelConfig, cipherName: string, nowMs: number): boolean {
-    const cipher = deriveDataCipher(key, this.control, cipherName, config.keyDerivation, this.settings.auth, this.settings.aead);
+    const epoch = pushedEpochFormat(config) ? { rotateAfterPackets: this.settings.epochRotatePackets } : undefined;
+    const cipher = deriveDataCipher(key, this.control, cipherName, config.keyDerivation, this.settings.auth, this.settings.aead, epoch);
     if (!cipher.ok) {
       this.sinks.onFail(cipher.error.code, cipher.error.message, true);
       return false;

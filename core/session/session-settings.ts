@@ -66,4 +66,9 @@ export interface SessionSettings {
   mssfix?: { bytes: number; mode: 'default' | 'payload' | 'mtu' | 'fixed' };
   /** The outer packets' IP family, for `mssfix N mtu` (set per attempt). */
   outerFamily?: 4 | 6;
+  /**
+   * For tests only: in 2.7's epoch data format, move to the next send epoch after this many
+   * packets (the real limit is the AEAD usage bound, 2^36 blocks). No profile directive sets it.
+   */
+  epochRotatePackets?: number;
 }

@@ -9,9 +9,10 @@ import { ControlLink } from '../reliable/control-link';
 import type { Secret } from '../wire/secret';
 import { INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
 import { KeyRing } from './key-ring';
+import { selectEncryptionKey } from './key-selection';
 import { DataPath } from './data-path';
 import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
-import { chooseDataCipher } from './key-exchange';
+import { chooseDataCipher, chooseDataFormat } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
 import type { Counters, SessionEnd, SessionEvents, SessionLogLine, SessionPhase } from './events';
@@ -184,6 +185,14 @@ export class Session {
     return true;
   }
 
+  /**
+   * In 2.7's epoch data format, the send and receive epochs of the key we encrypt with now
+   * (undefined in the classic format or before the data channel is up).
+   */
+  get dataEpochs(): { send: number; receive: number } | undefined {
+    return selectEncryptionKey(this.#keys.all, this.clock.nowMs())?.dataKeys?.cipher.epochs;
+  }
+
   /** ping-restart as it stands, in ms (0: none): after a sleep longer than this the server has let us go. */
   get peerTimeoutMs(): number {
     return this.#timers.peerTimeoutMs;
@@ -234,10 +243,13 @@ export class Session {
     const initial = this.#keys.initial;
     const cipher = chooseDataCipher(config.cipher, this.settings, initial?.server?.optionsString);
     if (!cipher.ok) return this.#fail(cipher.error.code, cipher.error.message, true);
+    const format = chooseDataFormat(config, cipher.value);
+    if (!format.ok) return this.#fail(format.error.code, format.error.message, true);
     this.#timers.onConfigured(config.pingSeconds, config.pingRestartSeconds);
     this.#data.configure(config, cipher.value);
     if (this.#data.maxMss !== undefined) this.#log('debug', `mssfix: TCP MSS at most ${this.#data.maxMss} (IPv6 ${this.#data.maxMss - 20}).`);
     if (!initial || !this.#keys.install(initial, config, cipher.value, this.clock.nowMs())) return;
+    if (format.value === 'epoch') this.#log('info', `Data channel: ${cipher.value} with epoch keys.`);
     if (config.protocolFlags.has('dyn-tls-crypt') && initial.tls) {
       // Every control packet of key_id > 0 is tls-crypt-wrapped with a key exported from this TLS session (protocol.md §2.6).
       this.#control.setWrapSelector(dynamicTlsCryptSelector(this.settings.wrap, this.#baseWrap(INITIAL_KEY_ID), initial.tls));

@@ -64,7 +64,7 @@ export async function referenceConnectsAndPings(lab: Lab, extra: readonly string
 /**
  * What the server made of the clients' protocol announcements: the IV_PROTO values it saw
  * (bit 1024 asks for 2.7's epoch data keys) and the protocol-flags it pushed back (`aead-epoch`
- * when it agreed). A report, not an assertion: epoch keys are separate work.
+ * when it agreed). A report here; core/client/epoch-keys.lab.test.ts asserts the epoch format.
  */
 function diagnoseDataKeys(t: TestContext, lab: Lab): void {
   const log = lab.serverLog();

@@ -106,6 +106,8 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'data.unsupported_auth': 'The server chose a packet signature Postern does not support. Ask your VPN provider.',
   'ncp.cipher_not_allowed': 'The server chose an encryption this profile does not allow. Ask your VPN provider for a current profile.',
   'ncp.no_cipher': 'The server and this profile share no encryption. Ask your VPN provider for a current profile.',
+  'ncp.epoch_needs_peer_id': 'The server asked for changing encryption keys (epoch keys) without the setting they need (peer-id). Ask your VPN provider to check the server.',
+  'ncp.epoch_needs_aead': 'The server asked for changing encryption keys (epoch keys) with an encryption that cannot use them. Ask your VPN provider to check the server.',
   'control.pull_filter_rejected': 'The server pushed a setting this profile refuses (pull-filter), so the connection was ended. Ask your VPN provider.',
   'network.changed': 'The network changed; Postern is reconnecting.',
   'system.wake': 'The computer woke from sleep; Postern is reconnecting.',

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { runIperf } from '../../e2e/lab/iperf';
 import { startLab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
+import { serverVersionSkipReason } from '../../e2e/lab/prerequisites';
 import { PosternProcess } from '../cli/testing/postern-process';
 
 // The helper's own data path (the addon's AEAD contexts and batched UDP) against the
@@ -41,4 +42,25 @@ labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (and U
     for (let wait = 0; wait < 40 && exits() < index + 1; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(exits(), index + 1, `${cipher}: the server heard the client leave`);
   }
+});
+
+// 2.7's epoch format lays the packet out differently (12-byte AAD, tag after the ciphertext):
+// the addon's contexts must agree with openvpn 2.7.8 there too.
+labTest('helper data path against the 2.7 server: epoch keys with the addon\'s AEAD carry 1300-byte pings', { timeout: 60_000, skip: serverVersionSkipReason('2.7') }, async (t) => {
+  const lab = await startLab({ serverVersion: '2.7', proto: 'udp' });
+  t.after(() => lab.stop());
+  const profile = `${lab.dir}/epoch.ovpn`;
+  writeFileSync(profile, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
+  const postern = new PosternProcess(lab.clientNs, ['connect', profile, '--json']);
+  t.after(() => postern.stop('SIGKILL'));
+  await postern.waitForState('connected');
+  assert.match(lab.serverLog(), /PUSH_REPLY,[^']*protocol-flags [a-z -]*aead-epoch/);
+  assert.match(lab.serverLog(), /Outgoing Epoch Data key 1: Cipher 'AES-256-GCM'/);
+  const ping = await lab.exec(lab.clientNs, ['ping', '-c', '20', '-i', '0.02', '-W', '2', '-s', '1300', lab.tunnel.serverIp], { timeoutMs: 10_000 });
+  const answered = Number(/(\d+) received/.exec(ping.stdout)?.[1] ?? 0);
+  assert.ok(answered >= 15, `pings of 1300 bytes through the tunnel:\n${ping.stdout}${ping.stderr}`);
+  const stats = postern.lines.filter((line) => line['type'] === 'stats').at(-1)?.['stats'] as { drops: Record<string, number> } | undefined;
+  for (const code of ['data.auth_failed', 'data.unknown_epoch']) assert.equal(stats?.drops[code] ?? 0, 0, `${code}: ${JSON.stringify(stats?.drops)}`);
+  assert.doesNotMatch(lab.serverLog(), /AEAD Decrypt error|packet tag authentication failed/);
+  assert.equal(await postern.stop('SIGTERM'), 0);
 });

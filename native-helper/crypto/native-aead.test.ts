@@ -28,6 +28,24 @@ describe('native AEAD (the addon\'s OpenSSL contexts) against node:crypto', { sk
     });
   }
 
+  test('2.7\'s epoch layout: a 12-byte AAD and the tag after the ciphertext give node:crypto\'s bytes', () => {
+    for (const algorithm of Object.keys(KEY_BYTES) as AeadAlgorithm[]) {
+      const key = randomBytes(KEY_BYTES[algorithm]);
+      const native = nativeAead()(algorithm, key);
+      const reference = nodeCryptoAead(algorithm, key);
+      fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 1600 }), fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ minLength: 12, maxLength: 12 }), (text, aadBytes, nonceBytes) => {
+        const [plaintext, aad, nonce] = [Buffer.from(text), Buffer.from(aadBytes), Buffer.from(nonceBytes)];
+        const ours = Buffer.alloc(12 + plaintext.length + 16);
+        const theirs = Buffer.alloc(12 + plaintext.length + 16);
+        native.seal(nonce, aad, plaintext, ours, 12 + plaintext.length, 12);
+        reference.seal(nonce, aad, plaintext, theirs, 12 + plaintext.length, 12);
+        assert.deepEqual(ours, theirs);
+        const tagAt = ours.length - 16;
+        assert.deepEqual(native.open(nonce, aad, theirs.subarray(tagAt), theirs.subarray(12, tagAt)), plaintext);
+      }), { numRuns: 50 });
+    }
+  });
+
   test('a flipped bit anywhere (tag, ciphertext, AAD, nonce) fails to open, and the key still works after', () => {
     const key = randomBytes(32);
     const aead = nativeAead()('aes-256-gcm', key);

@@ -119,15 +119,16 @@ test('negotiating → configuring → connected: one TUN device with the pushed 
 test('a tap push opens a tap device: the device type goes from the config to openTun, frames pass both ways as they are', async () => {
   const opened: TunDeviceOptions[] = [];
   const { controller, client, tuns } = rig({
-    openTun: (options) => { opened.push(options); const tun = new MemoryTunDevice({ name: 'tap0', mtuBytes: options.mtuBytes }); tuns.push(tun); return tun; },
+    openTun: (options) => { opened.push(options); const tun = new MemoryTunDevice({ name: 'tap0', mtuBytes: options.mtuBytes, device: options.device }); tuns.push(tun); return tun; },
   });
   const ended = controller.run();
   client.hooks.onConnected(connectedInfo({ device: 'tap', tunMtuBytes: undefined }));
   await settle();
   assert.deepEqual(opened, [{ name: undefined, mtuBytes: 1500, device: 'tap' }]);
   const arp = Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28)]);
-  tuns[0]?.inject(arp);
-  assert.deepEqual(client.sent, [arp], 'an ARP frame from the OS goes to the client untouched');
+  const fullFrame = Buffer.concat([Buffer.alloc(12, 2), Buffer.from([0x08, 0x00]), Buffer.alloc(1500, 0x45)]);
+  tuns[0]?.inject([arp, fullFrame]);
+  assert.deepEqual(client.sent, [arp, fullFrame], 'an ARP frame and a frame of MTU + header go to the client untouched');
   await controller.stop();
   await ended;
 });

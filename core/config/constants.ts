@@ -43,6 +43,13 @@ export const PROFILE_DEFAULTS = {
   mssfixBytes: 1492,
 } as const;
 
+/**
+ * Bytes a tap device's frames carry beyond tun-mtu (2.x TAP_MTU_EXTRA_DEFAULT, its
+ * tun-mtu-extra on tap): room for the Ethernet header, counted as payload overhead in the
+ * OCC link-mtu and in mssfix (ovpn:mtu.c frame_calculate_payload_overhead).
+ */
+export const TAP_MTU_EXTRA_BYTES = 32;
+
 /** The ciphers 2.6 accepts in data-ciphers (ovpn:ssl_ncp.c), in canonical spelling. */
 export const KNOWN_DATA_CIPHERS = [
   'AES-128-GCM', 'AES-192-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305',

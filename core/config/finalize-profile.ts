@@ -3,7 +3,7 @@ import type { ProblemList } from './problem-list';
 import { WHOLE_PROFILE, makeProblem } from './problems';
 import type { ProblemCode, Severity, SourcePosition } from './problems';
 import type { ConnectionDraft, ProfileDraft, RemoteDraft } from './profile-draft';
-import type { HttpProxy, Profile, Remote, SocksProxy, TlsWrap } from './profile-types';
+import type { DeviceType, HttpProxy, Profile, Remote, SocksProxy, TlsWrap } from './profile-types';
 
 type Report = (code: ProblemCode, severity: Severity, message: string, at: SourcePosition, directive?: string, hint?: string) => void;
 
@@ -20,7 +20,7 @@ export function finalizeProfile(draft: ProfileDraft, problems: ProblemList): Pro
     problems.add(makeProblem(code, severity, message, at, extra));
   };
   checkRole(draft, report);
-  checkDevice(draft, report);
+  const device = checkDevice(draft, report);
   const globalWrap = withDirection(draft.tls.wrap, draft.tls.keyDirection);
   const profile: Profile = {
     remotes: buildRemotes(draft, report),
@@ -37,6 +37,7 @@ export function finalizeProfile(draft: ProfileDraft, problems: ProblemList): Pro
       connectRetryMaxSeconds: draft.ce.connectRetryMaxSeconds ?? PROFILE_DEFAULTS.connectRetryMaxSeconds,
       serverPollTimeoutSeconds: draft.ce.serverPollTimeoutSeconds ?? PROFILE_DEFAULTS.serverPollTimeoutSeconds,
     },
+    device,
     tunMtuBytes: draft.ce.tunMtuBytes ?? PROFILE_DEFAULTS.tunMtuBytes,
     mssfix: draft.ce.mssfix ?? { bytes: PROFILE_DEFAULTS.mssfixBytes, mode: 'default' },
     peerInfo: draft.peerInfo,
@@ -60,19 +61,25 @@ function checkRole(draft: ProfileDraft, report: Report): void {
     'client', 'Add a line: client');
 }
 
-// dev tun|tunN, or a name with dev-type tun (ovpn:tun.c dev_type_enum).
-function checkDevice(draft: ProfileDraft, report: Report): void {
+// dev tun|tunN|tap|tapN, or any name with dev-type (ovpn:tun.c dev_type_enum). No dev line: tun.
+function checkDevice(draft: ProfileDraft, report: Report): DeviceType {
   const type = draft.devType?.type ?? (draft.dev?.name.startsWith('tun') ? 'tun' : draft.dev?.name.startsWith('tap') ? 'tap' : draft.dev?.name === 'null' ? 'null' : undefined);
   const at = draft.devType ?? draft.dev;
-  if (draft.dev === undefined || at === undefined || type === 'tun') return;
+  if (draft.dev === undefined || at === undefined || type === 'tun') return 'tun';
   if (type === 'tap') {
-    report('config.unsupported_value', 'error', 'dev tap (layer-2 bridging) is not supported: Postern creates TUN (layer-3) devices only.', at, 'dev',
-      'Ask the server administrator for a dev tun profile.');
-  } else if (type === 'null') {
+    // What TAP mode leaves out, said once on import: Postern runs no DHCP client on the device.
+    report('config.tap_limits', 'info', 'dev tap: Postern carries Ethernet frames over a TAP device and lets the kernel do ARP, '
+      + 'but it runs no DHCP client on the device: the server must push the address (ifconfig), as "server" and '
+      + '"server-bridge GATEWAY NETMASK POOL-START POOL-END" do. Against a server that leaves addressing to DHCP '
+      + '(a bare server-bridge, route-gateway dhcp) the connection ends with control.tap_no_ifconfig.', at, 'dev');
+    return 'tap';
+  }
+  if (type === 'null') {
     report('config.unsupported_value', 'error', 'dev null creates no tunnel device, so nothing would be routed.', at, 'dev', 'Write dev tun.');
   } else {
-    report('config.bad_value', 'error', `dev ${draft.dev.name}: the device type cannot be told from its name.`, at, 'dev', 'Write dev tun, or add dev-type tun.');
+    report('config.bad_value', 'error', `dev ${draft.dev.name}: the device type cannot be told from its name.`, at, 'dev', 'Write dev tun (or dev tap), or add dev-type tun.');
   }
+  return 'tun';
 }
 
 function buildRemotes(draft: ProfileDraft, report: Report): Remote[] {

@@ -19,6 +19,6 @@ export { locateProfilePath } from './profile-paths';
 export type { ProfilePath } from './profile-paths';
 export { MAX_DIRECTIVES, MAX_LINE_CHARS, MAX_PROBLEMS, MAX_PROFILE_BYTES, MAX_REFERENCED_FILE_BYTES, PROFILE_DEFAULTS } from './constants';
 export type {
-  AddressFamily, AuthSettings, CipherSettings, CompressionSettings, HttpProxy, SocksProxy, MssfixSetting, PeerInfoSettings,
+  AddressFamily, AuthSettings, DeviceType, CipherSettings, CompressionSettings, HttpProxy, SocksProxy, MssfixSetting, PeerInfoSettings,
   Profile, Remote, Route6Spec, RouteSpec, RoutingSettings, TimerSettings, TlsSettings, TlsVersion, TlsWrap, TransportProto,
 } from './profile-types';

@@ -58,6 +58,8 @@ export const PROBLEM_CODES = [
   'config.conflicting_tls_wrap',
   'config.insecure_setting',
   'config.compression_deprecated',
+  // What dev tap leaves out (no DHCP on the device)
+  'config.tap_limits',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -26,6 +26,8 @@ export interface Profile {
   timers: TimerSettings;
   /** `explicit-exit-notify [n]` outside blocks: how many seconds to announce a UDP exit. */
   explicitExitNotify?: number;
+  /** `dev tun` (IP packets) or `dev tap` (Ethernet frames); tun when the profile names no device. */
+  device: DeviceType;
   tunMtuBytes: number;
   mssfix: MssfixSetting;
   peerInfo: PeerInfoSettings;
@@ -39,6 +41,8 @@ export interface Profile {
 }
 
 export type TransportProto = 'udp' | 'tcp';
+/** Layer 3 (`tun`: IP packets) or layer 2 (`tap`: Ethernet frames, the kernel's ARP on the device). */
+export type DeviceType = 'tun' | 'tap';
 /** `udp4`/`tcp6`…: restrict address resolution to one family; `any` for udp/tcp. */
 export type AddressFamily = 'any' | 'ipv4' | 'ipv6';
 

@@ -9,6 +9,8 @@ export interface ProfileSummary {
   /** The transports used, e.g. ['udp', 'tcp']. */
   protocols: string[];
   remoteRandom: boolean;
+  /** The tunnel device: 'tun (IP packets)', or 'tap (Ethernet frames; …)' with what TAP mode leaves out. */
+  device: string;
   /** How the client proves who it is: 'certificate', 'PKCS#12 bundle', 'username and password'. */
   clientAuth: string[];
   /** What the user will be asked for when connecting. */
@@ -38,6 +40,7 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
     remotes: profile.remotes.map(describeRemote),
     protocols: [...new Set(profile.remotes.map((r) => r.proto))],
     remoteRandom: profile.remoteRandom,
+    device: describeDevice(profile),
     clientAuth: clientAuth(profile),
     asks: asks(profile),
     serverCheck: serverCheck(profile),
@@ -62,6 +65,12 @@ function describeRemote(remote: Remote): string {
   if (remote.socksProxy) text += ` via SOCKS5 proxy ${remote.socksProxy.host}:${remote.socksProxy.port}`;
   if (remote.tlsWrapOverride) text += ` (${describeWrap(remote.tlsWrapOverride)})`;
   return text;
+}
+
+function describeDevice(profile: Profile): string {
+  return profile.device === 'tap'
+    ? 'tap (Ethernet frames, ARP by the kernel; the server must push the address: no DHCP on the device)'
+    : 'tun (IP packets)';
 }
 
 function describeWrap(wrap: TlsWrap | undefined): string {

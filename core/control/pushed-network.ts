@@ -91,6 +91,28 @@ export const handleRedirect = (key: 'redirectGateway' | 'redirectPrivate'): Opti
   return null;
 };
 
+/**
+ * Reads the push for the profile's device. On tap the second address of `ifconfig` is a
+ * netmask whatever the topology (2.x: "ifconfig LOCAL NETMASK" on tap); one that is not
+ * is moved to `invalid`, as an unusable option.
+ */
+export function readForDevice(config: TunnelConfig, device: 'tun' | 'tap'): void {
+  config.device = device;
+  const ifconfig = config.ifconfig;
+  if (device !== 'tap' || ifconfig === undefined || isNetmask(ifconfig.netmaskOrPeer)) return;
+  config.invalid.push({ option: `ifconfig ${ifconfig.local} ${ifconfig.netmaskOrPeer}`, reason: 'needs a netmask on a tap device' });
+  delete config.ifconfig;
+}
+
+/**
+ * True when a tap push gives the device no address at all: the server left addressing to a
+ * DHCP server inside the bridge (a bare `server-bridge` pushes only `route-gateway dhcp`),
+ * and Postern runs no DHCP client.
+ */
+export function tapAddressMissing(config: TunnelConfig): boolean {
+  return config.device === 'tap' && config.ifconfig === undefined && config.ifconfigIpv6 === undefined;
+}
+
 export function parseIpv6Prefix(text: string | undefined): { address: string; prefixLength: number } | null {
   if (!text) return null;
   const slash = text.indexOf('/');

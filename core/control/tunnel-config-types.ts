@@ -1,3 +1,4 @@
+import type { DeviceType } from '../config/profile-types';
 import type { Secret } from '../wire/secret';
 
 /** What a PUSH_REPLY configures, typed. Built by buildTunnelConfig (tunnel-config.ts). */
@@ -64,6 +65,11 @@ export interface CompressionSetting {
 }
 
 export interface TunnelConfig {
+  /**
+   * The profile's device, which the push is read for (the server cannot change it): on tap,
+   * `ifconfig` always carries a netmask and topology has no say (ovpn:tun.c is_tun_p2p).
+   */
+  device: DeviceType;
   ifconfig?: { local: string; netmaskOrPeer: string; topology: Topology };
   ifconfigIpv6?: { address: string; prefixLength: number; peer?: string };
   topology: Topology;
@@ -108,6 +114,7 @@ export interface TunnelConfig {
 
 export function emptyTunnelConfig(): TunnelConfig {
   return {
+    device: 'tun',
     topology: 'net30',
     routes: [],
     routesIpv6: [],

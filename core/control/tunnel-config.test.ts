@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PushAccumulator } from './push-reply';
 import { buildTunnelConfig } from './tunnel-config';
+import { tapAddressMissing } from './pushed-network';
 import type { BuildTunnelConfigOptions, TunnelConfig } from './tunnel-config';
 
 /** Real messages from openvpn 2.6 (fixtures/capture-push-replies.sh), grouped by server variant. */
@@ -169,4 +170,38 @@ test('quoted and escaped parameters are tokenised like a config line', () => {
   assert.ok(result.ok);
   assert.deepEqual(result.value.echo, ['two words single\\quote back slash']);
   assert.equal(result.value.dns.domain, 'corp example');
+});
+
+test('tap: ifconfig LOCAL NETMASK and route-gateway as routed TAP (server NET MASK) and server-bridge push them; topology has no say', () => {
+  // What 2.6's `server 10.8.0.0 255.255.255.0` on dev tap pushes (helper.c: no topology for tap).
+  const pushed = ['route-gateway 10.8.0.1', 'ping 10', 'ping-restart 60', 'ifconfig 10.8.0.2 255.255.255.0', 'peer-id 0', 'cipher AES-256-GCM'];
+  const built = buildTunnelConfig(pushed, { device: 'tap' });
+  assert.ok(built.ok);
+  assert.equal(built.value.device, 'tap');
+  assert.deepEqual(built.value.ifconfig, { local: '10.8.0.2', netmaskOrPeer: '255.255.255.0', topology: 'net30' });
+  assert.equal(built.value.routeGateway, '10.8.0.1');
+  assert.deepEqual(built.value.invalid, []);
+  assert.equal(tapAddressMissing(built.value), false);
+  // The same push read for tun is what it always was.
+  const forTun = buildTunnelConfig(pushed);
+  assert.ok(forTun.ok);
+  assert.equal(forTun.value.device, 'tun');
+});
+
+test('tap: a peer-form ifconfig is unusable (no netmask), and a push with no address at all is what DHCP-in-the-bridge servers send', () => {
+  const peerForm = buildTunnelConfig(['ifconfig 10.8.0.6 10.8.0.5', 'route-gateway 10.8.0.5'], { device: 'tap' });
+  assert.ok(peerForm.ok);
+  assert.equal(peerForm.value.ifconfig, undefined);
+  assert.deepEqual(peerForm.value.invalid, [{ option: 'ifconfig 10.8.0.6 10.8.0.5', reason: 'needs a netmask on a tap device' }]);
+  assert.equal(tapAddressMissing(peerForm.value), true);
+  // A bare server-bridge pushes only route-gateway dhcp.
+  const dhcp = buildTunnelConfig(['route-gateway dhcp', 'ping 10', 'ping-restart 60', 'peer-id 0'], { device: 'tap' });
+  assert.ok(dhcp.ok);
+  assert.equal(dhcp.value.routeGateway, 'dhcp');
+  assert.equal(tapAddressMissing(dhcp.value), true);
+  // An IPv6 address alone is an address; and tun never asks.
+  const v6 = buildTunnelConfig(['ifconfig-ipv6 fd00::1000/64 fd00::1'], { device: 'tap' });
+  assert.ok(v6.ok && !tapAddressMissing(v6.value));
+  const tun = buildTunnelConfig(['route-gateway dhcp']);
+  assert.ok(tun.ok && !tapAddressMissing(tun.value));
 });

@@ -8,7 +8,7 @@ import type { PullFilter } from './pull-filter';
 import { handleDhcpOption, handleDns } from './pushed-dns';
 import {
   handleIfconfig, handleIfconfigIpv6, handleRedirect, handleRoute, handleRouteGateway, handleRouteIpv6,
-  handleRouteMetric, handleTopology, parseNumber,
+  handleRouteMetric, handleTopology, parseNumber, readForDevice,
 } from './pushed-network';
 import type { OptionHandler } from './pushed-network';
 import { emptyTunnelConfig } from './tunnel-config-types';
@@ -23,6 +23,8 @@ export interface BuildTunnelConfigOptions {
   /** `route-nopull`: drop routing and DNS options (2.x withholds OPT_P_ROUTE | OPT_P_DHCPDNS). */
   routeNopull?: boolean;
   pullFilters?: readonly PullFilter[];
+  /** The profile's device (default tun): on tap, ifconfig's second address must be a netmask. */
+  device?: 'tun' | 'tap';
 }
 
 export type TunnelConfigError = { code: 'control.pull_filter_rejected'; option: string };
@@ -106,6 +108,7 @@ export function buildTunnelConfig(options: readonly string[], settings: BuildTun
     }
   }
   if (config.protocolFlags.has('tls-ekm')) config.keyDerivation = 'tls-ekm';
+  readForDevice(config, settings.device ?? 'tun');
   return ok(config);
 }
 

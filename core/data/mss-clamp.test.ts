@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { clampTcpMss } from './mss-clamp';
+import { clampTcpMss, clampTcpMssInFrame } from './mss-clamp';
 import { mssLimit } from './mss-limit';
 
 /** RFC 1071 sum over the parts (16-bit words, big-endian). */
@@ -122,4 +122,70 @@ test('2.7\'s epoch format costs 4 bytes more than the old AEAD format (8-byte pa
   assert.equal(mssLimit({ ...defaults, epochFormat: true }), 1396);
   assert.equal(mssLimit({ ...defaults, epochFormat: true, transport: 'tcp' }), 1394 - 12);
   assert.equal(mssLimit({ ...defaults, epochFormat: false }), 1400);
+});
+
+const ETHERTYPE = { ipv4: 0x0800, ipv6: 0x86dd, arp: 0x0806, vlan: 0x8100 } as const;
+
+/** An Ethernet frame off a tap device: dst, src, [802.1Q tag], ethertype, payload, then padding bytes. */
+function frame(ethertype: number, payload: Buffer, options: { vlan?: boolean; padding?: number } = {}): Buffer {
+  const header = Buffer.alloc(options.vlan ? 18 : 14);
+  Buffer.from([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2]).copy(header);
+  if (options.vlan) {
+    header.writeUInt16BE(ETHERTYPE.vlan, 12);
+    header.writeUInt16BE(42, 14); // VLAN id 42
+    header.writeUInt16BE(ethertype, 16);
+  } else {
+    header.writeUInt16BE(ethertype, 12);
+  }
+  return Buffer.concat([header, payload, Buffer.alloc(options.padding ?? 0)]);
+}
+
+test('tap: the IP packet inside an Ethernet frame is clamped (IPv4, IPv6, behind an 802.1Q tag, with wire padding), checksum right', () => {
+  for (const [version, ethertype, expected] of [[4, ETHERTYPE.ipv4, 1368], [6, ETHERTYPE.ipv6, 1348]] as const) {
+    for (const options of [{}, { vlan: true }, { padding: 6 }]) {
+      const packet = tcpSyn(version, 1460);
+      const whole = frame(ethertype, packet, options);
+      const offset = options.vlan ? 18 : 14;
+      assert.equal(clampTcpMssInFrame(whole, 1368), true, `IPv${version} ${JSON.stringify(options)}`);
+      const inside = whole.subarray(offset, offset + packet.length);
+      assert.equal(mssOf(inside), expected);
+      assert.equal(tcpChecksumValid(inside), true, 'the TCP checksum after the rewrite');
+      assert.deepEqual(whole.subarray(0, offset), frame(ethertype, Buffer.alloc(0), options).subarray(0, offset), 'the Ethernet header untouched');
+    }
+  }
+});
+
+test('tap: ARP, other ethertypes, a version that contradicts the ethertype, a cut packet and a bare IP packet pass untouched', () => {
+  const syn = tcpSyn(4, 1460);
+  const untouched = (bytes: Buffer, why: string): void => {
+    const before = Buffer.from(bytes);
+    assert.equal(clampTcpMssInFrame(bytes, 1368), false, why);
+    assert.deepEqual(bytes, before, why);
+  };
+  untouched(frame(ETHERTYPE.arp, syn), 'ARP (an IPv4-looking payload behind 0x0806)');
+  untouched(frame(0x88cc, syn), 'LLDP');
+  untouched(frame(ETHERTYPE.ipv6, syn), 'IPv4 bytes behind the IPv6 ethertype');
+  untouched(frame(ETHERTYPE.ipv4, syn.subarray(0, syn.length - 4)), 'the IP header says more bytes than the frame has');
+  untouched(Buffer.from(syn), 'a bare IP packet is not a frame: its "ethertype" is the IP source address');
+  // And the tun clamp leaves a frame alone: its first nibble is the destination MAC's.
+  const asFrame = frame(ETHERTYPE.ipv4, tcpSyn(4, 1460));
+  assert.equal(clampTcpMss(asFrame, 1368), false);
+});
+
+test('tap: any bytes at all never throw and never change length', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 140 }), fc.constantFrom(ETHERTYPE.ipv4, ETHERTYPE.ipv6, ETHERTYPE.vlan, 0), fc.integer({ min: 0, max: 0xffff }), (bytes, ethertype, limit) => {
+    const copy = Buffer.from(bytes);
+    if (copy.length >= 14 && ethertype !== 0) copy.writeUInt16BE(ethertype, 12);
+    clampTcpMssInFrame(copy, limit);
+    assert.equal(copy.length, bytes.length);
+  }), { numRuns: 2000 });
+});
+
+test('tap: the limit keeps 2.x\'s 32 bytes of tun-mtu-extra for the Ethernet header (fixed mode aside)', () => {
+  const defaults = { mssfix: { bytes: 1492, mode: 'default' as const }, cipher: 'AES-256-GCM', auth: 'SHA256', peerId: true, compression: 'none' as const, transport: 'udp' as const, family: 4 as const };
+  assert.equal(mssLimit({ ...defaults, device: 'tap' }), 1400 - 32);
+  // 2.6's tap server on its dual-stack (IPv6) socket logs "Data Channel MTU parms [ mss_fix:1348 … ET:32 ]" (lab, verb 4).
+  assert.equal(mssLimit({ ...defaults, device: 'tap', family: 6 }), 1348);
+  assert.equal(mssLimit({ ...defaults, device: 'tun' }), 1400);
+  assert.equal(mssLimit({ ...defaults, device: 'tap', mssfix: { bytes: 1300, mode: 'fixed' } }), 1260);
 });

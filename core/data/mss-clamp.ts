@@ -22,6 +22,40 @@ export function clampTcpMss(packet: Uint8Array, maxMss: number): boolean {
   return false;
 }
 
+const ETHERNET_HEADER_BYTES = 14;
+const VLAN_TAG_BYTES = 4;
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
+const ETHERTYPE_VLAN = 0x8100;
+
+/**
+ * clampTcpMss for an Ethernet frame off a tap device: the IP packet after the 14-byte
+ * header, or after one 802.1Q tag, when the ethertype says IPv4 or IPv6 (2.x's
+ * is_ipv4/is_ipv6 on DEV_TYPE_TAP in ovpn:proto.c, which process_ip_header's mssfix
+ * uses). ARP and every other ethertype pass untouched. Bytes after the IP packet are
+ * allowed: a frame from a wire is padded to 60 bytes, and a padded SYN is still a SYN.
+ * Works in place on the frame; returns true when it was changed.
+ */
+export function clampTcpMssInFrame(frame: Uint8Array, maxMss: number): boolean {
+  let offset = ETHERNET_HEADER_BYTES;
+  let ethertype = readUint16(frame, 12);
+  if (ethertype === ETHERTYPE_VLAN) {
+    offset += VLAN_TAG_BYTES;
+    ethertype = readUint16(frame, 16);
+  }
+  if (frame.length < offset + 20) return false;
+  const version = (frame[offset] ?? 0) >> 4;
+  if (ethertype === ETHERTYPE_IPV4 && version === 4) {
+    const end = offset + readUint16(frame, offset + 2);
+    return end <= frame.length && clampIpv4(frame.subarray(offset, end), maxMss);
+  }
+  if (ethertype === ETHERTYPE_IPV6 && version === 6) {
+    const end = offset + 40 + readUint16(frame, offset + 4);
+    return end <= frame.length && clampIpv6(frame.subarray(offset, end), maxMss - IPV6_EXTRA_BYTES);
+  }
+  return false;
+}
+
 function clampIpv4(packet: Uint8Array, maxMss: number): boolean {
   if (packet.length < 20 || packet[9] !== TCP) return false;
   const headerBytes = ((packet[0] ?? 0) & 0x0f) * 4;

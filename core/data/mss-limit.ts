@@ -1,3 +1,4 @@
+import { TAP_MTU_EXTRA_BYTES } from '../config/constants';
 import type { CompressionFraming } from '../control/tunnel-config';
 import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
 
@@ -14,6 +15,8 @@ export interface MssLimitInput {
   transport: 'udp' | 'tcp';
   /** The outer packets' IP family (for `mssfix N mtu`). */
   family: 4 | 6;
+  /** tap: frames carry an Ethernet header, for which 2.x reserves tun-mtu-extra (32) bytes. */
+  device?: 'tun' | 'tap';
 }
 
 const PACKET_ID_BYTES = 4;
@@ -42,7 +45,8 @@ export function mssLimit(input: MssLimitInput): number | undefined {
   // CBC pads to whole blocks (at least one byte): round down, less one.
   const payload = crypto.blockBytes ? Math.floor(target / crypto.blockBytes) * crypto.blockBytes - 1 : target;
   const framing = ['lzo', 'stub', 'lz4'].includes(input.compression) ? 1 : 0;
-  const limit = payload - crypto.payload - framing - IP_TCP_HEADERS_BYTES;
+  const ethernet = input.device === 'tap' ? TAP_MTU_EXTRA_BYTES : 0;
+  const limit = payload - crypto.payload - framing - ethernet - IP_TCP_HEADERS_BYTES;
   return limit > 0 ? limit : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildOptionsString } from './options-string';
+import { buildOptionsString, deviceTypeInOptions } from './options-string';
 import { DEFAULT_IV_PROTO, IV_PROTO, buildPeerInfo } from './peer-info';
 
 test('the default 2.6 client string, as logged by openvpn 2.6.14 at verb 7 (dev tun instead of null)', () => {
@@ -53,4 +53,14 @@ test('peer-info: our default IV_PROTO, decompression algorithms, GUI/SSO and ext
     'IV_COMP_STUB=1', 'IV_COMP_STUBv2=1', 'IV_GUI_VER=Postern 0.1.0', 'IV_SSO=webauth,openurl,crtext', 'UV_X=1', '',
   ].join('\n'));
   assert.doesNotMatch(buildPeerInfo({ version: '2.6.14', platform: 'linux', ciphers: [], compression: 'none' }), /COMP|LZ/);
+});
+
+test('dev tap: dev-type tap, and link-mtu counts the 32 bytes of tun-mtu-extra 2.x keeps for the Ethernet header', () => {
+  // The lab's 2.6 server on dev tap compares it with its own and finds no inconsistency (native-helper/cli/tap.lab.test.ts).
+  assert.equal(buildOptionsString({ transport: 'udp', cipher: 'AES-256-GCM', devType: 'tap' }),
+    'V4,dev-type tap,link-mtu 1581,tun-mtu 1500,proto UDPv4,cipher AES-256-GCM,auth [null-digest],keysize 256,key-method 2,tls-client');
+  assert.equal(deviceTypeInOptions('V4,dev-type tap,link-mtu 1581,tun-mtu 1500,proto UDPv4'), 'tap');
+  assert.equal(deviceTypeInOptions('V4,dev-type tun'), 'tun');
+  assert.equal(deviceTypeInOptions(''), undefined);
+  assert.equal(deviceTypeInOptions(undefined), undefined);
 });

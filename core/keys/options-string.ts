@@ -1,3 +1,5 @@
+import { TAP_MTU_EXTRA_BYTES } from '../config/constants';
+
 /**
  * The OCC options string sent inside key-method 2 (ovpn:options_string.c
  * options_string, mtu.c calc_options_string_link_mtu). 2.6 servers only warn on
@@ -49,6 +51,15 @@ const DIGEST_BYTES: Record<string, number> = { SHA1: 20, SHA224: 28, SHA256: 32,
 /** Data-channel packet-id in TLS mode (short form). */
 const PACKET_ID_BYTES = 4;
 
+/**
+ * What a peer's options string says its device is (`dev-type tun|tap`), or undefined when it
+ * does not say. 2.x only warns on a mismatch and then carries IP packets one way and
+ * Ethernet frames the other; the caller decides.
+ */
+export function deviceTypeInOptions(options: string | undefined): string | undefined {
+  return /(?:^|,)dev-type ([^,]+)/.exec(options ?? '')?.[1];
+}
+
 export function buildOptionsString(input: OptionsStringInput): string {
   const tunMtu = input.tunMtuBytes ?? 1500;
   const cipherName = input.cipher?.toUpperCase();
@@ -74,7 +85,7 @@ export function buildOptionsString(input: OptionsStringInput): string {
 /** link-mtu = payload (tun-mtu + framing) + protocol header + crypto overhead, with OCC's extras. */
 function linkMtu(input: OptionsStringInput, tunMtu: number, shape: CipherShape | undefined, auth: string): number {
   const v1Compression = input.compression === 'lzo' || input.compression === 'stub' || input.compression === 'lz4';
-  let payload = tunMtu + (v1Compression ? 1 : 0);
+  let payload = tunMtu + (input.devType === 'tap' ? TAP_MTU_EXTRA_BYTES : 0) + (v1Compression ? 1 : 0);
   let header = (input.transport === 'tcp' ? 2 : 0) + 1; // TCP length prefix; opcode (no peer-id yet)
   const digest = DIGEST_BYTES[auth] ?? 0;
   if (shape === undefined) {

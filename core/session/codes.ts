@@ -21,11 +21,15 @@ export const SESSION_END_CODES = [
   'tls.verify_x509_name', 'tls.peer_fingerprint', 'tls.no_peer_certificate', 'tls.client_credentials', 'tls.handshake_failed',
   // Key exchange and data keys.
   'keys.bad_key_method', 'keys.options_too_long', 'keys.message_too_long', 'keys.not_ready',
+  // The server's options string names the other device type (tun against tap).
+  'keys.device_type_mismatch',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
   // 2.7's epoch data keys pushed (aead-epoch) without a peer-id, or with a cipher that is not AEAD.
   'ncp.epoch_needs_peer_id', 'ncp.epoch_needs_aead',
   // The push.
   'control.pull_filter_rejected',
+  // dev tap, and the push gives the device no address (the server expects DHCP in the bridge).
+  'control.tap_no_ifconfig',
   // The client around the sessions (transport/).
   // The helper saw the path to the server change (VpnClient.networkChanged): a TCP session starts again at once.
   'network.changed',

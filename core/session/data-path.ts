@@ -1,7 +1,7 @@
 import { encodeCompressionFraming, decodeCompressionFraming, type CompressionFraming } from '../data/compression';
 import { readDataKeyId } from '../data/data-header';
 import { PING_PAYLOAD, isPing, isOccExit } from '../data/ping-occ';
-import { clampTcpMss } from '../data/mss-clamp';
+import { clampTcpMss, clampTcpMssInFrame } from '../data/mss-clamp';
 import { mssLimit } from '../data/mss-limit';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { KeyNegotiation } from './key-negotiation';
@@ -28,10 +28,13 @@ export class DataPath {
   #peerId: number | undefined;
   /** mssfix: the TCP MSS that still fits one outer packet; undefined when off. */
   #maxMss: number | undefined;
+  /** tun: the data channel carries IP packets; tap: Ethernet frames, whose IP packet mssfix finds past the header. */
+  readonly #clamp: (packet: Uint8Array, maxMss: number) => boolean;
 
   constructor(private readonly settings: SessionSettings, private readonly sinks: DataPathSinks) {
     this.#framing = settings.compression;
     this.#allowDecompression = settings.allowDecompression;
+    this.#clamp = settings.device === 'tap' ? clampTcpMssInFrame : clampTcpMss;
   }
 
   /** Pushed compression, peer-id and the negotiated cipher apply from the first data packet on. */
@@ -42,9 +45,9 @@ export class DataPath {
       // we decompress when allowed, and never compress ourselves (protocol.md §8).
     }
     this.#peerId = config.peerId;
-    const { mssfix, auth, transport, outerFamily } = this.settings;
+    const { mssfix, auth, transport, outerFamily, device } = this.settings;
     this.#maxMss = mssfix && mssLimit({
-      mssfix, cipher, auth, peerId: config.peerId !== undefined, epochFormat: pushedEpochFormat(config), compression: this.#framing, transport, family: outerFamily ?? 4,
+      mssfix, cipher, auth, peerId: config.peerId !== undefined, epochFormat: pushedEpochFormat(config), compression: this.#framing, transport, family: outerFamily ?? 4, device,
     });
   }
 
@@ -56,7 +59,7 @@ export class DataPath {
   /** Returns false when the packet was dropped. */
   send(ipPacket: Buffer, keys: readonly KeyNegotiation[], nowMs: number): boolean {
     // Both directions, as 2.x does: the SYN leaving and the SYN-ACK coming back.
-    if (this.#maxMss !== undefined) clampTcpMss(ipPacket, this.#maxMss);
+    if (this.#maxMss !== undefined) this.#clamp(ipPacket, this.#maxMss);
     return this.sendPlaintext(ipPacket, keys, nowMs);
   }
 
@@ -107,7 +110,7 @@ export class DataPath {
       return 0;
     }
     if (ip.length === 0) return 0;
-    if (this.#maxMss !== undefined) clampTcpMss(ip, this.#maxMss);
+    if (this.#maxMss !== undefined) this.#clamp(ip, this.#maxMss);
     this.sinks.deliver(ip);
     return ip.length;
   }

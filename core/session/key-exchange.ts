@@ -1,5 +1,5 @@
 import { encodeKeyMethod2Client } from '../keys/key-method-2';
-import { buildOptionsString } from '../keys/options-string';
+import { buildOptionsString, deviceTypeInOptions } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
 import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
@@ -41,7 +41,20 @@ function optionsStringFor(settings: SessionSettings): string {
     tlsAuth: wrap.kind === 'tls-auth',
     cipher: settings.cipher,
     auth: settings.auth,
+    devType: settings.device ?? 'tun',
   });
+}
+
+/**
+ * A server whose options string names the other device type (a dev tun profile against a
+ * TAP server, or the reverse) would get IP packets where it expects Ethernet frames: 2.x
+ * only warns and passes garbage, so the attempt ends here, before the push.
+ */
+export function checkServerDevice(settings: Pick<SessionSettings, 'device'>, serverOptions: string | undefined): KeyExchangeError | undefined {
+  const ours = settings.device ?? 'tun';
+  const theirs = deviceTypeInOptions(serverOptions);
+  if (theirs === undefined || theirs === ours) return undefined;
+  return { code: 'keys.device_type_mismatch', message: `The server runs dev-type ${theirs}, but this profile says dev ${ours}.` };
 }
 
 function peerInfoFor(settings: SessionSettings): string {

@@ -1,5 +1,6 @@
 import { PushAccumulator } from '../control/push-reply';
 import { buildTunnelConfig, type TunnelConfig } from '../control/tunnel-config';
+import { tapAddressMissing } from '../control/pushed-network';
 import type { DropReason } from './codes';
 import type { SessionEnd } from './events';
 import { pendingAuthSeconds } from './pending-auth-deadline';
@@ -32,16 +33,33 @@ export type PushReplyRead =
 export class PushReplyReader {
   readonly #accumulator = new PushAccumulator();
 
-  constructor(private readonly settings: Pick<SessionSettings, 'routeNopull' | 'pullFilters'>) {}
+  constructor(private readonly settings: Pick<SessionSettings, 'routeNopull' | 'pullFilters' | 'device'>) {}
 
   read(text: string): PushReplyRead {
     const accumulated = this.#accumulator.push(text);
     if (!accumulated.ok) return { kind: 'dropped', reason: accumulated.error.code };
     if (!accumulated.value.done) return { kind: 'incomplete' };
-    const built = buildTunnelConfig(accumulated.value.options, { routeNopull: this.settings.routeNopull, pullFilters: this.settings.pullFilters });
+    const built = buildTunnelConfig(accumulated.value.options, {
+      routeNopull: this.settings.routeNopull, pullFilters: this.settings.pullFilters, device: this.settings.device ?? 'tun',
+    });
     if (!built.ok) {
       return { kind: 'failed', end: { code: built.error.code, message: `pull-filter rejected the pushed option "${built.error.option}".`, fatal: true } };
     }
     return { kind: 'complete', config: built.value };
   }
+}
+
+/**
+ * Why the first push cannot make a tunnel, if it cannot: on tap, a push with no address
+ * leaves the device to a DHCP client Postern does not run (a later push only renews the
+ * auth-token, so only the first one is held to this).
+ */
+export function endForFirstPush(config: TunnelConfig): SessionEnd | undefined {
+  if (!tapAddressMissing(config)) return undefined;
+  const gateway = config.routeGateway === undefined ? '' : ` (it pushed route-gateway ${config.routeGateway})`;
+  return {
+    code: 'control.tap_no_ifconfig',
+    message: `The server pushed no address (ifconfig) for the TAP device${gateway}: it expects DHCP inside the bridge, which Postern does not run.`,
+    fatal: true,
+  };
 }

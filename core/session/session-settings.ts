@@ -33,6 +33,8 @@ export interface SessionSettings {
   auth: string;
   /** The data channel's AES-GCM / ChaCha20-Poly1305; node:crypto's when absent. */
   aead?: AeadProvider;
+  /** `dev tun` (IP packets, the default) or `dev tap` (Ethernet frames) from the profile. */
+  device?: 'tun' | 'tap';
   /** Framing from the profile before anything is pushed. */
   compression: CompressionFraming;
   /** allow-compression asym/yes: decompress what the server sends. */

@@ -12,14 +12,14 @@ import { KeyRing } from './key-ring';
 import { selectEncryptionKey } from './key-selection';
 import { DataPath } from './data-path';
 import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
-import { chooseDataCipher, chooseDataFormat } from './key-exchange';
+import { checkServerDevice, chooseDataCipher, chooseDataFormat } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
 import type { Counters, SessionEnd, SessionEvents, SessionLogLine, SessionPhase } from './events';
 import type { DropReason, SessionEndCode } from './codes';
 import { notifyExit } from './exit-notify';
 import { initialState, liveStateOf, next, phaseOf, stateDeadlineMs, type SessionContext, type SessionEvent, type SessionState } from './session-state';
-import { PushReplyReader } from './push-negotiation';
+import { PushReplyReader, endForFirstPush } from './push-negotiation';
 import { SessionTimers, systemClock, type SessionClock } from './session-timers';
 import { endForServerMessage, serverExit } from './server-messages';
 
@@ -215,7 +215,11 @@ export class Session {
   }
 
   #onKeyExchanged(key: KeyNegotiation): void {
-    if (key.isInitial) return this.#apply({ kind: 'initial_key_exchanged' });
+    if (key.isInitial) {
+      const mismatch = checkServerDevice(this.settings, key.server?.optionsString);
+      if (mismatch) return this.#fail(mismatch.code, mismatch.message, true);
+      return this.#apply({ kind: 'initial_key_exchanged' });
+    }
     const live = liveStateOf(this.#state);
     if (live.kind !== 'connected' || !this.#keys.install(key, live.config, live.cipher, this.clock.nowMs())) return;
     this.#log('info', `Renegotiated data-channel keys (key id ${key.keyId}).`);
@@ -240,6 +244,8 @@ export class Session {
       this.events.onAuthToken?.(config.authToken, config.authTokenUser);
     }
     if (liveStateOf(this.#state).kind === 'connected') return; // a later PUSH_REPLY only renews the auth-token (protocol.md §9)
+    const unusable = endForFirstPush(config);
+    if (unusable) return this.#apply({ kind: 'fail', end: unusable });
     const initial = this.#keys.initial;
     const cipher = chooseDataCipher(config.cipher, this.settings, initial?.server?.optionsString);
     if (!cipher.ok) return this.#fail(cipher.error.code, cipher.error.message, true);

@@ -6,6 +6,8 @@ export interface ClientProfileOptions {
   port: number;
   proto: 'udp' | 'tcp';
   wrap: LabWrap;
+  /** `dev tun` (default) or `dev tap`. */
+  device?: 'tun' | 'tap';
   /** Client credentials; default: the lab's client1 certificate and key. */
   credentials?: 'pem' | 'none';
   /** Inline `<ca>…</ca>` blocks (default) or `ca FILE` lines pointing into the PKI folder. */
@@ -24,7 +26,7 @@ export function clientProfile(pki: TestPki, options: ClientProfileOptions): stri
   const item = (directive: string, contents: string, file: string, fileSuffix = ''): string =>
     (inline ? `<${directive}>\n${contents.trim()}\n</${directive}>` : `${directive} ${file}${fileSuffix}`);
   const lines = [
-    'client', 'dev tun', `proto ${options.proto}`, `remote ${options.remoteIp} ${options.port}`, 'nobind',
+    'client', `dev ${options.device ?? 'tun'}`, `proto ${options.proto}`, `remote ${options.remoteIp} ${options.port}`, 'nobind',
     'remote-cert-tls server', 'verb 3',
     item('ca', pki.caCert, pki.files.caCert),
   ];

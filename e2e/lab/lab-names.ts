@@ -42,12 +42,13 @@ export function parseLabName(name: string, suffix: RegExp): { id: string; ownerP
 /** Interface and namespace names of one lab. */
 export function labNames(id: string): {
   serverNs: string; clientNs: string;
-  linkServer: string; linkClient: string; hostSide: string; hostServer: string; serverTun: string;
+  linkServer: string; linkClient: string; hostSide: string; hostServer: string; serverTun: string; serverBridge: string;
 } {
   return {
     serverNs: `${id}-s`, clientNs: `${id}-c`,
     linkServer: `${id}s`, linkClient: `${id}c`, // client ns ↔ server ns
     hostSide: `${id}h`, hostServer: `${id}r`, //    root ns ↔ server ns
     serverTun: `${id}t`,
+    serverBridge: `${id}b`, // server ns only: the bridge of a tap-bridge lab
   };
 }

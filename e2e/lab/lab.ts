@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { createLabNetwork, destroyLabNetwork, sweepStaleLabs, type LabNetwork } from './netns';
+import { addServerBridge, createLabNetwork, destroyLabNetwork, sweepStaleLabs, type LabNetwork } from './netns';
 import { getTestPki, labBaseDir, type PkiKind, type TestPki } from './pki';
-import { serverConfig, type LabWrap } from './server-config';
+import { serverConfig, type LabDevice, type LabWrap } from './server-config';
 import { clientProfile } from './client-profile';
 import { run, spawnInNamespace, type RunOptions, type RunResult } from './run';
 import { clearLoss, setLoss } from './loss';
@@ -13,7 +13,8 @@ import { logReader } from './log-reader';
 import { startReferenceClient, type ReferenceClient } from './reference-client';
 import { serverBuild, type ServerVersion } from './server-builds';
 
-export type { LabWrap } from './server-config';
+export type { LabDevice, LabWrap } from './server-config';
+export { bridgePool } from './server-config';
 export type { ServerVersion } from './server-builds';
 
 export interface LabOptions {
@@ -25,6 +26,12 @@ export interface LabOptions {
   proto?: 'udp' | 'tcp';
   pki?: PkiKind;
   wrap?: LabWrap;
+  /**
+   * The server's device (server-config.ts LabDevice): `tun` (default), `tap` (routed TAP),
+   * `tap-bridge` (server-bridge on a Linux bridge that holds `tunnel.serverIp`), or
+   * `tap-bridge-dhcp` (a bare server-bridge: no address pushed).
+   */
+  device?: LabDevice;
   /** `server-ipv6` in the tunnel (the transport is dual-stack either way). */
   ipv6?: boolean;
   /**
@@ -49,10 +56,13 @@ export interface LabProfileOptions {
   /** Inline blocks (default) or file references into the PKI folder. */
   inline?: boolean;
   credentials?: 'pem' | 'none';
+  /** The profile's `dev`: by default the lab's own kind (tun, or tap for every tap device). */
+  device?: 'tun' | 'tap';
 }
 
 export interface Lab extends LabNetwork {
   proto: 'udp' | 'tcp';
+  device: LabDevice;
   /** The control-channel wrap the server runs now (`restartServer({ wrap })` changes it). */
   readonly wrap: LabWrap;
   serverVersion: ServerVersion;
@@ -96,6 +106,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const net = await createLabNetwork();
   const lab = assembleLab(net, pki, options);
   try {
+    if (lab.device === 'tap-bridge' || lab.device === 'tap-bridge-dhcp') await addServerBridge(net);
     await lab.restartServer();
   } catch (error) {
     await lab.stop();
@@ -108,12 +119,13 @@ function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
   const dir = mkdtempSync(join(labBaseDir(), `${net.id}-`));
   const [proto, port, serverVersion] = [options.proto ?? 'udp', options.port ?? 1194, options.serverVersion ?? '2.6'];
   let wrap = options.wrap ?? 'none';
+  const device = options.device ?? 'tun';
   const clientAuth = options.managementClientAuth ?? false;
   const managementSocket = options.management || clientAuth ? join(dir, 'mgmt.sock') : undefined;
   const configFile = join(dir, 'server.conf');
   const logFile = join(dir, 'server.log');
   const writeConfig = (): void => writeFileSync(configFile, serverConfig(net, pki, {
-    proto, port, wrap, ipv6: options.ipv6 ?? false, version: serverVersion, logFile, pidFile: join(dir, 'server.pid'),
+    proto, port, wrap, device, ipv6: options.ipv6 ?? false, version: serverVersion, logFile, pidFile: join(dir, 'server.pid'),
     management: managementSocket ? { socket: managementSocket, clientAuth } : undefined, extra: options.serverConfig ?? [],
   }));
   let server: OpenvpnProcess | undefined;
@@ -127,13 +139,14 @@ function assembleLab(net: LabNetwork, pki: TestPki, options: LabOptions): Lab {
     await server?.stop();
   };
   const lab: Lab = {
-    ...net, tunnelNet: net.tunnel, proto, serverVersion, pki, port, dir, managementSocket,
+    ...net, tunnelNet: net.tunnel, proto, device, serverVersion, pki, port, dir, managementSocket,
     get wrap() { return wrap; },
     get management() {
       if (managementSocket && !management && server?.isRunning()) management = ManagementClient.open(managementSocket);
       return management;
     },
-    clientProfile: ({ remote = 'hostLink', ...rest } = {}) => clientProfile(pki, { remoteIp: remoteIp(net, remote), port, proto, wrap, ...rest }),
+    clientProfile: ({ remote = 'hostLink', device: dev = device === 'tun' ? 'tun' : 'tap', ...rest } = {}) =>
+      clientProfile(pki, { remoteIp: remoteIp(net, remote), port, proto, wrap, device: dev, ...rest }),
     serverLog: () => server?.log() ?? '',
     waitForLog: (pattern, timeoutMs = 15_000, fromOffset = 0) => {
       if (!server) return Promise.reject(new Error('the lab server is not running'));

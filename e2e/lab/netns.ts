@@ -94,6 +94,25 @@ async function setUp(net: LabNetwork): Promise<void> {
   await address(net.serverNs, hostLink.serverInterface, `${hostLink.serverIp}/30`, `${hostLink.serverIp6}/64`);
 }
 
+/**
+ * A bridged Ethernet segment in the server namespace, as OpenVPN's bridge-start script
+ * makes one: a Linux bridge holding the tunnel's first address (the host on the segment
+ * that clients ping and ARP for), and the server's tap made beforehand as a persistent
+ * device and enslaved to it, so the server opens it by name and configures nothing.
+ * Everything goes with the namespace.
+ */
+export async function addServerBridge(net: LabNetwork): Promise<void> {
+  const inNs = (...args: string[]): Promise<string> => runOk('ip', ['-n', net.serverNs, ...args]);
+  const bridge = labNames(net.id).serverBridge;
+  const prefixLength = net.tunnel.netmask.split('.').reduce((bits, octet) => bits + Number(octet).toString(2).replaceAll('0', '').length, 0);
+  await inNs('link', 'add', bridge, 'type', 'bridge');
+  await inNs('addr', 'add', `${net.tunnel.serverIp}/${prefixLength}`, 'dev', bridge);
+  await inNs('link', 'set', bridge, 'up');
+  await inNs('tuntap', 'add', 'dev', net.tunnel.device, 'mode', 'tap');
+  await inNs('link', 'set', net.tunnel.device, 'master', bridge);
+  await inNs('link', 'set', net.tunnel.device, 'up');
+}
+
 /** True when another interface in the root namespace holds an address in our /30 (a race lost). */
 async function isRootSubnetShared(net: LabNetwork): Promise<boolean> {
   const prefix = `${net.hostLink.hostIp.replace(/\.\d+$/, '.0')}/30`;

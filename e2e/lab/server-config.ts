@@ -4,10 +4,25 @@ import type { ServerVersion } from './server-builds';
 
 export type LabWrap = 'none' | 'tls-auth' | 'tls-crypt' | 'tls-crypt-v2';
 
+/**
+ * The server's device:
+ *  - `tun` (default): routed, `topology subnet` + `server NET MASK`.
+ *  - `tap`: "routed TAP": `dev-type tap` + `server NET MASK`; the server's tap holds the
+ *    tunnel's first address and it pushes `ifconfig ADDRESS NETMASK` + `route-gateway`.
+ *  - `tap-bridge`: a Linux bridge in the server namespace holds the first address, the server's
+ *    (persistent) tap is a port of it, and `server-bridge GW MASK START END` hands out
+ *    addresses from the upper half: clients sit on the bridge's Ethernet segment.
+ *  - `tap-bridge-dhcp`: the same bridge with a bare `server-bridge`, which pushes only
+ *    `route-gateway dhcp`: clients are left to a DHCP server inside the bridge.
+ */
+export type LabDevice = 'tun' | 'tap' | 'tap-bridge' | 'tap-bridge-dhcp';
+
 export interface ServerOptions {
   proto: 'udp' | 'tcp';
   port: number;
   wrap: LabWrap;
+  /** Default tun. */
+  device?: LabDevice;
   ipv6: boolean;
   /** Which generation reads the config (`disable-dco` is 2.6+; 2.5 refuses it). Default 2.6. */
   version?: ServerVersion;
@@ -35,10 +50,9 @@ const SCRIPT_DIRECTIVES = new Set(['auth-user-pass-verify', 'client-connect', 'c
  */
 export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptions): string {
   const lines = [
-    'dev-type tun', `dev ${net.tunnel.device}`,
+    ...deviceLines(net, options.device ?? 'tun'),
     `proto ${options.proto === 'udp' ? 'udp6' : 'tcp6-server'}`, `port ${options.port}`,
     `ca ${pki.files.caCert}`, `cert ${pki.files.serverCert}`, `key ${pki.files.serverKey}`, 'dh none',
-    'topology subnet', `server ${net.tunnel.network} ${net.tunnel.netmask}`,
     'keepalive 10 60', ...(options.version === '2.5' ? [] : ['disable-dco']), 'duplicate-cn',
     'data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305',
     'verb 4', `log-append ${options.logFile}`, `writepid ${options.pidFile}`,
@@ -52,6 +66,26 @@ export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptio
   if (runsScripts(options.extra) && !options.extra.some((line) => /^script-security\b/.test(line))) lines.push('script-security 2');
   lines.push(...options.extra);
   return `${lines.join('\n')}\n`;
+}
+
+function deviceLines(net: LabNetwork, device: LabDevice): string[] {
+  const { tunnel } = net;
+  switch (device) {
+    case 'tun': return ['dev-type tun', `dev ${tunnel.device}`, 'topology subnet', `server ${tunnel.network} ${tunnel.netmask}`];
+    case 'tap': return ['dev-type tap', `dev ${tunnel.device}`, `server ${tunnel.network} ${tunnel.netmask}`];
+    case 'tap-bridge': {
+      const pool = bridgePool(net);
+      return ['dev-type tap', `dev ${tunnel.device}`, `server-bridge ${tunnel.serverIp} ${tunnel.netmask} ${pool.start} ${pool.end}`];
+    }
+    case 'tap-bridge-dhcp': return ['dev-type tap', `dev ${tunnel.device}`, 'server-bridge'];
+    default: return unreachable(device);
+  }
+}
+
+/** The addresses server-bridge hands out: .100–.199 of the tunnel's /24 (the bridge holds .1). */
+export function bridgePool(net: LabNetwork): { start: string; end: string } {
+  const prefix = net.tunnel.network.split('.').slice(0, 3).join('.');
+  return { start: `${prefix}.100`, end: `${prefix}.199` };
 }
 
 function serverWrapLines(pki: TestPki, wrap: LabWrap): string[] {

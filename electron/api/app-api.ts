@@ -37,6 +37,8 @@ export const ProfileVerdict = z.object({
   summary: z.object({
     remotes: z.array(z.string()), asks: z.array(z.string()), serverCheck: z.array(z.string()), controlChannel: z.string(),
     dataCiphers: z.array(z.string()), routing: z.array(z.string()),
+    /** core's words for the device ('tun (IP packets)' / 'tap (Ethernet frames, …)'); absent from an app before TAP. */
+    device: z.string().optional(),
     ignored: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
     refused: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
   }).nullable(),

@@ -30,3 +30,14 @@ test('a good profile has omittedProblems 0; the schema refuses a negative count 
   const tooMany = { ...verdict, problems: Array.from({ length: VERDICT_MAX_PROBLEMS + 1 }, () => problem) };
   assert.equal(ProfileVerdict.safeParse(tooMany).success, false);
 });
+
+test('a dev tap profile is connectable; the verdict names the device and says, as a note, that the device gets no DHCP', () => {
+  const { verdict } = checkProfile('bridge.ovpn', GOOD_PROFILE.replace(/^dev tun$/m, 'dev tap').replace(/^dev-type tun$/m, 'dev-type tap'));
+  assert.equal(verdict.connectable, true);
+  assert.match(verdict.summary?.device ?? '', /^tap \(Ethernet frames/);
+  const note = verdict.problems.find((p) => p.code === 'config.tap_limits');
+  assert.equal(note?.severity, 'info');
+  assert.match(note?.message ?? '', /no DHCP client/);
+  assert.deepEqual(ProfileVerdict.parse(verdict), verdict);
+  assert.equal(checkProfile('good.ovpn', GOOD_PROFILE).verdict.summary?.device, 'tun (IP packets)');
+});

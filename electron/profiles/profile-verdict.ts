@@ -83,6 +83,7 @@ function toVerdict(fileName: string, parsed: ParseProfileResult, summary: Profil
       controlChannel: summary.controlChannel,
       dataCiphers: summary.dataCiphers,
       routing: summary.routing,
+      device: summary.device,
       ignored: summary.ignored,
       refused: summary.refused,
     },

@@ -83,8 +83,11 @@ export interface NativeUdpSocket {
 export type OnUdpSocketError = (error: AddonSystemError, fatal: boolean) => void;
 
 export interface TunAddon {
-  /** Opens /dev/net/tun as IFF_TUN|IFF_NO_PI, non-blocking; name '' lets the kernel pick tunN. */
-  openTun(name: string): { fd: number; name: string };
+  /**
+   * Opens /dev/net/tun as IFF_TUN|IFF_NO_PI (IP packets), or with tap IFF_TAP|IFF_NO_PI
+   * (Ethernet frames), non-blocking; name '' lets the kernel pick tunN / tapN.
+   */
+  openTun(name: string, tap?: boolean): { fd: number; name: string };
   setMtu(name: string, mtu: number): void;
   setUp(name: string, up: boolean): void;
   /** One write() per packet; stops at a full queue (EAGAIN). Returns how many were written. */

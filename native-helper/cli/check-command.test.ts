@@ -33,6 +33,14 @@ test('check on a connectable profile: exit 0 and a summary', () => {
   assert.match(run.stdout, /connection-blocks\.ovpn:5:1 config\.remote_ignored_with_connections \[warning\]/);
 });
 
+test('check on a dev tap profile: exit 0, the device named, and the note on DHCP in the problem list', () => {
+  const file = join(fixtures, 'tap-device.ovpn');
+  const run = postern('check', file);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^ {2}Device: {10}tap \(Ethernet frames, ARP by the kernel; the server must push the address: no DHCP on the device\)$/m);
+  assert.ok(run.stdout.includes(`${file}:2:5 config.tap_limits [info] dev tap: Postern carries Ethernet frames`), run.stdout);
+});
+
 test('check on a broken profile: exit 1 and file:line:column code message (hint)', () => {
   const file = join(fixtures, 'unknown-directive.ovpn');
   const run = postern('check', file);

@@ -60,6 +60,7 @@ function formatSummary(s: ProfileSummary): string[] {
     `  Servers:         ${s.remotes.length === 0 ? 'none' : s.remotes[0] ?? ''}`,
     ...s.remotes.slice(1).map((r) => `                   ${r}`),
     `  Protocol:        ${list(s.protocols)}${s.remoteRandom ? ' (servers tried in random order)' : ''}`,
+    `  Device:          ${s.device}`,
     `  Log in with:     ${list(s.clientAuth)}`,
     `  Will ask for:    ${list(s.asks)}`,
     `  Server checked:  ${list(s.serverCheck)}`,

@@ -199,3 +199,53 @@ test('DNS is planned with the routes: ~. when the tunnel takes the default route
   const full = planNetwork(input({}, { dns, redirectGateway: { flags: new Set(['def1']) } }));
   assert.deepEqual(full.dns?.resolved, { servers: ['10.8.0.53'], domains: ['corp.example', '~.'], defaultRoute: true });
 });
+
+test('tap: ifconfig LOCAL NETMASK is local/prefix whatever the topology, routes and redirect-gateway go via route-gateway', () => {
+  const plan = planNetwork(input({ tunName: 'tap0' }, {
+    device: 'tap', topology: 'net30', ifconfig: { local: '10.8.0.100', netmaskOrPeer: '255.255.255.0', topology: 'net30' }, routeGateway: '10.8.0.4',
+    routes: [{ network: '10.20.0.0', netmask: '255.255.0.0' }], redirectGateway: { flags: new Set(['def1']) },
+  }));
+  assert.deepEqual(applied(plan).slice(2), [
+    'addr add 10.8.0.100/24 dev tap0',
+    'route add 198.51.100.7/32 via 192.0.2.1 dev eth0',
+    'route add 0.0.0.0/1 via 10.8.0.4 dev tap0', 'route add 128.0.0.0/1 via 10.8.0.4 dev tap0',
+    'route add 10.20.0.0/16 via 10.8.0.4 dev tap0',
+  ]);
+  assert.deepEqual(plan.warnings, []);
+});
+
+test('tap: no peer stands in for route-gateway (nor does route-gateway dhcp): routes through it are skipped with a warning', () => {
+  for (const routeGateway of [undefined, 'dhcp']) {
+    const plan = planNetwork(input({ tunName: 'tap0' }, {
+      device: 'tap', topology: 'net30', ifconfig: { local: '10.8.0.6', netmaskOrPeer: '255.255.255.252', topology: 'net30' }, routeGateway,
+      routes: [{ network: '10.20.0.0', netmask: '255.255.0.0' }],
+    }));
+    assert.deepEqual(applied(plan).slice(2), ['addr add 10.8.0.6/30 dev tap0'], String(routeGateway));
+    assert.deepEqual(plan.warnings, ['route 10.20.0.0 255.255.0.0: its gateway is unknown; skipped']);
+  }
+});
+
+test('tap: IPv6 routes need a gateway (the route\'s own, else ifconfig-ipv6\'s peer; metric 0 is on-link), else skipped', () => {
+  const routesIpv6 = [
+    { network: 'fd00:77::', prefixLength: 64 },
+    { network: 'fd00:78::', prefixLength: 64, gateway: 'fd00:8::9' },
+    { network: 'fd00:79::', prefixLength: 64, metric: 0 },
+  ];
+  const withPeer = planNetwork(input({ tunName: 'tap0' }, {
+    device: 'tap', ifconfigIpv6: { address: 'fd00:8::1000', prefixLength: 64, peer: 'fd00:8::1' }, routesIpv6,
+    redirectGateway: { flags: new Set(['def1', 'ipv6', '!ipv4']) },
+  }));
+  assert.deepEqual(applied(withPeer).slice(4), [
+    '-6 route add ::/3 via fd00:8::1 dev tap0', '-6 route add 2000::/4 via fd00:8::1 dev tap0',
+    '-6 route add 3000::/4 via fd00:8::1 dev tap0', '-6 route add fc00::/7 via fd00:8::1 dev tap0',
+    '-6 route add fd00:77::/64 via fd00:8::1 dev tap0', '-6 route add fd00:78::/64 via fd00:8::9 dev tap0', '-6 route add fd00:79::/64 dev tap0',
+  ]);
+  assert.equal(withPeer.redirectsDefault6, true);
+  const noPeer = planNetwork(input({ tunName: 'tap0' }, {
+    device: 'tap', ifconfigIpv6: { address: 'fd00:8::1000', prefixLength: 64 }, routesIpv6: routesIpv6.slice(0, 1),
+    redirectGateway: { flags: new Set(['def1', 'ipv6', '!ipv4']) },
+  }));
+  assert.deepEqual(applied(noPeer).slice(4), []);
+  assert.equal(noPeer.redirectsDefault6, false, 'nothing redirected, nothing claimed');
+  assert.equal(noPeer.warnings.length, 2);
+});

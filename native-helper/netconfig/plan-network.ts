@@ -47,9 +47,10 @@ function planAddresses({ tunName, config }: PlanInput, warnings: string[]): Netw
   const steps: NetworkStep[] = [];
   const ifconfig = config.ifconfig;
   if (ifconfig) {
-    // topology subnet: the second parameter is a netmask; net30 and p2p: the peer address
-    // (tun.c do_ifconfig_ipv4 → net_addr_v4_add vs net_addr_ptp_v4_add).
-    if (ifconfig.topology === 'subnet') {
+    // topology subnet and every tap device: the second parameter is a netmask; net30 and p2p
+    // on tun: the peer address (tun.c is_tun_p2p, do_ifconfig_ipv4 → net_addr_v4_add vs
+    // net_addr_ptp_v4_add). On tap the kernel then finds its neighbours by ARP.
+    if (ifconfig.topology === 'subnet' || config.device === 'tap') {
       const prefixLength = netmaskToPrefixLength(ifconfig.netmaskOrPeer);
       if (prefixLength === undefined) {
         warnings.push(`ifconfig ${ifconfig.local} ${ifconfig.netmaskOrPeer}: not a netmask, no IPv4 address set`);

@@ -24,11 +24,15 @@ export function planIpv4Routes(input: PlanInput, warnings: string[]): PlannedRou
   return { steps, redirectsDefault: redirect.redirectsDefault };
 }
 
-/** do_init_route_list: route-gateway when pushed, else the peer for net30/p2p. */
+/**
+ * do_init_route_list: route-gateway when pushed, else the peer for net30/p2p on tun. A tap
+ * device has no peer: only route-gateway names its gateway (`route-gateway dhcp` would
+ * learn it from DHCP, which Postern does not run, so routes through it are skipped).
+ */
 function vpnGateway4({ config }: PlanInput): string | undefined {
   if (config.routeGateway !== undefined && isIPv4(config.routeGateway)) return config.routeGateway;
   const ifconfig = config.ifconfig;
-  if (ifconfig && ifconfig.topology !== 'subnet') return ifconfig.netmaskOrPeer;
+  if (ifconfig && ifconfig.topology !== 'subnet' && config.device !== 'tap') return ifconfig.netmaskOrPeer;
   return undefined;
 }
 

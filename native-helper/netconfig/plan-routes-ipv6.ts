@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { NetworkStep, PlanInput } from './network-plan-types';
 import type { PlannedRoutes } from './plan-routes-ipv4';
 import { networkOf, prefixContains } from './ip-prefix';
@@ -21,19 +22,24 @@ interface Ipv6Target {
  * routes would swallow it (init_route_ipv6_list, metric 1).
  * `block-ipv6` is done with kernel `unreachable` routes over the same prefixes: local
  * programs get "no route to host" at once, which is what 2.6's ICMPv6 answer achieves.
+ * On a tap device every route needs a gateway (add_route_ipv6: the route's own, else the
+ * ifconfig-ipv6 peer; none for an explicit metric 0, "on-link"): without one the kernel
+ * would look for each destination on the bridge itself. A route with none is skipped.
  */
 export function planIpv6Routes(input: PlanInput, warnings: string[]): PlannedRoutes {
-  const { config, tunName } = input;
+  const { config } = input;
   const targets: Ipv6Target[] = [];
   const flags = (config.redirectGateway ?? config.redirectPrivate)?.flags;
-  const redirectIpv6 = flags?.has('ipv6') === true && config.ifconfigIpv6 !== undefined;
+  const redirectPath = !config.blockIpv6 && flags?.has('ipv6') === true && config.ifconfigIpv6 !== undefined
+    ? tunnelPath6(input, undefined, undefined, warnings, 'redirect-gateway ipv6') : undefined;
+  const redirectIpv6 = redirectPath !== undefined;
   if (config.blockIpv6) {
     for (const [network, prefixLength] of IPV6_REDIRECT_PREFIXES) {
       targets.push({ network, prefixLength, steps: [routeStep(`block-ipv6: ${network}/${prefixLength} unreachable`, ['-6', 'route', '%', 'unreachable', `${network}/${prefixLength}`])] });
     }
-  } else if (redirectIpv6) {
+  } else if (redirectPath !== undefined) {
     for (const [network, prefixLength] of IPV6_REDIRECT_PREFIXES) {
-      targets.push({ network, prefixLength, steps: [routeStep(`redirect ${network}/${prefixLength} into the tunnel`, ['-6', 'route', '%', `${network}/${prefixLength}`, 'dev', tunName])] });
+      targets.push({ network, prefixLength, steps: [routeStep(`redirect ${network}/${prefixLength} into the tunnel`, ['-6', 'route', '%', `${network}/${prefixLength}`, ...redirectPath])] });
     }
   }
   for (const route of config.routesIpv6) {
@@ -45,10 +51,21 @@ export function planIpv6Routes(input: PlanInput, warnings: string[]): PlannedRou
     // 2.6 passes a metric only when it is above zero; route-metric applies to IPv6 too.
     const metric = route.metric ?? config.routeMetric;
     const metricWords = metric !== undefined && metric > 0 ? ['metric', String(metric)] : [];
-    targets.push({ network, prefixLength: route.prefixLength, steps: [routeStep(`route-ipv6 ${network}/${route.prefixLength}`, ['-6', 'route', '%', `${network}/${route.prefixLength}`, 'dev', tunName, ...metricWords])] });
+    const path = tunnelPath6(input, route.gateway, route.metric, warnings, `route-ipv6 ${network}/${route.prefixLength}`);
+    if (!path) continue;
+    targets.push({ network, prefixLength: route.prefixLength, steps: [routeStep(`route-ipv6 ${network}/${route.prefixLength}`, ['-6', 'route', '%', `${network}/${route.prefixLength}`, ...path, ...metricWords])] });
   }
   const steps = [...serverBypass6(input, targets, warnings), ...targets.flatMap((target) => target.steps)];
   return { steps, redirectsDefault: redirectIpv6 || config.blockIpv6 };
+}
+
+/** `dev TUN` on tun; `via GATEWAY dev TAP` on tap, or undefined (with a warning) when no gateway is known. */
+function tunnelPath6({ config, tunName }: PlanInput, gateway: string | undefined, metric: number | undefined, warnings: string[], label: string): string[] | undefined {
+  if (config.device !== 'tap' || metric === 0) return ['dev', tunName];
+  const via = gateway !== undefined && isIPv6(gateway) ? gateway : config.ifconfigIpv6?.peer;
+  if (via !== undefined) return ['via', via, 'dev', tunName];
+  warnings.push(`${label}: a tap device needs an IPv6 gateway (the route's own or ifconfig-ipv6's peer); skipped`);
+  return undefined;
 }
 
 function serverBypass6(input: PlanInput, targets: Ipv6Target[], warnings: string[]): NetworkStep[] {

@@ -5,7 +5,7 @@ import { TunError } from './tun-error';
 import { LinuxTunDevice } from './tun-linux';
 
 export type { TunDevice, TunDeviceOptions } from './tun-device';
-export { DEFAULT_MAX_BATCH } from './tun-device';
+export { DEFAULT_MAX_BATCH, TAP_FRAME_EXTRA_BYTES } from './tun-device';
 export { TunError, type TunErrorCode } from './tun-error';
 export { LinuxTunDevice } from './tun-linux';
 export { MemoryTunDevice, POISON_BYTE, type MemoryTunOptions } from './tun-memory';

@@ -13,12 +13,14 @@ import type { TunError } from './tun-error';
  *  - tun-windows.ts: a Wintun adapter (its send/receive rings, woken by an event);
  *    Wintun already hands out bare IP packets.
  *
- * Packets are bare IPv4/IPv6 packets, no link-layer or packet-info header.
+ * Packets are bare IPv4/IPv6 packets, no link-layer or packet-info header; on a tap device
+ * (TunDeviceOptions.device) they are bare Ethernet frames (no FCS, no packet-info header),
+ * and the kernel does ARP and neighbour discovery on the device itself.
  */
 export interface TunDevice {
   /** The interface name the OS gave the device (e.g. 'tun0'). */
   readonly name: string;
-  /** The MTU the device was configured with; no packet read is longer. */
+  /** The MTU the device was configured with; no packet read is longer (a tap frame: its header more). */
   readonly mtuBytes: number;
 
   /**
@@ -66,8 +68,16 @@ export interface TunDeviceOptions {
   /** The interface name to ask for (≤15 bytes); '' or absent lets the OS choose. */
   name?: string;
   mtuBytes: number;
+  /** `tun` (default): layer 3, IP packets; `tap`: layer 2, Ethernet frames. */
+  device?: 'tun' | 'tap';
   /** Most packets per onPackets call; 64 unless given. */
   maxBatch?: number;
 }
 
 export const DEFAULT_MAX_BATCH = 64;
+
+/**
+ * How much longer than the MTU a frame read from a tap device can be: the Ethernet header
+ * (14 bytes) and one 802.1Q tag (4), which a VLAN device stacked on the tap adds.
+ */
+export const TAP_FRAME_EXTRA_BYTES = 18;

@@ -197,3 +197,67 @@ describe('LinuxTunDevice on a real /dev/net/tun', { skip }, () => {
     }
   });
 });
+
+describe('LinuxTunDevice as a tap device (Ethernet frames; the kernel does ARP on it)', { skip }, () => {
+  const TAP_NS = `${NS}t`; // sweepStale's pattern covers it
+  const TAP = `pst${id}p`;
+  const TAP_IP = '10.251.0.1';
+  const FAR_IP = '10.251.0.2';
+  const FAR_MAC = Buffer.from([0x02, 0x00, 0x5e, 0x10, 0x00, 0x02]);
+  let device: LinuxTunDevice | undefined;
+
+  before(() => runOk('ip', ['netns', 'add', TAP_NS]));
+  after(async () => {
+    device?.close();
+    await run('ip', ['link', 'del', TAP]); // only if the move into the namespace failed
+    await run('ip', ['netns', 'del', TAP_NS]);
+  });
+
+  test('IFF_TAP | IFF_NO_PI; ARP answered from our side, then a full-MTU ping arrives as one whole frame and is answered', async () => {
+    device = LinuxTunDevice.open({ name: TAP, mtuBytes: MTU, device: 'tap' });
+    assert.equal((await runOk('cat', [`/sys/class/net/${TAP}/tun_flags`])).trim(), '0x1002');
+    await runOk('ip', ['link', 'set', TAP, 'netns', TAP_NS]);
+    await runOk('ip', ['-n', TAP_NS, 'addr', 'add', `${TAP_IP}/24`, 'dev', TAP]);
+    await runOk('ip', ['-n', TAP_NS, 'link', 'set', TAP, 'up']);
+    const ours = Buffer.from((JSON.parse(await runOk('ip', ['-n', TAP_NS, '-j', 'link', 'show', 'dev', TAP])) as { address: string }[])[0]?.address.split(':').map((h) => Number.parseInt(h, 16)) ?? []);
+    const seen = { arpRequests: 0, echoLengths: [] as number[] };
+    device.onPackets((frames) => {
+      for (const frame of frames) {
+        const ethertype = frame.readUInt16BE(12);
+        if (ethertype === 0x0806 && frame.readUInt16BE(20) === 1 && frame.subarray(38, 42).equals(Buffer.from([10, 251, 0, 2]))) {
+          seen.arpRequests++;
+          assert.equal(device?.write(arpReply(frame, FAR_MAC)), true);
+        } else if (ethertype === 0x0800) {
+          const reply = echoReplyFor(frame.subarray(14));
+          if (!reply.ok) continue;
+          seen.echoLengths.push(frame.length);
+          assert.deepEqual(frame.subarray(0, 6), FAR_MAC, 'sent to the MAC our ARP reply gave');
+          assert.equal(device?.write(Buffer.concat([ours, FAR_MAC, frame.subarray(12, 14), reply.value])), true);
+        }
+      }
+    });
+    // 1372 bytes of ICMP data: a 1400-byte IP packet, the MTU, in a 1414-byte frame.
+    const ping = await run('ip', ['netns', 'exec', TAP_NS, 'ping', '-c', '2', '-i', '0.2', '-W', '2', '-s', String(MTU - 28), FAR_IP], { timeoutMs: 15_000 });
+    assert.equal(ping.code, 0, `${ping.stdout}${ping.stderr}`);
+    assert.ok(seen.arpRequests >= 1, 'the kernel asked for the far end by ARP');
+    assert.deepEqual(seen.echoLengths, [MTU + 14, MTU + 14]);
+    assert.equal(device.readerStats().oversized, 0);
+    const neighbour = await runOk('ip', ['-n', TAP_NS, 'neigh', 'show', FAR_IP, 'dev', TAP]);
+    assert.match(neighbour, /lladdr 02:00:5e:10:00:02 /, neighbour);
+  });
+});
+
+/** The ARP reply (RFC 826) to a request frame: "FAR is at mac", sent back to the asker. */
+function arpReply(request: Buffer, mac: Buffer): Buffer {
+  const asker = request.subarray(6, 12);
+  const reply = Buffer.alloc(42);
+  asker.copy(reply, 0);
+  mac.copy(reply, 6);
+  reply.writeUInt16BE(0x0806, 12);
+  request.copy(reply, 14, 14, 20); // hardware type, protocol type, sizes
+  reply.writeUInt16BE(2, 20); // reply
+  mac.copy(reply, 22);
+  request.copy(reply, 28, 38, 42); // sender IP: the address asked for
+  request.copy(reply, 32, 22, 32); // target: the asker's MAC and IP
+  return reply;
+}

@@ -1,5 +1,5 @@
 import { loadTunAddon, type AddonSystemError, type NativeTunReader, type TunAddon } from '../addon/tun-addon';
-import { DEFAULT_MAX_BATCH, type TunDevice, type TunDeviceOptions } from './tun-device';
+import { DEFAULT_MAX_BATCH, TAP_FRAME_EXTRA_BYTES, type TunDevice, type TunDeviceOptions } from './tun-device';
 import { TunError } from './tun-error';
 
 /**
@@ -24,15 +24,18 @@ export class LinuxTunDevice implements TunDevice {
     readonly name: string,
     readonly mtuBytes: number,
     private readonly maxBatch: number,
+    /** The longest packet a read may return: the MTU, and on tap the frame's header too. */
+    private readonly maxReadBytes: number,
   ) {}
 
   /** Opens the device, sets its MTU and brings it up; addresses are netconfig's job. */
   static open(options: TunDeviceOptions, addon: TunAddon = loadAddon()): LinuxTunDevice {
+    const tap = options.device === 'tap';
     let opened: { fd: number; name: string };
     try {
-      opened = addon.openTun(options.name ?? '');
+      opened = addon.openTun(options.name ?? '', tap);
     } catch (cause) {
-      throw new TunError('tun.open_failed', `cannot create TUN device '${options.name ?? ''}': ${messageOf(cause)}`, { cause });
+      throw new TunError('tun.open_failed', `cannot create ${tap ? 'TAP' : 'TUN'} device '${options.name ?? ''}': ${messageOf(cause)}`, { cause });
     }
     try {
       addon.setMtu(opened.name, options.mtuBytes);
@@ -41,13 +44,14 @@ export class LinuxTunDevice implements TunDevice {
       addon.close(opened.fd);
       throw new TunError('tun.configure_failed', `cannot configure TUN device '${opened.name}': ${messageOf(cause)}`, { cause });
     }
-    return new LinuxTunDevice(addon, opened.fd, opened.name, options.mtuBytes, options.maxBatch ?? DEFAULT_MAX_BATCH);
+    const maxReadBytes = options.mtuBytes + (tap ? TAP_FRAME_EXTRA_BYTES : 0);
+    return new LinuxTunDevice(addon, opened.fd, opened.name, options.mtuBytes, options.maxBatch ?? DEFAULT_MAX_BATCH, maxReadBytes);
   }
 
   onPackets(handler: (packets: readonly Buffer[]) => void): void {
     this.#onPackets = handler;
     if (this.#reader || this.#closed) return;
-    this.#reader = new this.addon.TunReader(this.fd, this.#deliver, { maxBatch: this.maxBatch, mtu: this.mtuBytes, lend: true }, this.#fail);
+    this.#reader = new this.addon.TunReader(this.fd, this.#deliver, { maxBatch: this.maxBatch, mtu: this.maxReadBytes, lend: true }, this.#fail);
     this.#reader.start();
   }
 

@@ -1,9 +1,11 @@
-import { DEFAULT_MAX_BATCH, type TunDevice } from './tun-device';
+import { DEFAULT_MAX_BATCH, TAP_FRAME_EXTRA_BYTES, type TunDevice } from './tun-device';
 import type { TunError } from './tun-error';
 
 export interface MemoryTunOptions {
   name?: string;
   mtuBytes?: number;
+  /** tap: frames may be longer than mtuBytes by their Ethernet header (and one VLAN tag), as on Linux. */
+  device?: 'tun' | 'tap';
   maxBatch?: number;
   /** How many packets `written` holds before writes drop, like a full OS queue; unbounded unless given. */
   writeCapacity?: number;
@@ -19,7 +21,8 @@ export const POISON_BYTE = 0xee;
  * catches what production would get wrong:
  *  - packets handed to onPackets are borrowed: after the handler returns their bytes are
  *    overwritten with POISON_BYTE, so a kept reference shows up as garbage;
- *  - packets longer than mtuBytes never reach the handler (counted in `oversized`);
+ *  - packets longer than mtuBytes (a tap device's frames: with their header) never reach
+ *    the handler (counted in `oversized`);
  *  - batches are at most maxBatch long; nothing is delivered after close().
  * Delivery is synchronous, inside inject() (or inside onPackets() for packets injected
  * before a handler was set), so tests need no waiting.
@@ -29,11 +32,12 @@ export class MemoryTunDevice implements TunDevice {
   readonly mtuBytes: number;
   /** Copies of every packet the tunnel wrote, in order. */
   readonly written: Buffer[] = [];
-  /** Injected packets dropped for being longer than mtuBytes. */
+  /** Injected packets dropped for being longer than the device reads (mtuBytes, on tap with the frame header). */
   oversized = 0;
   /** Writes dropped because writeCapacity was reached. */
   writeDrops = 0;
   readonly #maxBatch: number;
+  readonly #maxReadBytes: number;
   readonly #writeCapacity: number;
   readonly #pending: Buffer[] = [];
   #onPackets: ((packets: readonly Buffer[]) => void) | undefined;
@@ -45,6 +49,7 @@ export class MemoryTunDevice implements TunDevice {
     this.name = options.name ?? 'memtun0';
     this.mtuBytes = options.mtuBytes ?? 1500;
     this.#maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.#maxReadBytes = this.mtuBytes + (options.device === 'tap' ? TAP_FRAME_EXTRA_BYTES : 0);
     this.#writeCapacity = options.writeCapacity ?? Infinity;
   }
 
@@ -59,7 +64,7 @@ export class MemoryTunDevice implements TunDevice {
   inject(packets: Buffer | readonly Buffer[]): void {
     if (this.#closed) return;
     for (const packet of Buffer.isBuffer(packets) ? [packets] : packets) {
-      if (packet.length > this.mtuBytes) this.oversized++;
+      if (packet.length > this.#maxReadBytes) this.oversized++;
       else this.#pending.push(Buffer.from(packet));
     }
     this.#flush();

@@ -4,6 +4,7 @@ import type { ConnectedInfo, SessionEndCode, SessionPhase, VpnClientEvents } fro
 import type { HelperEvent, Prompt } from '../api/index';
 import { tunnelConfigFixture } from '../netconfig/tunnel-config-fixture';
 import { MemoryTunDevice } from '../tun/tun-memory';
+import type { TunDeviceOptions } from '../tun/index';
 import type { ClientPort } from './client-port';
 import type { NetworkPort, NetworkRequest } from './network-port';
 import { TunnelController } from './tunnel-controller';
@@ -113,6 +114,23 @@ test('negotiating → configuring → connected: one TUN device with the pushed 
   for (const event of events) if (event.type === 'state') assert.ok(event.reason?.code, `${event.state} carries a reason`);
   await controller.stop();
   assert.deepEqual((await ended), { code: 'user.disconnect', message: 'Disconnected.', requested: true });
+});
+
+test('a tap push opens a tap device: the device type goes from the config to openTun, frames pass both ways as they are', async () => {
+  const opened: TunDeviceOptions[] = [];
+  const { controller, client, tuns } = rig({
+    openTun: (options) => { opened.push(options); const tun = new MemoryTunDevice({ name: 'tap0', mtuBytes: options.mtuBytes, device: options.device }); tuns.push(tun); return tun; },
+  });
+  const ended = controller.run();
+  client.hooks.onConnected(connectedInfo({ device: 'tap', tunMtuBytes: undefined }));
+  await settle();
+  assert.deepEqual(opened, [{ name: undefined, mtuBytes: 1500, device: 'tap' }]);
+  const arp = Buffer.concat([Buffer.alloc(12, 0xff), Buffer.from([0x08, 0x06]), Buffer.alloc(28)]);
+  const fullFrame = Buffer.concat([Buffer.alloc(12, 2), Buffer.from([0x08, 0x00]), Buffer.alloc(1500, 0x45)]);
+  tuns[0]?.inject([arp, fullFrame]);
+  assert.deepEqual(client.sent, [arp, fullFrame], 'an ARP frame and a frame of MTU + header go to the client untouched');
+  await controller.stop();
+  await ended;
 });
 
 test('a reconnect with the same pushed configuration keeps the device and routes; a different one re-applies them', async () => {

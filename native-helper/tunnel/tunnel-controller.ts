@@ -196,7 +196,7 @@ export class TunnelController {
     await this.#teardown();
     const mtuBytes = info.config.tunMtuBytes ?? this.options.defaultMtuBytes;
     try {
-      this.#tun = this.options.openTun({ name: this.options.tunName, mtuBytes });
+      this.#tun = this.options.openTun({ name: this.options.tunName, mtuBytes, device: info.config.device });
     } catch (error) {
       this.#fail('tunnel.tun_failed', `Cannot create the tunnel device: ${(error as Error).message}`);
       return;
@@ -330,7 +330,7 @@ function firstHop(info: ConnectedInfo): { address: string; family: 4 | 6 } {
 
 /** What decides whether a reconnect can keep the device and routes as they are. */
 function configKey(config: TunnelConfig): string {
-  return JSON.stringify([config.ifconfig, config.ifconfigIpv6, config.routes, config.routesIpv6, config.redirectGateway && [...config.redirectGateway.flags],
+  return JSON.stringify([config.device, config.routeGateway, config.ifconfig, config.ifconfigIpv6, config.routes, config.routesIpv6, config.redirectGateway && [...config.redirectGateway.flags],
     config.dns.servers, config.dns.servers6, config.dns.searchDomains, config.dns.domain, config.tunMtuBytes]);
 }
 

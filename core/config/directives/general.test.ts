@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FAKE_CERT, FAKE_KEY, block, codes, parse, profileWith } from '../test-kit';
+import { summarizeProfile } from '../summarize-profile';
 
 const creds = `${block('ca', FAKE_CERT)}${block('cert', FAKE_CERT)}${block('key', FAKE_KEY)}`;
 
@@ -10,13 +11,29 @@ test('client, or pull with tls-client, is required', () => {
   assert.deepEqual(codes(parse(`pull\ndev tun\nremote a\n${creds}`).problems), ['0 config.missing_client']);
 });
 
-test('dev tun and tunN are fine; tap and null are not', () => {
+test('dev tun, tunN, tap, tapN and dev-type are fine; null and a name that says nothing are not', () => {
   assert.deepEqual(codes(parse(profileWith('dev tun7')).problems), ['3 config.duplicate_directive']);
-  assert.deepEqual(codes(parse(profileWith('dev-type tap')).problems, 'error'), ['1 config.unsupported_value']);
-  assert.deepEqual(codes(parse(`client\ndev tap\nremote a\n${creds}`).problems), ['2 config.unsupported_value']);
+  assert.equal(parse(profileWith('')).profile.device, 'tun');
+  assert.equal(parse(`client\nremote a\n${creds}`).profile.device, 'tun', 'no dev line: tun');
+  for (const text of [`client\ndev tap\nremote a\n${creds}`, `client\ndev tap3\nremote a\n${creds}`, `client\ndev vpn0\ndev-type tap\nremote a\n${creds}`]) {
+    const { profile, problems } = parse(text);
+    assert.equal(profile.device, 'tap', text);
+    // TAP is accepted, with one note on what it leaves out: no DHCP on the device.
+    assert.deepEqual(codes(problems), [`${text.includes('dev-type') ? 3 : 2} config.tap_limits`], text);
+    const note = problems[0];
+    assert.equal(note?.severity, 'info');
+    assert.match(note?.message ?? '', /no DHCP client/);
+    assert.match(note?.message ?? '', /control\.tap_no_ifconfig/);
+  }
+  assert.equal(parse(`client\ndev tap0\ndev-type tun\nremote a\n${creds}`).profile.device, 'tun', 'dev-type wins over the name');
   assert.deepEqual(codes(parse(`client\ndev null\nremote a\n${creds}`).problems), ['2 config.unsupported_value']);
   assert.deepEqual(codes(parse(`client\ndev vpn0\nremote a\n${creds}`).problems), ['2 config.bad_value']);
   assert.deepEqual(codes(parse(`client\ndev vpn0\ndev-type tun\nremote a\n${creds}`).problems), []);
+});
+
+test('the summary names the device, and for tap what it leaves out', () => {
+  assert.equal(summarizeProfile(parse(profileWith('')).profile).device, 'tun (IP packets)');
+  assert.match(summarizeProfile(parse(`client\ndev tap\nremote a\n${creds}`).profile).device, /^tap \(Ethernet frames.*no DHCP/);
 });
 
 test('setenv: peer-info variables kept, others explained', () => {

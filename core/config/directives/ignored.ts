@@ -70,7 +70,7 @@ export const IGNORED_DIRECTIVES: readonly DirectiveSpec[] = [
   // MTU knobs that Postern derives from tun-mtu.
   ignored('link-mtu', 'warning', 'Postern derives the packet size from tun-mtu.', { hint: 'Use tun-mtu instead.', connection: true }),
   ignored('udp-mtu', 'warning', 'Postern derives the packet size from tun-mtu.', { hint: 'Use tun-mtu instead.', connection: true }),
-  ignored('tun-mtu-extra', 'info', 'it only matters to TAP devices.', { connection: true }),
+  ignored('tun-mtu-extra', 'info', 'Postern reserves 2.x\'s default of 32 bytes for a TAP device\'s Ethernet header, whatever this says.', { connection: true }),
   ignored('mtu-disc', 'info', 'Postern leaves path-MTU discovery to the system.', { connection: true }),
   ignored('mtu-test', 'info', 'Postern does not run MTU tests.'),
   // Tunnel setup that Postern does itself.
@@ -81,7 +81,7 @@ export const IGNORED_DIRECTIVES: readonly DirectiveSpec[] = [
   ignored('route-table', 'warning', 'Postern adds routes to the main routing table.'),
   ignored('allow-pull-fqdn', 'info', 'Postern accepts host names in pushed routes.'),
   ignored('allow-recursive-routing', 'info', 'Postern always keeps the route to the server outside the tunnel.'),
-  ignored('lladdr', 'info', 'it sets a TAP device\'s MAC address; Postern uses TUN devices.'),
+  ignored('lladdr', 'info', 'it sets a TAP device\'s MAC address; Postern lets the kernel choose one.'),
   ignored('ifconfig', 'warning', SERVER_PUSHES),
   ignored('ifconfig-ipv6', 'warning', SERVER_PUSHES),
   ignored('route-gateway', 'warning', SERVER_PUSHES),

@@ -61,16 +61,21 @@ std::string InterfaceNameArg(const Napi::CallbackInfo& info, bool allowEmpty) {
   return name;
 }
 
-// openTun(name) -> { fd, name }. The device is not persistent: it disappears when the
-// last fd closes, so a crashed helper never leaves a stale tun behind.
+// openTun(name, tap?) -> { fd, name }. The device is not persistent: it disappears when the
+// last fd closes, so a crashed helper never leaves a stale tun behind. tap=true makes a
+// layer-2 device (Ethernet frames, the kernel's ARP on it; '' lets the kernel pick tapN).
+// Neither kind asks for IFF_VNET_HDR: every read is one whole packet or frame, no offloads.
 Napi::Value OpenTun(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string name = InterfaceNameArg(info, true);
+  if (!info[1].IsUndefined() && !info[1].IsBoolean()) throw Napi::TypeError::New(env, "tap must be a boolean");
+  bool tap = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) throw ErrnoError(env, errno, "open", "openTun: cannot open /dev/net/tun");
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  ifr.ifr_flags = IFF_TUN | IFF_NO_PI;  // raw IP packets, no 4-byte packet-info prefix
+  // No 4-byte packet-info prefix: bare IP packets (tun) or bare Ethernet frames (tap).
+  ifr.ifr_flags = (tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI;
   memcpy(ifr.ifr_name, name.data(), name.size());
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int err = errno;
@@ -136,7 +141,8 @@ int WriteOne(Napi::Env env, int fd, const uint8_t* data, size_t length) {
     if (err == EINTR) continue;
     if (err == EBADF || err == EBADFD) throw ErrnoError(env, err, "write", "TUN write failed");
     // Queue full: -1 tells writePackets to stop, the rest would fail the same way.
-    // Anything else (EINVAL for a non-IP packet, ...) drops just this packet.
+    // Anything else (EINVAL for a non-IP packet on tun, or a frame shorter than an Ethernet
+    // header on tap, ...) drops just this packet.
     return (err == EAGAIN || err == ENOBUFS) ? -1 : 0;
   }
 }

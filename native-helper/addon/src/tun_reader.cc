@@ -52,7 +52,9 @@ class TunReader : public Napi::ObjectWrap<TunReader> {
     // (measured on Linux 6.x). One spare byte makes that visible: a read that fills the
     // whole slot was longer than the MTU we were told (someone raised it behind our
     // back) and is dropped and counted, never delivered cut short.
-    slotBytes_ = static_cast<size_t>(OptionInt(env, options, "mtu", 68, 65535)) + 1;
+    // On a tap device the caller passes the MTU plus the frame header (tun-device.ts
+    // TAP_FRAME_EXTRA_BYTES), hence the 18 bytes above 65535.
+    slotBytes_ = static_cast<size_t>(OptionInt(env, options, "mtu", 68, 65535 + 18)) + 1;
     lend_ = options.Get("lend").ToBoolean();
     onPackets_ = Napi::Persistent(info[1].As<Napi::Function>());
     if (info[3].IsFunction()) onError_ = Napi::Persistent(info[3].As<Napi::Function>());

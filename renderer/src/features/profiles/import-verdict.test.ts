@@ -73,3 +73,18 @@ test('files outside the folder are listed; Import waits for the box that allows 
   await store.getState().confirmImport('p', ['/etc/openvpn/ca.crt']);
   assert.deepEqual(sent, [{ fileName: 'p.ovpn', text: 'client', name: 'p', confirmedFiles: ['/etc/openvpn/ca.crt'] }]);
 });
+
+test('the device the profile asks for is among what Postern will use; a verdict from an app before TAP has no such row', async () => {
+  const render = async (device?: string): Promise<string> => {
+    const verdict = ProfileVerdict.parse({
+      fileName: 'bridge.ovpn', suggestedName: 'bridge', connectable: true, problems: [], omittedProblems: 0,
+      summary: { remotes: ['vpn.example.org:1194/udp'], asks: [], serverCheck: [], controlChannel: 'none', dataCiphers: [], routing: [], ignored: [], refused: [], ...(device ? { device } : {}) },
+    });
+    const store = createAppStore(fakeAppApi({ 'profiles.preview': () => verdict }).api);
+    assert.equal(await store.getState().preview('bridge.ovpn', 'client\n'), true);
+    return renderMarkup(store, createElement(ImportVerdict));
+  };
+  const tap = 'tap (Ethernet frames, ARP by the kernel; the server must push the address: no DHCP on the device)';
+  assert.match(await render(tap), /<dt>Device<\/dt><dd data-testid="verdict-device">tap \(Ethernet frames, ARP by the kernel; the server must push the address: no DHCP on the device\)<\/dd>/);
+  assert.doesNotMatch(await render(), /verdict-device/);
+});

@@ -94,6 +94,7 @@ function UsedList({ summary }: { summary: Summary }) {
         <dt>Server check</dt><dd>{summary.serverCheck.join(', ') || 'none'}</dd>
         <dt>Control channel</dt><dd>{summary.controlChannel}</dd>
         <dt>Data ciphers</dt><dd>{summary.dataCiphers.join(', ')}</dd>
+        {summary.device !== undefined && <><dt>Device</dt><dd data-testid="verdict-device">{summary.device}</dd></>}
         {summary.routing.length > 0 && <><dt>Routing</dt><dd>{summary.routing.join('; ')}</dd></>}
       </dl>
     </section>

@@ -77,6 +77,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
       dataCiphersFallback: profile.ciphers.dataCiphersFallback,
       cipher: profile.ciphers.cipher,
       auth: profile.ciphers.auth,
+      ...(profile.ciphers.providers ? { providers: profile.ciphers.providers } : {}),
       compression: framingFor(profile),
       allowDecompression: profile.compression.allowCompression !== 'no',
       mssfix: profile.mssfix,

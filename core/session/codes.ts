@@ -22,6 +22,9 @@ export const SESSION_END_CODES = [
   // Key exchange and data keys.
   'keys.bad_key_method', 'keys.options_too_long', 'keys.message_too_long', 'keys.not_ready',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
+  // OpenSSL providers (`providers legacy default`): one would not load, or a cipher that needs
+  // the legacy one (BF-CBC, CAST5-CBC) was negotiated without it.
+  'data.provider_load_failed', 'data.legacy_provider_unavailable',
   // The push.
   'control.pull_filter_rejected',
   // The client around the sessions (transport/).

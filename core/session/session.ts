@@ -11,10 +11,12 @@ import { INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
 import { KeyRing } from './key-ring';
 import { DataPath } from './data-path';
 import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
-import { chooseDataCipher } from './key-exchange';
+import { chooseDataCipher } from './cipher-choice';
+import { loadCryptoProviders } from '../data/crypto-providers';
+import { isSmallBlockCipher, needsLegacyProvider } from '../data/cipher-suites';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
-import type { Counters, SessionEnd, SessionEvents, SessionLogLine, SessionPhase } from './events';
+import type { Counters, SessionEnd, SessionEndData, SessionEvents, SessionLogLine, SessionPhase } from './events';
 import type { DropReason, SessionEndCode } from './codes';
 import { notifyExit } from './exit-notify';
 import { initialState, liveStateOf, next, phaseOf, stateDeadlineMs, type SessionContext, type SessionEvent, type SessionState } from './session-state';
@@ -71,7 +73,7 @@ export class Session {
       onKeyExchanged: (key) => this.#onKeyExchanged(key),
       onControlText: (text) => this.#onControlMessage(classifyControlMessage(text)),
       onCredentialsNeeded: () => this.events.onCredentialsNeeded?.(),
-      onFail: (code, message, fatal) => this.#fail(code, message, fatal),
+      onFail: (code, message, fatal, data) => this.#fail(code, message, fatal, data),
       onDrop: (reason) => this.#countDrop(reason),
       onLog: (level, message) => this.#log(level, message),
       onQueued: () => queueMicrotask(() => this.#pump()),
@@ -97,6 +99,7 @@ export class Session {
   /** Sends the hard reset that opens the session (protocol.md §3 step 1). */
   start(): void {
     this.#apply({ kind: 'start' });
+    if (!this.#loadProviders()) return;
     const opcode = this.settings.wrap.kind === 'tls-crypt-v2' ? P_CONTROL_HARD_RESET_CLIENT_V3 : P_CONTROL_HARD_RESET_CLIENT_V2;
     this.#keys.open(INITIAL_KEY_ID, opcode, this.clock.nowMs());
     this.#pump();
@@ -201,6 +204,19 @@ export class Session {
     this.#pump();
   }
 
+  /** The profile's `providers`, before anything is sent; a provider that will not load ends the attempt for good (as in 2.6). */
+  #loadProviders(): boolean {
+    const loaded = loadCryptoProviders(this.settings.providers, this.settings.loadProvider);
+    if (!loaded.ok) {
+      const { provider, reason } = loaded.error;
+      this.#fail('data.provider_load_failed', `The OpenSSL provider '${provider}' could not be loaded: ${reason}`, true, { kind: 'provider', provider });
+      return false;
+    }
+    if (loaded.value === 'loaded') this.#log('debug', `OpenSSL providers loaded: ${(this.settings.providers ?? []).join(' ')}.`);
+    if (loaded.value === 'no_loader') this.#log('debug', `providers ${(this.settings.providers ?? []).join(' ')}: this process cannot load OpenSSL providers; ciphers that need them are refused.`);
+    return true;
+  }
+
   get #isEnded(): boolean {
     return this.#state.kind === 'ended';
   }
@@ -232,8 +248,18 @@ export class Session {
     }
     if (liveStateOf(this.#state).kind === 'connected') return; // a later PUSH_REPLY only renews the auth-token (protocol.md §9)
     const initial = this.#keys.initial;
-    const cipher = chooseDataCipher(config.cipher, this.settings, initial?.server?.optionsString);
-    if (!cipher.ok) return this.#fail(cipher.error.code, cipher.error.message, true);
+    const cipher = chooseDataCipher(config, this.settings, initial?.server?.optionsString);
+    if (!cipher.ok) return this.#apply({ kind: 'fail', end: { ...cipher.error, fatal: true } });
+    if (needsLegacyProvider(cipher.value) && !this.settings.providers?.includes('legacy')) {
+      // As 2.6 on OpenSSL 3: without the profile's `providers legacy`, no BF-CBC, even if an
+      // earlier profile left the provider loaded in this long-running process.
+      return this.#fail('data.legacy_provider_unavailable', `The data cipher ${cipher.value} needs OpenSSL's legacy provider, which this profile does not load (providers legacy default).`, true,
+        { kind: 'legacy_cipher', cipher: cipher.value });
+    }
+    if (config.cipher === undefined) this.#log('info', `The server pushed no data cipher; using ${cipher.value} (as its options string or data-ciphers-fallback says).`);
+    if (isSmallBlockCipher(cipher.value) && this.settings.timers.renegotiateBytes === undefined) {
+      this.#log('warn', `The data cipher ${cipher.value} has 64-bit blocks (SWEET32): its keys are renewed every 64 MB.`);
+    }
     this.#timers.onConfigured(config.pingSeconds, config.pingRestartSeconds);
     this.#data.configure(config, cipher.value);
     if (this.#data.maxMss !== undefined) this.#log('debug', `mssfix: TCP MSS at most ${this.#data.maxMss} (IPv6 ${this.#data.maxMss - 20}).`);
@@ -296,8 +322,8 @@ export class Session {
     this.send(packet);
   }
 
-  #fail(code: SessionEndCode, message: string, fatal: boolean): void {
-    this.#apply({ kind: 'fail', end: { code, message, fatal } });
+  #fail(code: SessionEndCode, message: string, fatal: boolean, data?: SessionEndData): void {
+    this.#apply({ kind: 'fail', end: { code, message, fatal, ...(data ? { data } : {}) } });
   }
 
   #countDrop(reason: DropReason): void {

@@ -85,6 +85,7 @@ function toVerdict(fileName: string, parsed: ParseProfileResult, summary: Profil
       routing: summary.routing,
       ignored: summary.ignored,
       refused: summary.refused,
+      cautions: summary.cautions,
     },
   };
 }

@@ -54,6 +54,7 @@ export const SESSION_END_CODES = [
   'tls.verify_x509_name', 'tls.peer_fingerprint', 'tls.no_peer_certificate', 'tls.client_credentials', 'tls.handshake_failed',
   'keys.bad_key_method', 'keys.options_too_long', 'keys.message_too_long', 'keys.not_ready',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
+  'data.provider_load_failed', 'data.legacy_provider_unavailable',
   'control.pull_filter_rejected',
   'network.changed',
   'link.closed', 'connect.resolve_failed', 'connect.link_failed', 'connect.server_poll_timeout', 'connect.retries_exhausted',

@@ -8,4 +8,6 @@
 // 1.3: the code helper.stopping (a tunnel ended by SIGTERM to the helper, not by the user); the reconnected event;
 //      the codes network.changed and system.wake (a reconnect because the path to the server changed, or after a sleep),
 //      the method power.resumed.
-export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 3 } as const;
+// 1.4: `data` on an error (the server's cipher and the profile's list for ncp.*, the provider for
+//      data.provider_load_failed, the cipher for data.legacy_provider_unavailable), and those two codes.
+export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 4 } as const;

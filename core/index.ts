@@ -9,7 +9,7 @@ export {
 } from './config/index';
 export type {
   Profile, ProfileProblem, ProblemCode, Severity, ParseProfileOptions, ParseProfileResult,
-  ProfileSummary, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy, SocksProxy,
+  ProfileSummary, SummaryCaution, SummaryNote, DirectiveCategory, DirectiveSpec, Remote, TlsWrap, HttpProxy, SocksProxy,
 } from './config/index';
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
@@ -19,9 +19,11 @@ export type { Link, LinkReconnectCause, LinkSinks, RelayAnnouncer, UdpLinkOpener
 export { isSourceLost } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
+export type { CryptoProviderLoader, OpenSslProviderName } from './data/crypto-providers';
+export { OPENSSL_PROVIDERS } from './config/constants';
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason, AuthPolicy } from './auth/index';
-export type { PhaseChange, SessionPhase, SessionEnd, SessionLogLine, LogLevel, Counters } from './session/events';
+export type { PhaseChange, SessionPhase, SessionEnd, SessionEndData, SessionLogLine, LogLevel, Counters } from './session/events';
 export { SESSION_END_CODES, DROP_REASONS, udpDropReason } from './session/codes';
 export type { SessionEndCode, DropReason } from './session/codes';
 export type { AuthFailure } from './control/classify-control-message';

@@ -78,6 +78,7 @@ export function clientOptionsFromProfile(profile: Profile, inputs: ClientInputs 
       cipher: profile.ciphers.cipher,
       auth: profile.ciphers.auth,
       device: profile.device,
+      ...(profile.ciphers.providers ? { providers: profile.ciphers.providers } : {}),
       compression: framingFor(profile),
       allowDecompression: profile.compression.allowCompression !== 'no',
       mssfix: profile.mssfix,

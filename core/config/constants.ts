@@ -68,7 +68,27 @@ export const WEAK_DATA_CIPHERS = new Set(['BF-CBC', 'DES-CBC', 'DES-EDE3-CBC', '
  */
 export const POSTERN_DATA_CIPHERS = new Set([
   'AES-128-GCM', 'AES-192-GCM', 'AES-256-GCM', 'CHACHA20-POLY1305', 'AES-128-CBC', 'AES-192-CBC', 'AES-256-CBC',
+  // For 2.3/2.4 servers; BF-CBC and CAST5-CBC need `providers legacy default` (OpenSSL 3's legacy provider).
+  'BF-CBC', 'CAST5-CBC', 'DES-EDE3-CBC', 'CAMELLIA-128-CBC', 'CAMELLIA-192-CBC', 'CAMELLIA-256-CBC',
 ]);
+
+/**
+ * Ciphers with 64-bit blocks (SWEET32): Postern renews their keys every 64 MiB, as 2.4+ does,
+ * and the import says to move the server to AES-GCM. Repeated from core/data/cipher-suites.ts
+ * (config sits below data).
+ */
+export const SMALL_BLOCK_DATA_CIPHERS = new Set(['BF-CBC', 'CAST5-CBC', 'DES-EDE3-CBC', 'DES-CBC', 'DES-EDE-CBC', 'RC2-CBC']);
+
+/** Ciphers only OpenSSL 3's legacy provider has: they work with `providers legacy default`. */
+export const LEGACY_PROVIDER_CIPHERS = new Set(['BF-CBC', 'CAST5-CBC', 'DES-CBC', 'SEED-CBC', 'RC2-CBC']);
+
+/**
+ * `providers` names Postern loads: the providers built into its OpenSSL. Any other name makes
+ * OpenSSL load a shared library of that name, which a profile must never make the root
+ * helper do (the addon checks the same list: native-helper/addon/src/openssl_provider.cc).
+ */
+export const OPENSSL_PROVIDERS = ['default', 'legacy', 'base'] as const;
+export type OpenSslProviderName = typeof OPENSSL_PROVIDERS[number];
 
 /** `auth` digests Postern implements, and the one OpenVPN spells `none` (AEAD only). */
 export const POSTERN_AUTH_DIGESTS = new Set(['SHA1', 'SHA224', 'SHA256', 'SHA384', 'SHA512', 'NONE']);

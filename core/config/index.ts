@@ -5,7 +5,7 @@ export { parseProfile, isConnectable } from './parse-profile';
 export type { ParseProfileOptions, ParseProfileResult } from './parse-profile';
 export { embedFileReferences } from './embed-files';
 export { summarizeProfile } from './summarize-profile';
-export type { ProfileSummary, SummaryNote } from './summarize-profile';
+export type { ProfileSummary, SummaryCaution, SummaryNote } from './summarize-profile';
 export { DIRECTIVE_TABLE, countDirectivesByCategory } from './directive-table';
 export { DIRECTIVE_CATEGORIES } from './directive-spec';
 export type { DirectiveCategory, DirectiveFamily, DirectiveSpec, PolicySpec, SupportedSpec } from './directive-spec';

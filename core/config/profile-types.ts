@@ -1,5 +1,6 @@
 import type { Secret } from '../wire/secret';
 import type { ProfileProblem, Severity } from './problems';
+import type { OpenSslProviderName } from './constants';
 
 /**
  * A parsed, self-contained .ovpn profile: every file it referred to is inlined,
@@ -154,6 +155,8 @@ export interface CipherSettings {
   cipher?: string;
   /** `auth` digest for CBC ciphers and tls-auth. */
   auth: string;
+  /** `providers`: OpenSSL providers to load before connecting (BF-CBC needs `legacy`); absent: none. */
+  providers?: OpenSslProviderName[];
 }
 
 export interface CompressionSettings {

@@ -1,3 +1,4 @@
+import { SMALL_BLOCK_DATA_CIPHERS } from './constants';
 import { DIRECTIVE_TABLE } from './directive-table';
 import type { ProfileProblem } from './problems';
 import type { Profile, Remote, TlsWrap } from './profile-types';
@@ -24,6 +25,8 @@ export interface ProfileSummary {
   routing: string[];
   ignored: SummaryNote[];
   refused: SummaryNote[];
+  /** What a person should know and pass on to the server's administrator (words: the words tables). */
+  cautions: SummaryCaution[];
   /** All errors and warnings found, those left out of the problem list included. */
   errors: number;
   warnings: number;
@@ -34,6 +37,14 @@ export interface SummaryNote {
   line: number;
   reason: string;
 }
+
+/**
+ * A code and its data, no words: electron/api/words.ts (the window) and the CLI's check
+ * say them.
+ * - `small_block_cipher`: data-ciphers, cipher or data-ciphers-fallback names ciphers with
+ *   64-bit blocks (BF-CBC, CAST5-CBC, 3DES), open to SWEET32; the server should move to AES-GCM.
+ */
+export type SummaryCaution = { code: 'small_block_cipher'; ciphers: string[] };
 
 export function summarizeProfile(profile: Profile): ProfileSummary {
   const summary: ProfileSummary = {
@@ -50,6 +61,7 @@ export function summarizeProfile(profile: Profile): ProfileSummary {
     routing: routing(profile),
     ignored: notes(profile.problems, 'ignored'),
     refused: notes(profile.problems, 'refused'),
+    cautions: cautions(profile),
     errors: profile.problemCounts.error,
     warnings: profile.problemCounts.warning,
   };
@@ -124,6 +136,13 @@ function routing(profile: Profile): string[] {
   if (r.routes.length + r.routesIpv6.length > 0) out.push(`${r.routes.length + r.routesIpv6.length} route(s) of the profile's own`);
   if (r.pullFilters.length > 0) out.push(`${r.pullFilters.length} pull-filter(s)`);
   return out;
+}
+
+function cautions(profile: Profile): SummaryCaution[] {
+  const { dataCiphers, cipher, dataCiphersFallback } = profile.ciphers;
+  const named = [...dataCiphers, cipher, dataCiphersFallback].filter((c): c is string => c !== undefined);
+  const small = [...new Set(named.filter((c) => SMALL_BLOCK_DATA_CIPHERS.has(c)))];
+  return small.length === 0 ? [] : [{ code: 'small_block_cipher', ciphers: small }];
 }
 
 function notes(problems: readonly ProfileProblem[], category: 'ignored' | 'refused'): SummaryNote[] {

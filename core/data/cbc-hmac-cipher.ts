@@ -3,10 +3,8 @@ import type { DataKeys } from '../keys/key-derivation';
 import { BugError } from '../wire/errors';
 import { err, ok } from '../wire/result';
 import type { Result } from '../wire/result';
-import {
-  CBC_BLOCK_BYTES, CBC_IV_BYTES, PACKET_ID_BYTES, PACKET_ID_MAX, PACKET_ID_RENEGOTIATE_AT,
-} from './constants';
-import type { CbcSuite, HmacDigest } from './cipher-suites';
+import { PACKET_ID_BYTES, PACKET_ID_MAX, PACKET_ID_RENEGOTIATE_AT } from './constants';
+import { cbcBlockBytes, type CbcSuite, type HmacDigest } from './cipher-suites';
 import type { DataCipher, DataDrop } from './data-cipher';
 import { dataHeaderBytes, readDataHeaderBytes, writeDataHeader } from './data-header';
 import { ReplayWindow } from './replay-window';
@@ -15,9 +13,11 @@ import { ReplayWindow } from './replay-window';
 const IV_POOL_BYTES = 4096;
 
 /**
- * AES-CBC + HMAC data channel (ovpn:crypto.c openvpn_encrypt_v1 / openvpn_decrypt_v1):
+ * CBC + HMAC data channel (ovpn:crypto.c openvpn_encrypt_v1 / openvpn_decrypt_v1):
  *
- *   [op 1|4] [HMAC(H)] [IV 16] [ E(K.cipher, IV, packet-id(4) ‖ plaintext, PKCS#7) ]
+ *   [op 1|4] [HMAC(H)] [IV B] [ E(K.cipher, IV, packet-id(4) ‖ plaintext, PKCS#7) ]
+ *
+ *   B = the cipher's block size: 16 for AES and Camellia, 8 for BF, CAST5 and 3DES.
  *
  *   HMAC = HMAC-auth(K.hmac[0:H], IV ‖ ciphertext); opcode/peer-id are not covered.
  *
@@ -27,6 +27,8 @@ const IV_POOL_BYTES = 4096;
 export class CbcHmacCipher implements DataCipher {
   readonly #suite: CbcSuite;
   readonly #digest: HmacDigest;
+  /** Block size = IV size. */
+  readonly #blockBytes: number;
   readonly #encryptKey: Buffer;
   readonly #decryptKey: Buffer;
   readonly #encryptHmacKey: Buffer;
@@ -40,6 +42,7 @@ export class CbcHmacCipher implements DataCipher {
   constructor(readonly name: string, suite: CbcSuite, digest: HmacDigest, keys: DataKeys, initialPacketId: number) {
     this.#suite = suite;
     this.#digest = digest;
+    this.#blockBytes = cbcBlockBytes(suite);
     this.#encryptKey = Buffer.from(keys.encrypt.cipherKey.subarray(0, suite.keyBytes));
     this.#decryptKey = Buffer.from(keys.decrypt.cipherKey.subarray(0, suite.keyBytes));
     this.#encryptHmacKey = Buffer.from(keys.encrypt.hmacKey.subarray(0, digest.bytes));
@@ -56,23 +59,24 @@ export class CbcHmacCipher implements DataCipher {
   }
 
   overheadBytes(peerId: number | undefined): number {
-    return dataHeaderBytes(peerId) + this.#digest.bytes + CBC_IV_BYTES + PACKET_ID_BYTES + CBC_BLOCK_BYTES;
+    return dataHeaderBytes(peerId) + this.#digest.bytes + this.#blockBytes + PACKET_ID_BYTES + this.#blockBytes;
   }
 
   encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined): Buffer {
     const packetId = this.#sendPacketId;
     if (packetId > PACKET_ID_MAX) throw new BugError('data: send packet-id exhausted without renegotiation');
     this.#sendPacketId = packetId + 1;
-    const ciphertextBytes = (Math.floor((PACKET_ID_BYTES + plaintext.length) / CBC_BLOCK_BYTES) + 1) * CBC_BLOCK_BYTES;
+    const block = this.#blockBytes;
+    const ciphertextBytes = (Math.floor((PACKET_ID_BYTES + plaintext.length) / block) + 1) * block;
     const headerBytes = dataHeaderBytes(peerId);
     const ivAt = headerBytes + this.#digest.bytes;
-    const out = Buffer.allocUnsafe(ivAt + CBC_IV_BYTES + ciphertextBytes);
+    const out = Buffer.allocUnsafe(ivAt + block + ciphertextBytes);
     writeDataHeader(out, keyId, peerId);
     this.#nextIv().copy(out, ivAt);
-    const iv = out.subarray(ivAt, ivAt + CBC_IV_BYTES);
+    const iv = out.subarray(ivAt, ivAt + block);
     const cipher = createCipheriv(this.#suite.algorithm, this.#encryptKey, iv);
     this.#packetIdScratch.writeUInt32BE(packetId, 0);
-    let at = ivAt + CBC_IV_BYTES;
+    let at = ivAt + block;
     at += cipher.update(this.#packetIdScratch).copy(out, at);
     at += cipher.update(plaintext).copy(out, at);
     at += cipher.final().copy(out, at);
@@ -85,14 +89,15 @@ export class CbcHmacCipher implements DataCipher {
     const headerBytes = readDataHeaderBytes(packet);
     if (headerBytes === null) return err('data.bad_opcode');
     const ivAt = headerBytes + this.#digest.bytes;
-    const ciphertextBytes = packet.length - ivAt - CBC_IV_BYTES;
-    if (ciphertextBytes < CBC_BLOCK_BYTES || ciphertextBytes % CBC_BLOCK_BYTES !== 0) return err('data.truncated');
+    const block = this.#blockBytes;
+    const ciphertextBytes = packet.length - ivAt - block;
+    if (ciphertextBytes < block || ciphertextBytes % block !== 0) return err('data.truncated');
     const mac = createHmac(this.#digest.algorithm, this.#decryptHmacKey).update(packet.subarray(ivAt)).digest();
     if (!timingSafeEqual(mac, packet.subarray(headerBytes, ivAt))) return err('data.auth_failed');
-    const decipher = createDecipheriv(this.#suite.algorithm, this.#decryptKey, packet.subarray(ivAt, ivAt + CBC_IV_BYTES));
+    const decipher = createDecipheriv(this.#suite.algorithm, this.#decryptKey, packet.subarray(ivAt, ivAt + block));
     let plain: Buffer;
     try {
-      const head = decipher.update(packet.subarray(ivAt + CBC_IV_BYTES));
+      const head = decipher.update(packet.subarray(ivAt + block));
       const tail = decipher.final();
       plain = tail.length === 0 ? head : Buffer.concat([head, tail]);
     } catch {
@@ -107,12 +112,13 @@ export class CbcHmacCipher implements DataCipher {
   }
 
   #nextIv(): Buffer {
-    if (this.#ivOffset + CBC_IV_BYTES > IV_POOL_BYTES) {
+    const bytes = this.#blockBytes;
+    if (this.#ivOffset + bytes > IV_POOL_BYTES) {
       randomFillSync(this.#ivPool);
       this.#ivOffset = 0;
     }
-    const iv = this.#ivPool.subarray(this.#ivOffset, this.#ivOffset + CBC_IV_BYTES);
-    this.#ivOffset += CBC_IV_BYTES;
+    const iv = this.#ivPool.subarray(this.#ivOffset, this.#ivOffset + bytes);
+    this.#ivOffset += bytes;
     return iv;
   }
 }

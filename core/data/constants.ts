@@ -26,9 +26,6 @@ export const REPLAY_WINDOW_SIZE = 64;
 export const AEAD_TAG_BYTES = 16;
 export const AEAD_IMPLICIT_IV_BYTES = 8;
 export const AEAD_NONCE_BYTES = 12;
-/** CBC: random 16-byte IV in clear (ovpn:crypto.c openvpn_encrypt_v1). */
-export const CBC_IV_BYTES = 16;
-export const CBC_BLOCK_BYTES = 16;
 
 /** Keepalive ping payload, framed and encrypted like any packet (ovpn:ping.c ping_string). */
 export const PING_MAGIC = Buffer.from('2a187bf3641eb4cb07ed2d0a981fc748', 'hex');

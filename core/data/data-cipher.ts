@@ -6,6 +6,7 @@ import type { AeadProvider } from './aead-provider';
 import { CbcHmacCipher } from './cbc-hmac-cipher';
 import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
 import { EpochAeadCipher, type EpochCipherOptions } from './epoch-aead-cipher';
+import { cipherAvailable } from './cipher-availability';
 import type { ReplayDrop } from './replay-window';
 
 /** Why an incoming data packet was dropped; counted by session/, never thrown. */
@@ -63,7 +64,11 @@ export interface DataCipherOptions {
   epoch?: EpochCipherOptions;
 }
 
-export type DataCipherError = { code: 'data.unsupported_cipher'; cipher: string } | { code: 'data.unsupported_auth'; auth: string };
+export type DataCipherError =
+  | { code: 'data.unsupported_cipher'; cipher: string }
+  | { code: 'data.unsupported_auth'; auth: string }
+  /** BF-CBC or CAST5-CBC without OpenSSL's legacy provider in this process (`providers legacy default`). */
+  | { code: 'data.legacy_provider_unavailable'; cipher: string };
 
 export function createDataCipher(options: DataCipherOptions): Result<DataCipher, DataCipherError> {
   const name = options.cipher.toUpperCase();
@@ -78,6 +83,7 @@ export function createDataCipher(options: DataCipherOptions): Result<DataCipher,
   const auth = (options.auth ?? 'SHA1').toUpperCase();
   const digest = HMAC_DIGESTS[auth];
   if (!digest) return err({ code: 'data.unsupported_auth', auth });
+  if (!cipherAvailable(cbc)) return err({ code: cbc.legacyProvider ? 'data.legacy_provider_unavailable' : 'data.unsupported_cipher', cipher: name });
   return ok(new CbcHmacCipher(name, cbc, digest, options.keys, options.initialPacketId ?? 1));
 }
 

@@ -1,6 +1,6 @@
 import { TAP_MTU_EXTRA_BYTES } from '../config/constants';
 import type { CompressionFraming } from '../control/tunnel-config';
-import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
+import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS, cbcBlockBytes } from './cipher-suites';
 
 export interface MssLimitInput {
   mssfix: { bytes: number; mode: 'default' | 'payload' | 'mtu' | 'fixed' };
@@ -22,7 +22,6 @@ export interface MssLimitInput {
 const PACKET_ID_BYTES = 4;
 const EPOCH_PACKET_ID_BYTES = 8;
 const AEAD_TAG_BYTES = 16;
-const AES_BLOCK_BYTES = 16;
 const IP_TCP_HEADERS_BYTES = 40;
 
 /**
@@ -54,7 +53,8 @@ export function mssLimit(input: MssLimitInput): number | undefined {
 function cryptoOverhead(cipher: string, auth: string, epochFormat: boolean): { header: number; payload: number; blockBytes: number } | undefined {
   if (AEAD_SUITES[cipher]) return { header: (epochFormat ? EPOCH_PACKET_ID_BYTES : PACKET_ID_BYTES) + AEAD_TAG_BYTES, payload: 0, blockBytes: 0 };
   const digest = HMAC_DIGESTS[auth];
-  // CBC: IV and HMAC in the clear; the packet id travels encrypted, in the payload.
-  if (CBC_SUITES[cipher] && digest) return { header: AES_BLOCK_BYTES + digest.bytes, payload: PACKET_ID_BYTES, blockBytes: AES_BLOCK_BYTES };
+  const cbc = CBC_SUITES[cipher];
+  // CBC: IV (one block) and HMAC in the clear; the packet id travels encrypted, in the payload.
+  if (cbc && digest) return { header: cbcBlockBytes(cbc) + digest.bytes, payload: PACKET_ID_BYTES, blockBytes: cbcBlockBytes(cbc) };
   return undefined;
 }

@@ -21,10 +21,15 @@ export interface OptionsStringInput {
   keyDirection?: 0 | 1;
   tlsAuth?: boolean;
   /**
-   * The profile's `cipher`, announced only when it is among the data-ciphers.
-   * Absent: 2.6 falls back to BF-CBC internally, which is never announced.
+   * The cipher 2.6 holds as its own (data-ciphers-fallback, else `cipher`); it sizes
+   * link-mtu and keysize. Absent: 2.6 computes with BF-CBC internally.
    */
   cipher?: string;
+  /**
+   * Whether `cipher X` is written: 2.6 announces its cipher only when it is among its
+   * data-ciphers (ovpn:options.c options_string). Default: true when `cipher` is given.
+   */
+  announceCipher?: boolean;
   /** `auth` digest; default SHA1. Ignored (shown as [null-digest]) for AEAD ciphers. */
   auth?: string;
 }
@@ -44,6 +49,12 @@ const CIPHER_SHAPES: Record<string, CipherShape> = {
   'AES-128-CBC': { aead: false, keyBytes: 16, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
   'AES-192-CBC': { aead: false, keyBytes: 24, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
   'AES-256-CBC': { aead: false, keyBytes: 32, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
+  'CAST5-CBC': { aead: false, keyBytes: 16, ivBytes: 8, blockBytes: 8, tagBytes: 0 },
+  'DES-EDE3-CBC': { aead: false, keyBytes: 24, ivBytes: 8, blockBytes: 8, tagBytes: 0 },
+  'CAMELLIA-128-CBC': { aead: false, keyBytes: 16, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
+  'CAMELLIA-192-CBC': { aead: false, keyBytes: 24, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
+  'CAMELLIA-256-CBC': { aead: false, keyBytes: 32, ivBytes: 16, blockBytes: 16, tagBytes: 0 },
+  // BF-CBC is absent on purpose: 2.6 sizes it as the stand-in below, whether named or not.
 };
 
 const DIGEST_BYTES: Record<string, number> = { SHA1: 20, SHA224: 28, SHA256: 32, SHA384: 48, SHA512: 64, MD5: 16 };
@@ -74,7 +85,7 @@ export function buildOptionsString(input: OptionsStringInput): string {
   ];
   if (input.compression !== undefined && input.compression !== 'none') items.push('comp-lzo');
   if (input.keyDirection !== undefined) items.push(`keydir ${input.keyDirection}`);
-  if (cipherName !== undefined) items.push(`cipher ${cipherName}`);
+  if (cipherName !== undefined && (input.announceCipher ?? true)) items.push(`cipher ${cipherName}`);
   // Without a cipher 2.6 computes with BF-CBC, whose key size it reports as 128.
   items.push(`auth ${auth}`, `keysize ${shape ? shape.keyBytes * 8 : 128}`);
   if (input.tlsAuth) items.push('tls-auth');

@@ -26,6 +26,9 @@ export const SESSION_END_CODES = [
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
   // 2.7's epoch data keys pushed (aead-epoch) without a peer-id, or with a cipher that is not AEAD.
   'ncp.epoch_needs_peer_id', 'ncp.epoch_needs_aead',
+  // OpenSSL providers (`providers legacy default`): one would not load, or a cipher that needs
+  // the legacy one (BF-CBC, CAST5-CBC) was negotiated without it.
+  'data.provider_load_failed', 'data.legacy_provider_unavailable',
   // The push.
   'control.pull_filter_rejected',
   // dev tap, and the push gives the device no address (the server expects DHCP in the bridge).

@@ -32,7 +32,21 @@ export interface SessionEnd {
   advance?: 'no' | 'addr' | 'remote';
   /** Seconds to wait before the next attempt, when the server said so. */
   backoffSeconds?: number;
+  /** What a person needs beside the code to act on it; the words tables make the sentence. */
+  data?: SessionEndData;
 }
+
+/**
+ * The data of an end, by kind:
+ * - `cipher` (ncp.*): the server's data cipher, pushed or from its options string (absent
+ *   when it named none), and the profile's data-ciphers and data-ciphers-fallback;
+ * - `provider` (data.provider_load_failed): the OpenSSL provider that would not load;
+ * - `legacy_cipher` (data.legacy_provider_unavailable): the cipher that needs the legacy provider.
+ */
+export type SessionEndData =
+  | { kind: 'cipher'; serverCipher?: string; dataCiphers: string[]; dataCiphersFallback?: string }
+  | { kind: 'provider'; provider: string }
+  | { kind: 'legacy_cipher'; cipher: string };
 
 export interface Counters {
   bytesIn: number;

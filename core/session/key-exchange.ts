@@ -2,7 +2,7 @@ import { encodeKeyMethod2Client } from '../keys/key-method-2';
 import { buildOptionsString, deviceTypeInOptions } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
-import { createDataCipher, SUPPORTED_DATA_CIPHERS, type DataCipher } from '../data/data-cipher';
+import { createDataCipher, type DataCipher } from '../data/data-cipher';
 import type { AeadProvider } from '../data/aead-provider';
 import { AEAD_SUITES } from '../data/cipher-suites';
 import type { EpochCipherOptions } from '../data/epoch-aead-cipher';
@@ -11,8 +11,9 @@ import { err, ok, type Result } from '../wire/result';
 import type { KeyNegotiation } from './key-negotiation';
 import type { SessionSettings } from './session-settings';
 import type { SessionEndCode } from './codes';
+import type { SessionEndData } from './events';
 
-export type KeyExchangeError = { code: SessionEndCode; message: string };
+export type KeyExchangeError = { code: SessionEndCode; message: string; data?: SessionEndData };
 
 /** Our key-method 2 message for one key_id: randoms, options, credentials or token, peer-info (protocol.md §5). */
 export function encodeClientKeyMethod(key: KeyNegotiation, settings: SessionSettings): Result<Buffer, KeyExchangeError> {
@@ -23,7 +24,7 @@ export function encodeClientKeyMethod(key: KeyNegotiation, settings: SessionSett
     preMaster: key.preMaster,
     random1: key.random1,
     random2: key.random2,
-    optionsString: optionsStringFor(settings),
+    optionsString: clientOptionsString(settings),
     username,
     password,
     peerInfo: peerInfoFor(settings),
@@ -32,14 +33,21 @@ export function encodeClientKeyMethod(key: KeyNegotiation, settings: SessionSett
   return err({ code: 'auth.credentials_too_long', message: `The ${encoded.error.field} is too long for OpenVPN (${encoded.error.code}).` });
 }
 
-function optionsStringFor(settings: SessionSettings): string {
+/**
+ * Our OCC options string. 2.6's own cipher is data-ciphers-fallback, else `cipher`, else
+ * BF-CBC, and it is named only when it is among data-ciphers (ovpn:options.c options_string):
+ * a 2.4 server reads it, and one that runs that cipher then works without negotiation.
+ */
+export function clientOptionsString(settings: Pick<SessionSettings, 'transport' | 'compression' | 'wrap' | 'dataCiphers' | 'dataCiphersFallback' | 'cipher' | 'auth' | 'device'>): string {
   const wrap = settings.wrap;
+  const own = (settings.dataCiphersFallback ?? settings.cipher ?? 'BF-CBC').toUpperCase();
   return buildOptionsString({
     transport: settings.transport,
     compression: settings.compression,
     keyDirection: wrap.kind === 'tls-auth' ? wrap.direction : undefined,
     tlsAuth: wrap.kind === 'tls-auth',
-    cipher: settings.cipher,
+    cipher: own,
+    announceCipher: settings.dataCiphers.some((c) => c.toUpperCase() === own),
     auth: settings.auth,
     devType: settings.device ?? 'tun',
   });
@@ -68,24 +76,6 @@ function peerInfoFor(settings: SessionSettings): string {
     sso: settings.peerInfo.sso,
     extra: settings.peerInfo.extra,
   });
-}
-
-/**
- * The data cipher after the push: a pushed `cipher` must be one of ours; without one,
- * the server's OCC `cipher`, then data-ciphers-fallback (protocol.md §13).
- */
-export function chooseDataCipher(pushed: string | undefined, settings: SessionSettings, serverOptions: string | undefined): Result<string, KeyExchangeError> {
-  const allowed = settings.dataCiphers.map((c) => c.toUpperCase());
-  if (pushed !== undefined) {
-    const name = pushed.toUpperCase();
-    if (allowed.includes(name) && SUPPORTED_DATA_CIPHERS.includes(name)) return ok(name);
-    return err({ code: 'ncp.cipher_not_allowed', message: `The server chose the data cipher ${pushed}, which is not in this profile's data-ciphers (${allowed.join(':')}).` });
-  }
-  const occCipher = /(?:^|,)cipher ([^,]+)/.exec(serverOptions ?? '')?.[1]?.toUpperCase();
-  if (occCipher && allowed.includes(occCipher) && SUPPORTED_DATA_CIPHERS.includes(occCipher)) return ok(occCipher);
-  const fallback = settings.dataCiphersFallback?.toUpperCase();
-  if (fallback && SUPPORTED_DATA_CIPHERS.includes(fallback)) return ok(fallback);
-  return err({ code: 'ncp.no_cipher', message: 'The server did not choose a data cipher and the profile has no data-ciphers-fallback.' });
 }
 
 /** The data-channel packet formats: 2.7's epoch keys, or the classic one (one key per key_id, 4-byte packet id). */
@@ -141,5 +131,8 @@ export function deriveDataCipher(
     });
   const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}), ...(epoch ? { epoch } : {}) });
   if (created.ok) return created;
+  if (created.error.code === 'data.legacy_provider_unavailable') {
+    return err({ code: created.error.code, message: `The data cipher ${cipher} needs OpenSSL's legacy provider, which this process has not loaded (providers legacy default).`, data: { kind: 'legacy_cipher', cipher } });
+  }
   return err({ code: created.error.code, message: `Data cipher unavailable: ${cipher}.` });
 }

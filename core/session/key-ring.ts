@@ -8,7 +8,7 @@ import { deriveDataCipher, encodeClientKeyMethod, pushedEpochFormat } from './ke
 import type { Credentials, SessionSettings } from './session-settings';
 import type { SessionCredentials } from './session-credentials';
 import type { DropReason, SessionEndCode } from './codes';
-import type { LogLevel } from './events';
+import type { LogLevel, SessionEndData } from './events';
 
 /** Keys kept at once: the new one, the current one (lame duck) and nothing older (ovpn:ssl.c key_state_soft_reset). */
 const MAX_KEYS = 3;
@@ -27,7 +27,7 @@ export interface KeyRingSinks {
   onControlText(text: string): void;
   /** A renegotiation needs the password that auth-nocache dropped. */
   onCredentialsNeeded(): void;
-  onFail(code: SessionEndCode, message: string, fatal: boolean): void;
+  onFail(code: SessionEndCode, message: string, fatal: boolean, data?: SessionEndData): void;
   onDrop(reason: DropReason): void;
   onLog(level: LogLevel, message: string): void;
   /** Ciphertext was queued: flush it (on a microtask, never re-entrantly). */
@@ -142,7 +142,7 @@ export class KeyRing {
     const epoch = pushedEpochFormat(config) ? { rotateAfterPackets: this.settings.epochRotatePackets } : undefined;
     const cipher = deriveDataCipher(key, this.control, cipherName, config.keyDerivation, this.settings.auth, this.settings.aead, epoch);
     if (!cipher.ok) {
-      this.sinks.onFail(cipher.error.code, cipher.error.message, true);
+      this.sinks.onFail(cipher.error.code, cipher.error.message, true, cipher.error.data);
       return false;
     }
     const deferredMs = Math.min(this.settings.timers.handWindowSeconds, this.settings.timers.renegotiateSeconds / 2) * 1000;

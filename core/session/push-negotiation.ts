@@ -9,6 +9,23 @@ import type { SessionSettings } from './session-settings';
 /** PUSH_REQUEST is repeated every 5 s until a reply arrives (ovpn:push.c). */
 export const PUSH_REQUEST_INTERVAL_MS = 5_000;
 
+/**
+ * The first PUSH_REQUEST goes out this long after the initial key is active (the server's
+ * key-method read, all our control packets ACKed), never together with the ACK that makes
+ * the server's key active. A 2.4 server reads such a request in the same loop iteration
+ * as that ACK, before the client counts as connected, and drops it (ovpn 2.4 push.c
+ * process_incoming_push_request): only the retry 5 s later was answered. The 2.6 client
+ * waits 0–1 s (its 1 s connection poll); any gap works once the ACK travels alone, so a
+ * short one. 2.5+ servers answer unsolicited (IV_PROTO_REQUEST_PUSH, which we announce)
+ * and never wait for it, so the gap costs them nothing (shared/protocol-2.7.md §4).
+ */
+export const FIRST_PUSH_REQUEST_DELAY_MS = 200;
+
+/** When the first PUSH_REQUEST goes out, the initial key having become active at `activeAtMs`. */
+export function firstPushRequestAtMs(activeAtMs: number): number {
+  return activeAtMs + FIRST_PUSH_REQUEST_DELAY_MS;
+}
+
 /** When the next PUSH_REQUEST goes out after one sent at `sentAtMs`. */
 export function nextPushRequestAtMs(sentAtMs: number): number {
   return sentAtMs + PUSH_REQUEST_INTERVAL_MS;

@@ -3,6 +3,7 @@ import type { Secret } from '../wire/secret';
 import type { PullFilter } from '../control/pull-filter';
 import type { CompressionFraming } from '../data/compression';
 import type { AeadProvider } from '../data/aead-provider';
+import type { CryptoProviderLoader, OpenSslProviderName } from '../data/crypto-providers';
 
 /** How control packets are protected (protocol.md §2.2–§2.5). Keys are already parsed. */
 export type ControlWrapSettings =
@@ -35,6 +36,10 @@ export interface SessionSettings {
   aead?: AeadProvider;
   /** `dev tun` (IP packets, the default) or `dev tap` (Ethernet frames) from the profile. */
   device?: 'tun' | 'tap';
+  /** `providers` from the profile: OpenSSL providers loaded through `loadProvider` when a session starts. */
+  providers?: OpenSslProviderName[];
+  /** Loads an OpenSSL provider into this process (the helper's addon); absent: core loads none. */
+  loadProvider?: CryptoProviderLoader;
   /** Framing from the profile before anything is pushed. */
   compression: CompressionFraming;
   /** allow-compression asym/yes: decompress what the server sends. */

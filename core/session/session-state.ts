@@ -1,7 +1,7 @@
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { PhaseChange, SessionEnd, SessionPhase } from './events';
 import type { SessionSettings } from './session-settings';
-import { authPendingDeadlineMs, nextPushRequestAtMs } from './push-negotiation';
+import { authPendingDeadlineMs, firstPushRequestAtMs, nextPushRequestAtMs } from './push-negotiation';
 
 /**
  * The session's state machine as a pure function, in the manner of mullvad's
@@ -15,7 +15,8 @@ interface Pulling {
   sinceMs: number;
   /** When the initial key's exchange finished: the AUTH_PENDING deadline counts from here. */
   keyExchangedAtMs: number;
-  pushRequestAtMs: number;
+  /** Undefined until the key is active (our control packets all ACKed): then set a moment ahead. */
+  pushRequestAtMs: number | undefined;
 }
 
 export type LiveState =
@@ -115,8 +116,8 @@ export function stateDeadlineMs(state: SessionState, ctx: SessionContext): numbe
     case 'connecting':
     case 'tls_handshake':
     case 'authenticating': return ctx.handshakeDeadlineMs;
-    case 'pulling_config': return Math.min(ctx.handshakeDeadlineMs, state.pushRequestAtMs);
-    case 'auth_pending': return Math.min(state.deadlineMs, state.pushRequestAtMs);
+    case 'pulling_config': return Math.min(ctx.handshakeDeadlineMs, state.pushRequestAtMs ?? Infinity);
+    case 'auth_pending': return Math.min(state.deadlineMs, state.pushRequestAtMs ?? Infinity);
     case 'connected': return Infinity;
     case 'closing': return stateDeadlineMs(state.previous, ctx);
     case 'ended': return Infinity;
@@ -157,7 +158,7 @@ function fromTlsHandshake(state: Extract<LiveState, { kind: 'tls_handshake' }>, 
 function fromAuthenticating(state: Extract<LiveState, { kind: 'authenticating' }>, event: SessionEvent, nowMs: number, ctx: SessionContext): Transition {
   if (event.kind === 'initial_key_exchanged') {
     // The initial key waits for the push: the cipher and the key derivation are pushed.
-    return enter(state, { kind: 'pulling_config', sinceMs: nowMs, keyExchangedAtMs: nowMs, pushRequestAtMs: nowMs }, nowMs, ctx);
+    return enter(state, { kind: 'pulling_config', sinceMs: nowMs, keyExchangedAtMs: nowMs, pushRequestAtMs: undefined }, nowMs, ctx);
   }
   if (event.kind === 'tick') return handshakeTick(state, event, nowMs, ctx);
   return stay(state);
@@ -225,8 +226,15 @@ function handshakeTick(state: LiveState, tick: TickObservations, nowMs: number, 
   return stay(state);
 }
 
+/**
+ * PUSH_REQUEST as the 2.6 client sends it (shared/protocol-2.7.md §4): the first a moment
+ * after the initial key is active, never in the same packet as the ACK that activates the
+ * server's key (push-negotiation.ts says why), then every 5 s until the reply.
+ */
 function pushRequestTick<S extends Extract<LiveState, Pulling>>(state: S, tick: TickObservations, nowMs: number): Transition {
-  if (nowMs < state.pushRequestAtMs || !tick.initialKeyIdle) return stay(state);
+  if (!tick.initialKeyIdle) return stay(state);
+  if (state.pushRequestAtMs === undefined) return stay({ ...state, pushRequestAtMs: firstPushRequestAtMs(nowMs) });
+  if (nowMs < state.pushRequestAtMs) return stay(state);
   return { state: { ...state, pushRequestAtMs: nextPushRequestAtMs(nowMs) }, effects: [{ kind: 'send_push_request' }] };
 }
 

@@ -154,6 +154,26 @@ test('transitions carry the data of the next state: deadlines, push timing, conf
   assert.deepEqual(closed, { kind: 'ended', end: USER, last: connected }, 'the end keeps the live state it ended in');
 });
 
+test('the first PUSH_REQUEST: 200 ms after the key is active (never with the ACK that activates it), then every 5 s', () => {
+  const entered = next(states.authenticating, events.initial_key_exchanged[0], 1_000, ctx).state;
+  assert.deepEqual(entered, { kind: 'pulling_config', sinceMs: 1_000, keyExchangedAtMs: 1_000, pushRequestAtMs: undefined });
+  assert.equal(stateDeadlineMs(entered, ctx), HAND_WINDOW_MS, 'no push timer before the key is active');
+  // Our key-method is not ACKed yet: the key is not active, nothing is planned.
+  assert.deepEqual(next(entered, tick({}), 1_050, ctx), { state: entered, effects: [] });
+  // The ACK arrived: the request is planned, not sent (a 2.4 server would drop it with that ACK).
+  const planned = next(entered, tick({ initialKeyIdle: true }), 1_100, ctx);
+  assert.deepEqual(planned, { state: { ...entered, pushRequestAtMs: 1_300 }, effects: [] });
+  assert.equal(stateDeadlineMs(planned.state, ctx), 1_300);
+  assert.deepEqual(next(planned.state, tick({ initialKeyIdle: true }), 1_299, ctx).effects, []);
+  const sent = next(planned.state, tick({ initialKeyIdle: true }), 1_300, ctx);
+  assert.deepEqual(sent.effects, [{ kind: 'send_push_request' }]);
+  assert.equal(stateDeadlineMs(sent.state, ctx), 6_300, 'then every 5 s');
+  // AUTH_PENDING before the key was active keeps the plan undecided; it is made the same way after.
+  const pending = next(entered, events.auth_pending[0], 1_050, ctx).state;
+  assert.equal(stateDeadlineMs(pending, ctx), 31_000, 'only the AUTH_PENDING deadline (30 s from the key exchange)');
+  assert.deepEqual(next(pending, tick({ initialKeyIdle: true }), 1_100, ctx).state, { ...pending, pushRequestAtMs: 1_300 });
+});
+
 test('a full attempt: connecting → … → connected in order, one phase event each', () => {
   const clock = new FakeClock();
   let state: SessionState = states.connecting;

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Keepalive } from './keepalive';
+import { isSmallBlockCipher, SMALL_BLOCK_RENEGOTIATE_BYTES } from '../data/cipher-suites';
 import type { KeyNegotiation } from './key-negotiation';
 import type { SessionSettings } from './session-settings';
 import type { TickObservations } from './session-state';
@@ -71,9 +72,10 @@ export class SessionTimers {
   isKeyExpired(key: KeyNegotiation | undefined, nowMs: number): boolean {
     const data = key?.dataKeys;
     if (!data) return false;
-    const { renegotiateSeconds, renegotiateBytes } = this.timers;
+    const { renegotiateSeconds } = this.timers;
     if (renegotiateSeconds > 0 && nowMs - data.establishedAtMs >= renegotiateSeconds * 1000) return true;
-    if (renegotiateBytes !== undefined && data.bytes >= renegotiateBytes) return true;
+    const renegotiateBytes = renegotiateBytesFor(this.timers.renegotiateBytes, data.cipher.name);
+    if (renegotiateBytes > 0 && data.bytes >= renegotiateBytes) return true;
     return data.cipher.shouldRenegotiate();
   }
 
@@ -91,4 +93,14 @@ export class SessionTimers {
     this.#cancel?.();
     this.#cancel = undefined;
   }
+}
+
+/**
+ * reneg-bytes in force for a key: the profile's (0: never), else 64 MiB for a cipher with
+ * 64-bit blocks against SWEET32, as 2.4+ does when reneg-bytes is not set (ovpn:ssl.c
+ * tls_limit_reneg_bytes), else none (0).
+ */
+export function renegotiateBytesFor(configured: number | undefined, cipherName: string): number {
+  if (configured !== undefined) return configured;
+  return isSmallBlockCipher(cipherName) ? SMALL_BLOCK_RENEGOTIATE_BYTES : 0;
 }

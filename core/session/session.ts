@@ -12,10 +12,13 @@ import { KeyRing } from './key-ring';
 import { selectEncryptionKey } from './key-selection';
 import { DataPath } from './data-path';
 import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
-import { checkServerDevice, chooseDataCipher, chooseDataFormat } from './key-exchange';
+import { checkServerDevice, chooseDataFormat } from './key-exchange';
+import { chooseDataCipher } from './cipher-choice';
+import { loadCryptoProviders } from '../data/crypto-providers';
+import { isSmallBlockCipher, needsLegacyProvider } from '../data/cipher-suites';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
-import type { Counters, SessionEnd, SessionEvents, SessionLogLine, SessionPhase } from './events';
+import type { Counters, SessionEnd, SessionEndData, SessionEvents, SessionLogLine, SessionPhase } from './events';
 import type { DropReason, SessionEndCode } from './codes';
 import { notifyExit } from './exit-notify';
 import { initialState, liveStateOf, next, phaseOf, stateDeadlineMs, type SessionContext, type SessionEvent, type SessionState } from './session-state';
@@ -72,7 +75,7 @@ export class Session {
       onKeyExchanged: (key) => this.#onKeyExchanged(key),
       onControlText: (text) => this.#onControlMessage(classifyControlMessage(text)),
       onCredentialsNeeded: () => this.events.onCredentialsNeeded?.(),
-      onFail: (code, message, fatal) => this.#fail(code, message, fatal),
+      onFail: (code, message, fatal, data) => this.#fail(code, message, fatal, data),
       onDrop: (reason) => this.#countDrop(reason),
       onLog: (level, message) => this.#log(level, message),
       onQueued: () => queueMicrotask(() => this.#pump()),
@@ -98,6 +101,7 @@ export class Session {
   /** Sends the hard reset that opens the session (protocol.md §3 step 1). */
   start(): void {
     this.#apply({ kind: 'start' });
+    if (!this.#loadProviders()) return;
     const opcode = this.settings.wrap.kind === 'tls-crypt-v2' ? P_CONTROL_HARD_RESET_CLIENT_V3 : P_CONTROL_HARD_RESET_CLIENT_V2;
     this.#keys.open(INITIAL_KEY_ID, opcode, this.clock.nowMs());
     this.#pump();
@@ -210,6 +214,19 @@ export class Session {
     this.#pump();
   }
 
+  /** The profile's `providers`, before anything is sent; a provider that will not load ends the attempt for good (as in 2.6). */
+  #loadProviders(): boolean {
+    const loaded = loadCryptoProviders(this.settings.providers, this.settings.loadProvider);
+    if (!loaded.ok) {
+      const { provider, reason } = loaded.error;
+      this.#fail('data.provider_load_failed', `The OpenSSL provider '${provider}' could not be loaded: ${reason}`, true, { kind: 'provider', provider });
+      return false;
+    }
+    if (loaded.value === 'loaded') this.#log('debug', `OpenSSL providers loaded: ${(this.settings.providers ?? []).join(' ')}.`);
+    if (loaded.value === 'no_loader') this.#log('debug', `providers ${(this.settings.providers ?? []).join(' ')}: this process cannot load OpenSSL providers; ciphers that need them are refused.`);
+    return true;
+  }
+
   get #isEnded(): boolean {
     return this.#state.kind === 'ended';
   }
@@ -247,8 +264,18 @@ export class Session {
     const unusable = endForFirstPush(config);
     if (unusable) return this.#apply({ kind: 'fail', end: unusable });
     const initial = this.#keys.initial;
-    const cipher = chooseDataCipher(config.cipher, this.settings, initial?.server?.optionsString);
-    if (!cipher.ok) return this.#fail(cipher.error.code, cipher.error.message, true);
+    const cipher = chooseDataCipher(config, this.settings, initial?.server?.optionsString);
+    if (!cipher.ok) return this.#apply({ kind: 'fail', end: { ...cipher.error, fatal: true } });
+    if (needsLegacyProvider(cipher.value) && !this.settings.providers?.includes('legacy')) {
+      // As 2.6 on OpenSSL 3: without the profile's `providers legacy`, no BF-CBC, even if an
+      // earlier profile left the provider loaded in this long-running process.
+      return this.#fail('data.legacy_provider_unavailable', `The data cipher ${cipher.value} needs OpenSSL's legacy provider, which this profile does not load (providers legacy default).`, true,
+        { kind: 'legacy_cipher', cipher: cipher.value });
+    }
+    if (config.cipher === undefined) this.#log('info', `The server pushed no data cipher; using ${cipher.value} (as its options string or data-ciphers-fallback says).`);
+    if (isSmallBlockCipher(cipher.value) && this.settings.timers.renegotiateBytes === undefined) {
+      this.#log('warn', `The data cipher ${cipher.value} has 64-bit blocks (SWEET32): its keys are renewed every 64 MB.`);
+    }
     const format = chooseDataFormat(config, cipher.value);
     if (!format.ok) return this.#fail(format.error.code, format.error.message, true);
     this.#timers.onConfigured(config.pingSeconds, config.pingRestartSeconds);
@@ -314,8 +341,8 @@ export class Session {
     this.send(packet);
   }
 
-  #fail(code: SessionEndCode, message: string, fatal: boolean): void {
-    this.#apply({ kind: 'fail', end: { code, message, fatal } });
+  #fail(code: SessionEndCode, message: string, fatal: boolean, data?: SessionEndData): void {
+    this.#apply({ kind: 'fail', end: { code, message, fatal, ...(data ? { data } : {}) } });
   }
 
   #countDrop(reason: DropReason): void {

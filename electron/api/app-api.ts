@@ -41,6 +41,8 @@ export const ProfileVerdict = z.object({
     device: z.string().optional(),
     ignored: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
     refused: z.array(z.object({ directive: z.string(), line: z.number(), reason: z.string() })),
+    /** Core's SummaryCaution: a code and its data; words.ts cautionText says it. */
+    cautions: z.array(z.object({ code: z.string(), ciphers: z.array(z.string()).optional() })).optional(),
   }).nullable(),
 });
 export type ProfileVerdict = z.infer<typeof ProfileVerdict>;

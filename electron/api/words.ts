@@ -1,4 +1,4 @@
-import type { ErrorCode, KillSwitchState, LeakCheckItem, TunnelState } from '../../native-helper/api/index';
+import type { ErrorCode, ErrorData, KillSwitchState, LeakCheckItem, TunnelState } from '../../native-helper/api/index';
 
 /**
  * The words people read for each state and each error code: the one table the window and
@@ -17,6 +17,7 @@ export const APP_ERROR_CODES = [
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 export type WordedCode = ErrorCode | AppErrorCode;
+export type { ErrorData };
 export { ERROR_CODES } from '../../native-helper/api/index';
 
 export const STATE_WORDS: Record<TunnelState, string> = {
@@ -109,6 +110,8 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'ncp.no_cipher': 'The server and this profile share no encryption. Ask your VPN provider for a current profile.',
   'ncp.epoch_needs_peer_id': 'The server asked for changing encryption keys (epoch keys) without the setting they need (peer-id). Ask your VPN provider to check the server.',
   'ncp.epoch_needs_aead': 'The server asked for changing encryption keys (epoch keys) with an encryption that cannot use them. Ask your VPN provider to check the server.',
+  'data.provider_load_failed': 'Postern could not load the OpenSSL provider this profile asks for (providers). Send the log to your VPN provider.',
+  'data.legacy_provider_unavailable': 'The server uses an old cipher that Postern can use only when the profile says providers legacy default. Add that line, or ask the server\'s administrator to move the server to AES-256-GCM.',
   'control.pull_filter_rejected': 'The server pushed a setting this profile refuses (pull-filter), so the connection was ended. Ask your VPN provider.',
   'control.tap_no_ifconfig': 'The server gave this TAP (bridged) connection no address: it expects the device to ask a DHCP server in the bridge, which Postern does not do. Ask your VPN provider to push the address (server-bridge with an address pool).',
   'network.changed': 'The network changed; Postern is reconnecting.',
@@ -147,6 +150,49 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'profiles.files_not_confirmed': 'This profile uses files outside its folder. Tick the box that lets Postern read them, then import again.',
   'auth.unsafe_url': 'The server sent a sign-in address that is not a web page, so Postern will not open it. Ask your VPN provider.',
 };
+
+/** Ciphers only OpenSSL's legacy provider has (core/config LEGACY_PROVIDER_CIPHERS; this folder may not import core). */
+const LEGACY_PROVIDER_CIPHERS = new Set(['BF-CBC', 'CAST5-CBC', 'DES-CBC', 'SEED-CBC', 'RC2-CBC']);
+
+const MOVE_TO_GCM = 'Better still, ask the server\'s administrator to move the server to AES-256-GCM.';
+
+/**
+ * The sentence for an error whose data says more than its code (the helper's ErrorData): the
+ * server's cipher and the profile's list name the line to change. Undefined when the data
+ * adds nothing; then the code's own words apply.
+ */
+export function errorDataText(code: string, data: ErrorData | undefined): string | undefined {
+  if (data === undefined) return undefined;
+  switch (data.kind) {
+    case 'cipher': {
+      const server = data.serverCipher;
+      if (server === undefined || server === 'NONE') {
+        return code === 'ncp.no_cipher'
+          ? `The server does not say which encryption it uses, and this profile has no data-ciphers-fallback. Ask your VPN provider for the server's cipher and add it to the profile as data-ciphers-fallback.`
+          : undefined;
+      }
+      const list = [...data.dataCiphers, server].join(':');
+      const legacy = LEGACY_PROVIDER_CIPHERS.has(server) ? ' and the line providers legacy default' : '';
+      return `The server uses ${server}, which this profile does not allow. To connect anyway, add it to data-ciphers in the profile (data-ciphers ${list})${legacy}. ${MOVE_TO_GCM}`;
+    }
+    case 'legacy_cipher':
+      return `The server uses ${data.cipher}, an old cipher Postern can use only when the profile says providers legacy default. Add that line and connect again. ${MOVE_TO_GCM}`;
+    case 'provider':
+      return `Postern could not load the OpenSSL provider "${data.provider}" this profile asks for (providers). Send the log to your VPN provider.`;
+  }
+}
+
+/**
+ * What the import verdict says about a profile's cautions (core's SummaryCaution: a code and
+ * its data; this folder may not import core, so the shape is repeated).
+ */
+export function cautionText(caution: { code: string; ciphers?: string[] }): string | undefined {
+  if (caution.code !== 'small_block_cipher') return undefined;
+  const ciphers = caution.ciphers ?? [];
+  const named = ciphers.length === 0 ? 'A cipher in this profile' : ciphers.join(' and ');
+  return `${named} ${ciphers.length > 1 ? 'encrypt' : 'encrypts'} in 64-bit blocks, which is weak: after a few gigabytes on one key, someone recording the traffic can start to recover parts of it (the SWEET32 attack). `
+    + 'Postern renews the keys every 64 MB to make that harder. Ask the server\'s administrator to move the server to AES-256-GCM.';
+}
 
 /**
  * Words for the families of codes that are not listed one by one (the profile parser's

@@ -86,6 +86,7 @@ function toVerdict(fileName: string, parsed: ParseProfileResult, summary: Profil
       device: summary.device,
       ignored: summary.ignored,
       refused: summary.refused,
+      cautions: summary.cautions,
     },
   };
 }

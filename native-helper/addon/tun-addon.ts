@@ -103,6 +103,15 @@ export interface TunAddon {
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;
   /** AES-GCM / ChaCha20-Poly1305 under one key, with a context reused across packets. */
   AeadKey: new (algorithm: AeadAlgorithm, key: Buffer) => AeadKey;
+  /**
+   * OSSL_PROVIDER_load(NULL, name) in the default library context, which node:crypto uses:
+   * after `legacy`, createCipheriv('bf-cbc') works in this process. Only `default`, `legacy`
+   * and `base` (built into Node's OpenSSL); throws with OpenSSL's reason when it fails.
+   * Never unloaded.
+   */
+  loadOpenSslProvider(name: 'default' | 'legacy' | 'base'): void;
+  /** OSSL_PROVIDER_available(NULL, name): loaded (or loadable on demand) in the default library context. */
+  openSslProviderAvailable(name: string): boolean;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
 }

@@ -56,6 +56,7 @@ export const SESSION_END_CODES = [
   'keys.device_type_mismatch',
   'data.unsupported_cipher', 'data.unsupported_auth', 'ncp.cipher_not_allowed', 'ncp.no_cipher',
   'ncp.epoch_needs_peer_id', 'ncp.epoch_needs_aead',
+  'data.provider_load_failed', 'data.legacy_provider_unavailable',
   'control.pull_filter_rejected',
   'control.tap_no_ifconfig',
   'network.changed',

@@ -14,7 +14,18 @@ export const TunnelState = z.enum(TUNNEL_STATES);
 export type TunnelState = z.infer<typeof TunnelState>;
 
 const SessionId = z.string().min(1).max(64);
-const ErrorInfo = z.object({ code: z.string().max(100), message: z.string().max(2000) });
+const Name = z.string().max(64);
+/**
+ * 1.4: what a person needs beside the code to act on an error (core's SessionEndData); the
+ * words tables (electron/api/words.ts, the CLI's printer) turn code and data into the sentence.
+ */
+export const ErrorData = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('cipher'), serverCipher: Name.optional(), dataCiphers: z.array(Name).max(64), dataCiphersFallback: Name.optional() }),
+  z.object({ kind: z.literal('provider'), provider: Name }),
+  z.object({ kind: z.literal('legacy_cipher'), cipher: Name }),
+]);
+export type ErrorData = z.infer<typeof ErrorData>;
+export const ErrorInfo = z.object({ code: z.string().max(100), message: z.string().max(2000), data: ErrorData.optional() });
 
 export const StateEvent = z.object({
   type: z.literal('state'),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, KILL_SWITCH_MODES, KillSwitchState, LeakCheckResult, LogLine, Prompt, Statistics, TunnelState } from './events';
+import { AppliedTunnel, ErrorData, KILL_SWITCH_MODES, KillSwitchState, LeakCheckResult, LogLine, Prompt, Statistics, TunnelState } from './events';
 
 /**
  * The helper socket's methods: each with the schema of its params and of its result.
@@ -38,7 +38,7 @@ export const SessionStatus = z.object({
   tunnel: AppliedTunnel.nullable(),
   stats: Statistics.nullable(),
   prompt: Prompt.nullable(),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  lastError: z.object({ code: z.string(), message: z.string(), data: ErrorData.optional() }).nullable(),
   /** 1.2: the last leak self-test of this session (after its latest connect or reconnect). */
   leakCheck: LeakCheckResult.nullable().optional(),
 });

@@ -9,4 +9,6 @@
 //      the codes network.changed and system.wake (a reconnect because the path to the server changed, or after a sleep),
 //      the method power.resumed.
 // 1.4: the prompt kind proxy_credentials (a proxy's username and password, asked at connect).
+//      and `data` on an error (the server's cipher and the profile's list for ncp.*, the provider for
+//      data.provider_load_failed, the cipher for data.legacy_provider_unavailable), and those two codes.
 export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 4 } as const;

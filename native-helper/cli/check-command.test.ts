@@ -110,3 +110,12 @@ test('postern without a known command exits 2; help exits 0', async () => {
   assert.equal(help.code, 0);
   assert.match(help.out, /check PROFILE/);
 });
+
+test('check on a profile for an old server (BF-CBC, providers legacy default): the SWEET32 caution, and nothing refused', async () => {
+  const run = await inProcess('check', join(fixtures, 'old-server-bf-cbc.ovpn'));
+  assert.equal(run.code, 0, run.err);
+  assert.match(run.out, /Data ciphers: {4}AES-256-GCM, BF-CBC/);
+  assert.match(run.out, /Caution: {9}BF-CBC: 64-bit blocks, weak \(SWEET32\); Postern renews keys every 64 MB\. Ask the server's administrator to move to AES-256-GCM\./);
+  assert.doesNotMatch(run.out, /Refused/);
+  assert.match(run.out, /old-server-bf-cbc\.ovpn:4:\d+ config\.insecure_setting \[warning\] data-ciphers: BF-CBC has 64-bit blocks, which are weak \(SWEET32\)\./);
+});

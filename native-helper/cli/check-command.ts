@@ -1,5 +1,6 @@
 import { importProfile, isConnectable, summarizeProfile } from '../../core/index';
 import type { ImportedProfile, ProfileProblem, ProfileSummary } from '../../core/index';
+import { cautionLine } from './cli-words';
 
 /** Where a command writes; the real process streams, or buffers in tests. */
 export interface CommandIo {
@@ -73,6 +74,7 @@ function formatSummary(s: ProfileSummary): string[] {
   const where = (notes: ProfileSummary['ignored']): string => notes.map((n) => `${n.directive} (line ${n.line})`).join(', ');
   if (s.ignored.length > 0) lines.push(`  Ignored:         ${where(s.ignored)}`);
   if (s.refused.length > 0) lines.push(`  Refused:         ${where(s.refused)} (never run or opened)`);
+  for (const caution of s.cautions) lines.push(`  Caution:         ${cautionLine(caution)}`);
   return lines;
 }
 

@@ -2,6 +2,7 @@ import { printable } from '../api/index';
 import type { HelperEvent } from '../api/index';
 import type { CommandIo } from './check-command';
 import { promptLine } from './prompt-line';
+import { errorDataLine } from './cli-words';
 
 const STATE_WORDS: Record<string, string> = {
   resolving: 'Looking up the server',
@@ -27,6 +28,8 @@ export function createEventPrinter(io: CommandIo, json: boolean): (event: Helper
     const line = humanLine(event);
     // What the server or another user wrote reaches a terminal: show control characters, never obey them.
     if (line !== undefined) io.out(`${printable(line)}\n`);
+    const advice = event.type === 'state' && event.error ? errorDataLine(event.error.code, event.error.data) : undefined;
+    if (advice !== undefined) io.out(`${printable(advice)}\n`);
   };
 }
 

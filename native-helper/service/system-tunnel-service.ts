@@ -2,6 +2,7 @@ import { SuspendDetector } from '../power/suspend-detector';
 import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
+import { nativeProviderLoader } from '../crypto/openssl-providers';
 import { openNativeUdpLink } from '../udp/native-udp-link';
 import { execFileRunner } from '../netconfig/command-runner';
 import { DEFAULT_SETTINGS_PATH, Firewall, KillSwitchSettingsStore } from '../firewall/index';
@@ -30,8 +31,8 @@ export interface SystemTunnelService {
  * The service as `postern helper` and `postern connect` run it: the real TUN device and
  * the OS's routes and DNS. A run killed with SIGKILL (or a power cut) left its undo
  * journal behind; it is replayed here, before anything new is applied, so the machine
- * is back to how it was before that run. UDP to the server and the data channel's AEAD
- * go through the addon (native-helper/udp, native-helper/crypto), which the TUN device
+ * is back to how it was before that run. UDP to the server, the data channel's AEAD
+ * and a profile's OpenSSL `providers` go through the addon (native-helper/udp, native-helper/crypto), which the TUN device
  * needs anyway. Each tunnel holds this namespace's network lock (network-owner.ts), so
  * the helper and a root `postern connect` never configure the same network at once.
  * The path to the server is watched (native-helper/netwatch), so a new address or route
@@ -51,7 +52,7 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
   });
   const runIp = network.runners?.runIp ?? execFileRunner('ip');
   const service = createTunnelService({
-    openUdpLink: openNativeUdpLink, aead: nativeAead(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+    openUdpLink: openNativeUdpLink, aead: nativeAead(), loadProvider: nativeProviderLoader(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
     killSwitch,
     watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
     watchSleep: (onWake) => new SuspendDetector({ onWake }),

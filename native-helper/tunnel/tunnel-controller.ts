@@ -176,7 +176,7 @@ export class TunnelController {
   }
 
   #onStopped(end: SessionEnd): void {
-    this.#endBecause({ code: end.code, message: end.message }, end.code === USER_DISCONNECT.code);
+    this.#endBecause({ code: end.code, message: end.message, ...(end.data ? { data: end.data } : {}) }, end.code === USER_DISCONNECT.code);
   }
 
   /** The first reason to end wins: a local failure, the user's disconnect, or the client's own end. */
@@ -295,9 +295,9 @@ export class TunnelController {
     this.options.emit({
       type: 'state', sessionId: this.options.sessionId, profileName: this.options.profileName, state: tunnelState(phase),
       sinceStartMs: Math.round(nowMs - this.#startedMs), previousStateMs: Math.round(previousStateMs),
-      reason: { code: phase.reason.code, message: phase.reason.message.slice(0, 2000) },
+      reason: errorInfo(phase.reason),
       ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
-      ...(failure ? { error: { code: phase.reason.code, message: phase.reason.message.slice(0, 2000) } } : {}),
+      ...(failure ? { error: errorInfo(phase.reason) } : {}),
     });
     this.options.onDidChangePhase?.(phase);
   }
@@ -306,6 +306,11 @@ export class TunnelController {
   #log(log: SessionLogLine): void {
     this.options.emit({ type: 'log', sessionId: this.options.sessionId, line: { atMs: Date.now(), level: log.level, message: printable(log.message.slice(0, 4000)) } });
   }
+}
+
+/** A reason as the socket carries it: the message cut to the schema's length, the data kept. */
+function errorInfo(reason: Reason): Reason {
+  return { code: reason.code, message: reason.message.slice(0, 2000), ...(reason.data ? { data: reason.data } : {}) };
 }
 
 /** Reconnecting, and ending without being asked to, are what the window reports as errors. */

@@ -1,9 +1,11 @@
-import type { TunnelState } from '../api/index';
+import type { ErrorData, TunnelState } from '../api/index';
 
 /** Why the tunnel is where it is: a code for programs and the tray's words, a message for logs. */
 export interface Reason {
   code: string;
   message: string;
+  /** What the words need beside the code (core's SessionEndData). */
+  data?: ErrorData;
 }
 
 /** The steps of one connection attempt, as core reports them (each a TunnelState of its own). */

@@ -50,3 +50,17 @@ test('every code the helper and the app can send has words of its own', () => {
     assert.ok(text.length > 10, code);
   }
 });
+
+test('an error whose data names the server\'s cipher says which line to change', () => {
+  const data = { kind: 'cipher' as const, serverCipher: 'BF-CBC', dataCiphers: ['AES-256-GCM', 'AES-128-GCM'] };
+  assert.equal(errorText('ncp.no_cipher', 'x', data),
+    'The server uses BF-CBC, which this profile does not allow. To connect anyway, add it to data-ciphers in the profile (data-ciphers AES-256-GCM:AES-128-GCM:BF-CBC) and the line providers legacy default. '
+    + 'Better still, ask the server\'s administrator to move the server to AES-256-GCM.');
+  assert.match(errorText('ncp.cipher_not_allowed', 'x', { ...data, serverCipher: 'AES-256-CBC' }), /^The server uses AES-256-CBC, which this profile does not allow\. To connect anyway, add it to data-ciphers in the profile \(data-ciphers AES-256-GCM:AES-128-GCM:AES-256-CBC\)\. Better/);
+  assert.match(errorText('ncp.no_cipher', 'x', { kind: 'cipher', dataCiphers: ['AES-256-GCM'] }), /does not say which encryption it uses.*data-ciphers-fallback/);
+  assert.match(errorText('data.legacy_provider_unavailable', 'x', { kind: 'legacy_cipher', cipher: 'CAST5-CBC' }), /CAST5-CBC.*providers legacy default/);
+  assert.match(errorText('data.provider_load_failed', 'x', { kind: 'provider', provider: 'legacy' }), /provider "legacy"/);
+  // Without data (an older helper), the code's own words.
+  assert.match(errorText('ncp.no_cipher', 'x'), /share no encryption/);
+  assert.match(errorText('data.legacy_provider_unavailable', 'x'), /providers legacy default/);
+});

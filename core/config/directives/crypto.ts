@@ -1,4 +1,7 @@
-import { KNOWN_DATA_CIPHERS, POSTERN_AUTH_DIGESTS, POSTERN_DATA_CIPHERS, PROFILE_DEFAULTS, WEAK_DATA_CIPHERS } from '../constants';
+import {
+  KNOWN_DATA_CIPHERS, OPENSSL_PROVIDERS, POSTERN_AUTH_DIGESTS, POSTERN_DATA_CIPHERS, PROFILE_DEFAULTS, SMALL_BLOCK_DATA_CIPHERS, WEAK_DATA_CIPHERS,
+  type OpenSslProviderName,
+} from '../constants';
 import type { DirectiveContext, DirectiveSpec, SupportedSpec } from '../directive-spec';
 
 /**
@@ -36,7 +39,7 @@ function applyDataCiphers(ctx: DirectiveContext): void {
       if (!optional) ctx.report('config.bad_value', 'error', `${ctx.call.name}: "${name}" is not a cipher OpenVPN knows.`, { argIndex: 0, hint: 'Use AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305.' });
       continue;
     }
-    if (WEAK_DATA_CIPHERS.has(name)) ctx.report('config.insecure_setting', 'warning', `${ctx.call.name}: ${name} is not safe to use any more.`, { argIndex: 0 });
+    if (WEAK_DATA_CIPHERS.has(name)) reportWeak(ctx, `${ctx.call.name}: ${name}`, name);
     if (!POSTERN_DATA_CIPHERS.has(name)) {
       if (!optional) ctx.report('config.unsupported_value', 'warning', `${ctx.call.name}: Postern does not implement ${name}; it is left out of the list.`, { argIndex: 0 });
       continue;
@@ -56,13 +59,47 @@ function singleCipher(ctx: DirectiveContext): string | undefined {
     ctx.report('config.bad_value', 'error', `${ctx.call.name}: "${ctx.call.args[0] ?? ''}" is not a cipher OpenVPN knows.`, { argIndex: 0 });
     return undefined;
   }
-  if (WEAK_DATA_CIPHERS.has(name)) {
-    ctx.report('config.insecure_setting', 'warning', `${ctx.call.name} ${name} is not safe; a server that still needs it should be upgraded.`, { argIndex: 0 });
-  }
+  if (WEAK_DATA_CIPHERS.has(name)) reportWeak(ctx, `${ctx.call.name} ${name}`, name);
   return name;
 }
 
+/** A weak cipher named on the line: 64-bit blocks (SWEET32) say so; none at all is simply unsafe. */
+function reportWeak(ctx: DirectiveContext, what: string, name: string): void {
+  const message = SMALL_BLOCK_DATA_CIPHERS.has(name)
+    ? `${what} has 64-bit blocks, which are weak (SWEET32).`
+    : `${what} is not safe to use any more.`;
+  ctx.report('config.insecure_setting', 'warning', message, { argIndex: 0, hint: 'Ask the server\'s administrator to move the server to AES-256-GCM.' });
+}
+
+const LOADABLE = new Set<string>(OPENSSL_PROVIDERS);
+
+/**
+ * `providers legacy default` (2.6+; ovpn:openvpn.c init_early): OpenSSL 3 providers to load
+ * before connecting; `legacy` has BF-CBC and CAST5-CBC. Only the providers built into
+ * Postern's OpenSSL may be named: any other name is a shared library OpenSSL would load
+ * into the root helper (shared/protocol-2.7.md §6).
+ */
+function applyProviders(ctx: DirectiveContext): void {
+  const names: OpenSslProviderName[] = [];
+  let refused = false;
+  for (const [index, arg] of ctx.call.args.entries()) {
+    const name = arg.toLowerCase();
+    if (!LOADABLE.has(name)) {
+      refused = true;
+      const fips = name === 'fips';
+      ctx.report('config.bad_value', 'error', fips
+        ? 'providers: Postern\'s OpenSSL has no FIPS module to load.'
+        : `providers: "${arg}" is not a provider Postern can load; it loads only OpenSSL's built-in ${OPENSSL_PROVIDERS.join(', ')}.`,
+      { argIndex: index, hint: fips ? 'Remove fips from the line.' : 'Write providers legacy default.' });
+      continue;
+    }
+    if (!names.includes(name as OpenSslProviderName)) names.push(name as OpenSslProviderName);
+  }
+  if (!refused) ctx.draft.ciphers.providers = names;
+}
+
 export const CRYPTO_DIRECTIVES: readonly DirectiveSpec[] = [
+  spec('providers', 1, 16, applyProviders),
   spec('data-ciphers', 1, 1, applyDataCiphers),
   spec('ncp-ciphers', 1, 1, (ctx) => {
     applyDataCiphers(ctx);

@@ -43,7 +43,6 @@ export const REFUSED_DIRECTIVES: readonly DirectiveSpec[] = [
     'Express the check with verify-x509-name or peer-fingerprint.'),
   refused('plugin', 'config.plugin_refused', 'warning', 'Postern never loads plugins into its privileged helper.'),
   refused('engine', 'config.plugin_refused', 'warning', 'Postern never loads crypto engines; it uses the built-in crypto.'),
-  refused('providers', 'config.plugin_refused', 'warning', 'Postern never loads OpenSSL providers; it uses the built-in crypto.'),
   refused('pkcs11-providers', 'config.plugin_refused', 'error',
     'Postern never loads PKCS#11 modules, so a key on a smart card or token cannot be used.', 'Export a certificate and key (or a .p12) for this device.'),
   management('management'),

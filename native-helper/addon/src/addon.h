@@ -27,4 +27,7 @@ void InitUdpSocket(Napi::Env env, Napi::Object exports);
 // Registers the AeadKey class (the data channel's AEAD with a reusable OpenSSL context).
 void InitAeadKey(Napi::Env env, Napi::Object exports);
 
+// Registers loadOpenSslProvider / openSslProviderAvailable (OpenSSL 3 providers by name).
+void InitOpenSslProvider(Napi::Env env, Napi::Object exports);
+
 }  // namespace postern

@@ -113,8 +113,8 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = ({ api, nowM
       : { connection, phases: nextPhases([], event), reconnects: [] });
     get().resetStats(event.sessionId);
     if (event.error) {
-      get().showError(event.error.code, event.error.message);
-      get().announce(`Connection failed: ${errorText(event.error.code, event.error.message)}`);
+      get().showError(event.error.code, event.error.message, event.error.data);
+      get().announce(`Connection failed: ${errorText(event.error.code, event.error.message, event.error.data)}`);
     } else {
       get().announce(`${event.profileName}: ${stateText(event.state)}`);
     }

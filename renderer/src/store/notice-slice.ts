@@ -1,4 +1,5 @@
 import { AppCallError } from '../../../electron/api/app-api';
+import type { ErrorData } from '../../../electron/api/index';
 import { errorText } from '../error-text';
 import type { SliceCreator } from './app-state';
 
@@ -14,7 +15,7 @@ export interface ShownError {
 export interface NoticeSlice {
   error: ShownError | null;
   announcement: string;
-  showError(code: string, message: string): void;
+  showError(code: string, message: string, data?: ErrorData): void;
   /** Shows a failed call's error; returns it, for dialogs that show it in place. */
   fail(error: unknown): ShownError;
   announce(text: string): void;
@@ -30,7 +31,7 @@ export function shownError(error: unknown): ShownError {
 export const createNoticeSlice: SliceCreator<NoticeSlice> = () => (set) => ({
   error: null,
   announcement: '',
-  showError: (code, message) => set({ error: { code, text: errorText(code, message), detail: message } }),
+  showError: (code, message, data) => set({ error: { code, text: errorText(code, message, data), detail: message } }),
   fail: (error) => {
     const shown = shownError(error);
     set({ error: shown });

@@ -88,3 +88,18 @@ test('the device the profile asks for is among what Postern will use; a verdict 
   assert.match(await render(tap), /<dt>Device<\/dt><dd data-testid="verdict-device">tap \(Ethernet frames, ARP by the kernel; the server must push the address: no DHCP on the device\)<\/dd>/);
   assert.doesNotMatch(await render(), /verdict-device/);
 });
+
+test('a profile with BF-CBC: the verdict tells what to pass on to the server\'s administrator', async () => {
+  const verdict = ProfileVerdict.parse({
+    fileName: 'old.ovpn', suggestedName: 'old', connectable: true, problems: [], omittedProblems: 0,
+    summary: {
+      remotes: ['old.example.org:1194/udp'], asks: [], serverCheck: [], controlChannel: 'none', dataCiphers: ['AES-256-GCM', 'BF-CBC'], routing: [], ignored: [], refused: [],
+      cautions: [{ code: 'small_block_cipher', ciphers: ['BF-CBC'] }],
+    },
+  });
+  const store = createAppStore(fakeAppApi({ 'profiles.preview': () => verdict }).api);
+  assert.equal(await store.getState().preview('old.ovpn', 'client\n'), true);
+  const html = renderMarkup(store, createElement(ImportVerdict));
+  assert.match(html, /<section aria-label="Tell the server&#x27;s administrator">/);
+  assert.match(html, /data-testid="verdict-caution" data-code="small_block_cipher">BF-CBC encrypts in 64-bit blocks, which is weak: .*SWEET32.*Ask the server&#x27;s administrator to move the server to AES-256-GCM\.</);
+});

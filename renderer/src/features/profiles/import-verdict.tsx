@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ProfileVerdict } from '../../../../electron/api/app-api';
+import { cautionText } from '../../../../electron/api/words';
 import { Modal } from '../../components/modal';
 import type { PendingImport } from '../../store/profiles-slice';
 import { usePosternStore } from '../../store/use-postern-store';
@@ -46,6 +47,7 @@ function VerdictDialog({ pending }: { pending: PendingImport }) {
             {' '}Let Postern read {toConfirm.length === 1 ? 'this certificate file' : `these ${toConfirm.length} certificate and key files`} from outside the profile&apos;s folder
           </label>
         )}
+        {verdict.summary && <CautionList summary={verdict.summary} />}
         {notes.length > 0 && <ProblemList title="Worth knowing" problems={notes} omitted={verdict.omittedProblems} />}
         {verdict.connectable && (
           <label className="field">Name in Postern
@@ -97,6 +99,23 @@ function UsedList({ summary }: { summary: Summary }) {
         {summary.device !== undefined && <><dt>Device</dt><dd data-testid="verdict-device">{summary.device}</dd></>}
         {summary.routing.length > 0 && <><dt>Routing</dt><dd>{summary.routing.join('; ')}</dd></>}
       </dl>
+    </section>
+  );
+}
+
+/** What to pass on to the server's administrator (a weak cipher the server still needs). */
+function CautionList({ summary }: { summary: Summary }) {
+  const texts = (summary.cautions ?? []).flatMap((c) => {
+    const text = cautionText(c);
+    return text === undefined ? [] : [{ code: c.code, text }];
+  });
+  if (texts.length === 0) return null;
+  return (
+    <section aria-label="Tell the server's administrator">
+      <h3>Tell the server&apos;s administrator</h3>
+      <ul className="problems">
+        {texts.map((c, i) => <li key={i} data-testid="verdict-caution" data-code={c.code}>{c.text}</li>)}
+      </ul>
     </section>
   );
 }

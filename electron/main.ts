@@ -77,7 +77,9 @@ function start(): void {
   };
   postern.controller.onEvent((event) => {
     send(event);
-    if (event.type === 'snapshot') renderTray();
+    // The tray follows each snapshot, and each change of the session's state or question (the
+    // helper link's copy is current by then); stats and log lines change nothing it shows.
+    if (event.type === 'snapshot' || (event.type === 'helper' && event.event.type !== 'stats' && event.event.type !== 'log')) renderTray();
     // A question from the server is answered in the window: bring it up, wherever the connect came from.
     if (event.type === 'helper' && event.event.type === 'prompt') showWindow(window);
   });

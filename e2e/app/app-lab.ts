@@ -127,8 +127,8 @@ export async function startAppLab(options: AppLabOptions = {}): Promise<AppLab> 
   return appLab;
 }
 
-/** The helper must run in the lab's client namespace: its kill switch would otherwise block this machine. */
-async function assertInNamespace(helper: PosternProcess, namespace: string): Promise<void> {
+/** The helper must run in the lab's client namespace: its kill switch would otherwise block this machine. (Also used by e2e/electron-main.) */
+export async function assertInNamespace(helper: PosternProcess, namespace: string): Promise<void> {
   const pid = helper.child.pid;
   const identified = pid === undefined ? undefined : await run('ip', ['netns', 'identify', String(pid)]);
   if (identified?.stdout.trim() === namespace) return;

@@ -70,7 +70,13 @@ export const HelperLinkState = z.discriminatedUnion('state', [
 ]);
 export type HelperLinkState = z.infer<typeof HelperLinkState>;
 
-export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean() });
+/**
+ * What quitting does while a VPN is up: `ask` (a dialog), `disconnect` first, or `keep` it up
+ * (the helper owns the tunnel; the next start shows it). Optional: older settings files lack it.
+ */
+export const QuitWhileConnected = z.enum(['ask', 'disconnect', 'keep']);
+export type QuitWhileConnected = z.infer<typeof QuitWhileConnected>;
+export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean(), quitWhileConnected: QuitWhileConnected.optional() });
 export type Settings = z.infer<typeof Settings>;
 
 /**
@@ -146,10 +152,16 @@ export type AppMethod = keyof typeof APP_METHODS;
 export type AppParams<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['params']>;
 export type AppResult<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['result']>;
 
-/** Pushed to the renderer: a fresh snapshot, or a helper event (stats, log, prompts…) as it happens. */
+/**
+ * Pushed to the renderer: a fresh snapshot, a helper event (stats, log, prompts…) as it happens,
+ * or a profile file opened from outside the window (Open with Postern, the command line, a second
+ * start): main read it and previewed it, the window shows the import verdict (or why it could not).
+ */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: AppSnapshot }),
   z.object({ type: z.literal('helper'), event: HelperEvent }),
+  z.object({ type: z.literal('open_profile'), file: ProfileFile.required({ path: true }), verdict: ProfileVerdict }),
+  z.object({ type: z.literal('open_profile_failed'), fileName: z.string().max(255), error: z.object({ code: z.string(), message: z.string() }) }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;
 

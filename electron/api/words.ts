@@ -304,3 +304,13 @@ export const RECONNECT_CAUSE_WORDS: Readonly<Record<string, string>> = {
 export function reconnectCauseText(code: string): string {
   return Object.hasOwn(RECONNECT_CAUSE_WORDS, code) ? RECONNECT_CAUSE_WORDS[code] as string : 'the connection was lost';
 }
+
+/** The question when Postern quits while a VPN is up (electron/main.ts); the buttons in this order. */
+export const QUIT_WORDS = {
+  message: (profileName: string) => `${profileName} is still connected.`,
+  detail: 'Disconnect it before Postern quits, or keep it up: the Postern helper keeps the VPN running, and Postern shows it again when it starts.',
+  disconnect: 'Disconnect and Quit',
+  keep: 'Keep Connected and Quit',
+  cancel: 'Cancel',
+  remember: 'Do this every time (change it in Settings)',
+} as const;

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { APP_METHODS, AppCallError } from '../api/app-api';
 import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEntry, ProfileVerdict } from '../api/app-api';
 import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } from '../../native-helper/api/index';
 import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
 import type { HelperLink } from '../helper/helper-link';
+import { ERROR_WORDS } from '../api/words';
 import { checkProfile } from '../profiles/profile-verdict';
-import { folderOfProfileFile } from '../profiles/profile-folder';
+import { folderOfProfileFile, readProfileFile } from '../profiles/profile-folder';
 import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { notificationFor } from './notifications';
@@ -73,6 +75,20 @@ export class AppController {
    */
   async powerResumed(): Promise<void> {
     await this.deps.helper.call('power.resumed', {}).catch(() => undefined);
+  }
+
+  /**
+   * A profile file opened from outside the window (the file manager's Open with Postern, the
+   * command line, a second start): main reads it with the user's rights and previews it with its
+   * folder, so the window's import verdict (and a later profiles.import of the same text and
+   * path) is the same as for a dropped file. The event is for the window to show.
+   */
+  openProfileFile(path: string): Extract<AppEvent, { type: 'open_profile' | 'open_profile_failed' }> {
+    const fileName = basename(path).slice(0, 255) || 'profile.ovpn';
+    const read = readProfileFile(path);
+    if (!read.ok) return { type: 'open_profile_failed', fileName, error: { code: read.code, message: ERROR_WORDS[read.code] } };
+    const verdict = this.#preview(fileName, read.text, folderOfProfileFile(path, read.text));
+    return { type: 'open_profile', file: { fileName, text: read.text, path }, verdict };
   }
 
   snapshot(): AppSnapshot {

@@ -23,11 +23,26 @@ export function folderOfProfileFile(path: string | undefined, text: string): str
 }
 
 function sameText(path: string, text: string): boolean {
+  const read = readProfileFile(path);
+  return read.ok && read.text === text;
+}
+
+export type ProfileFileRead =
+  | { ok: true; text: string }
+  | { ok: false; code: 'profile.unreadable' | 'profile.too_large' };
+
+/**
+ * A profile file main opens itself (Open with Postern, a path on the command line): a regular
+ * .ovpn or .conf file of at most the size the window may send, read with the user's rights.
+ */
+export function readProfileFile(path: string): ProfileFileRead {
+  if (!isAbsolute(path) || !/\.(ovpn|conf)$/i.test(path)) return { ok: false, code: 'profile.unreadable' };
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
     const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_PROFILE_BYTES) return false;
+    if (!stat.isFile()) return { ok: false, code: 'profile.unreadable' };
+    if (stat.size > MAX_PROFILE_BYTES) return { ok: false, code: 'profile.too_large' };
     const bytes = Buffer.alloc(stat.size);
     let read = 0;
     while (read < bytes.length) {
@@ -35,9 +50,9 @@ function sameText(path: string, text: string): boolean {
       if (got === 0) break;
       read += got;
     }
-    return bytes.subarray(0, read).toString('utf8') === text;
+    return { ok: true, text: bytes.subarray(0, read).toString('utf8') };
   } catch {
-    return false;
+    return { ok: false, code: 'profile.unreadable' };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -1,5 +1,6 @@
 import { runCheck } from './check-command';
 import { runConnect } from './connect-command';
+import { runDiagnostics } from './diagnostics-command';
 import { runDisconnect } from './disconnect-command';
 import { runHelper } from './helper-command';
 import { runKillSwitch } from './killswitch-command';
@@ -21,6 +22,9 @@ commands:
                            print the helper's recent log lines for your tunnel
   killswitch [off|auto|always] [--allow-lan|--no-allow-lan] [--json]
                            show the kill switch, or set it (machine-wide; blocks traffic outside the tunnel)
+  diagnostics [FILE] [--profile PROFILE]
+                           write a .tar.gz for your admin: logs, versions, routes, DNS, firewall,
+                           the connection and its leak check; never passwords, tokens or keys
 
   The helper's commands take --socket PATH (default $POSTERN_SOCKET, else /run/postern/postern.sock).
 `;
@@ -41,6 +45,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   disconnect: (args, io) => runDisconnect(args, io),
   logs: (args, io) => runLogs(args, io),
   killswitch: (args, io) => runKillSwitch(args, io),
+  diagnostics: (args, io) => runDiagnostics(args, io),
 };
 
 /** Entry of the `postern` command: dispatches to one module per subcommand. Returns the exit code. */

@@ -192,3 +192,14 @@ test('reconnects are kept for the session with their cause and cost; another ses
   emit(helper({ type: 'state', sessionId: 's2', profileName: 'Home', state: 'resolving', sinceStartMs: 0, previousStateMs: 0 }));
   assert.deepEqual(store.getState().reconnects, []);
 });
+
+test('a profile opened from outside the window (Open with Postern) shows its verdict; one that could not be read shows why', async () => {
+  const { store, emit } = started();
+  await settle();
+  const verdict = { fileName: 'office.ovpn', suggestedName: 'office', connectable: true, problems: [], omittedProblems: 0, summary: null };
+  emit({ type: 'open_profile', file: { fileName: 'office.ovpn', text: 'client\n', path: '/home/a/office.ovpn' }, verdict });
+  assert.deepEqual(store.getState().pendingImport, { fileName: 'office.ovpn', text: 'client\n', path: '/home/a/office.ovpn', verdict });
+  assert.equal(store.getState().announcement, 'office.ovpn can be imported');
+  emit({ type: 'open_profile_failed', fileName: 'gone.ovpn', error: { code: 'profile.unreadable', message: 'That file could not be read.' } });
+  assert.equal(store.getState().error?.code, 'profile.unreadable');
+});

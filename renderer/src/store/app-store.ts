@@ -39,6 +39,7 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
       let killSwitchSeen = false;
       const stop = api.onEvent((event) => {
         if (event.type === 'snapshot') snapshotSeen = true;
+        else if (event.type !== 'helper') { /* an opened profile: neither the session nor the kill switch */ }
         else if (event.event.type === 'killswitch') killSwitchSeen = true;
         else if (event.event.type !== 'log') sessionSeen = true;
         applyAppEvent(store, event);
@@ -57,6 +58,8 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
 /** Routes one event from main to the slices (module-level, as zustand suggests for outside input). */
 export function applyAppEvent(store: AppStore, event: AppEvent): void {
   if (event.type === 'snapshot') applySnapshot(store, event.snapshot);
+  else if (event.type === 'open_profile') store.getState().showImport({ ...event.file, verdict: event.verdict });
+  else if (event.type === 'open_profile_failed') store.getState().showError(event.error.code, event.error.message);
   else applyHelperEvent(store, event.event);
 }
 

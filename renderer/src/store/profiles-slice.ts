@@ -22,6 +22,8 @@ export interface ProfilesSlice {
   importError: ShownError | null;
   applyProfiles(profiles: ProfileEntry[]): void;
   preview(fileName: string, text: string, path?: string): Promise<boolean>;
+  /** A verdict main made for a file opened from outside the window (Open with Postern). */
+  showImport(pending: PendingImport): void;
   /** `confirmedFiles`: the verdict's outside certificates the user agreed Postern may read. */
   confirmImport(name: string, confirmedFiles?: string[]): Promise<boolean>;
   cancelImport(): void;
@@ -58,6 +60,10 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (se
         get().fail(error);
         return false;
       }
+    },
+    showImport: (pending) => {
+      set({ pendingImport: pending, importError: null });
+      get().announce(pending.verdict.connectable ? `${pending.fileName} can be imported` : `${pending.fileName} cannot be used as it is`);
     },
     confirmImport: async (name, confirmedFiles = []) => {
       const pending = get().pendingImport;

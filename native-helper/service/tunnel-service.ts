@@ -62,6 +62,8 @@ interface RunningSession {
 
 const EMPTY = { ok: true, value: {} } as const;
 const NO_PROMPT = { ok: false, error: { code: 'auth.no_prompt', message: 'No question is waiting for an answer.' } } as const;
+/** The phase the firewall is readied for before "connected" is told (TunnelController.tunnelReady). */
+const CONNECTED = { kind: 'connected', reason: { code: 'tunnel.connected', message: 'Connected.' } } as const;
 
 /**
  * Runs at most one tunnel at a time for callers of the helper socket (and for the
@@ -119,6 +121,7 @@ export class TunnelService implements TunnelBackend {
       ...(this.options.tunName === undefined ? {} : { tunName: this.options.tunName }),
       prepare: () => this.#raiseKillSwitch(resolvable),
       onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
+      tunnelReady: async (tunnel) => { await this.options.killSwitch?.tunnelChanged(firewallFacts(CONNECTED, tunnel, blockIpv6)); },
       ...(this.options.watchPath ? { watchPath: this.options.watchPath } : {}),
       ...(this.options.watchSleep ? { watchSleep: this.options.watchSleep } : {}),
     });

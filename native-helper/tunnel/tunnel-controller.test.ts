@@ -274,6 +274,30 @@ test('through a proxy, the proxy (first hop) keeps the original path and is the 
   await controller.stop();
 });
 
+test('"connected" is told only once the firewall lets the tunnel through (tunnelReady), and not at all if the tunnel ended meanwhile', async () => {
+  let release: (() => void) | undefined;
+  const readied: string[] = [];
+  const { controller, client, states } = rig({ tunnelReady: (tunnel) => { readied.push(tunnel.tunName); return new Promise<void>((resolve) => { release = resolve; }); } });
+  void controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.deepEqual(readied, ['memtun0']);
+  assert.ok(!states().includes('connected'), 'not connected while the firewall is being readied');
+  release?.();
+  await settle();
+  assert.equal(states().at(-1), 'connected');
+  await controller.stop();
+
+  const second = rig({ tunnelReady: () => new Promise<void>((resolve) => { release = resolve; }) });
+  void second.controller.run();
+  second.client.hooks.onConnected(connectedInfo());
+  await settle();
+  const stopped = second.controller.stop();
+  release?.();
+  await stopped;
+  assert.ok(!second.states().includes('connected'), 'a tunnel stopped while readied never says connected');
+});
+
 test('the sleep watch runs for the whole tunnel: a wake goes to the client, the app\'s resume asks the clocks, the end stops it', async () => {
   let onWake: ((sleptMs: number) => void) | undefined;
   const calls: string[] = [];

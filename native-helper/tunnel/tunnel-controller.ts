@@ -31,6 +31,11 @@ export interface TunnelControllerOptions {
   /** Every phase change, after its state event (the kill switch derives the firewall from it). */
   onDidChangePhase?: (phase: TunnelPhase) => void;
   /**
+   * The device, routes and DNS are in place and "connected" is next: resolves once the firewall
+   * lets the tunnel through, so nobody who hears "connected" finds the tunnel still blocked.
+   */
+  tunnelReady?: (tunnel: AppliedTunnel) => Promise<void>;
+  /**
    * Watches the path to the server once connected (native-helper/netwatch); a change is
    * passed to the client at once (UDP: new source and a probe; TCP: reconnect) instead of
    * waiting for ping-restart. Absent: changes are noticed by keepalive alone.
@@ -215,6 +220,8 @@ export class TunnelController {
     tun.onPackets((packets) => { for (const packet of packets) client.sendPacket(packet); });
     this.#tunnel = appliedTunnel(info, tun, applied.value);
     this.options.emit({ type: 'tunnel', sessionId: this.options.sessionId, tunnel: this.#tunnel });
+    await this.options.tunnelReady?.(this.#tunnel);
+    if (isEnding(this.#phase)) return;
     this.#connected(info);
   }
 

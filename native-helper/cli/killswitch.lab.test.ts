@@ -8,6 +8,7 @@ import type { Lab } from '../../e2e/lab/lab';
 import { LAB_GROUP, asUser, assertCheckoutReadable, labUsers, userFolder } from '../../e2e/lab/lab-users';
 import type { LabUser } from '../../e2e/lab/lab-users';
 import { labTest } from '../../e2e/lab/lab-test';
+import { nftCounter } from '../../e2e/lab/nft-count';
 import { runProbes, type Probe } from '../firewall/firewall-lab-probe';
 import { PosternProcess } from './testing/postern-process';
 
@@ -144,10 +145,8 @@ async function holdServerPort(lab: Lab, hold: boolean): Promise<void> {
   assert.equal(loaded.code, 0, loaded.stderr);
 }
 
-async function serverCounter(lab: Lab, name: string): Promise<number> {
-  const listed = await lab.exec(lab.serverNs, ['nft', '-j', 'list', 'counter', 'inet', 'pstcount', name]);
-  const counter = (JSON.parse(listed.stdout) as { nftables: Array<{ counter?: { packets: number } }> }).nftables.find((item) => item.counter);
-  return counter?.counter?.packets ?? -1;
+function serverCounter(lab: Lab, name: string): Promise<number> {
+  return nftCounter(lab, lab.serverNs, 'pstcount', name);
 }
 
 async function ok(process: PosternProcess): Promise<Record<string, unknown>[]> {

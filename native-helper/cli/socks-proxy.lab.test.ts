@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from '../../e2e/lab/lab';
 import { LAB_GROUP, asUser, assertCheckoutReadable, labUsers, userFolder } from '../../e2e/lab/lab-users';
 import { runProbes } from '../firewall/firewall-lab-probe';
+import { loadNftScript, nftCounter } from '../../e2e/lab/nft-count';
 import { labToolSkipReason } from '../../e2e/lab/prerequisites';
 import { startSocksProxy } from '../../e2e/lab/socks-proxy';
 import { PosternProcess } from './testing/postern-process';
@@ -117,12 +118,9 @@ async function countAroundTheProxy(lab: Lab, proxyAddress: string): Promise<void
   }
 }
 `;
-  const loaded = await lab.exec(lab.serverNs, ['nft', '-f', '-'], { input: script });
-  assert.equal(loaded.code, 0, loaded.stderr);
+  await loadNftScript(lab, lab.serverNs, script);
 }
 
-async function serverCount(lab: Lab, name: string): Promise<number> {
-  const listed = await lab.exec(lab.serverNs, ['nft', '-j', 'list', 'counter', 'inet', 'pstsocks', name]);
-  const counter = (JSON.parse(listed.stdout) as { nftables: Array<{ counter?: { packets: number } }> }).nftables.find((item) => item.counter);
-  return counter?.counter?.packets ?? -1;
+function serverCount(lab: Lab, name: string): Promise<number> {
+  return nftCounter(lab, lab.serverNs, 'pstsocks', name);
 }

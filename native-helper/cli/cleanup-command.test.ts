@@ -24,7 +24,7 @@ function fakes(runDir: string, calls: string[]): CleanupDependencies {
     runDir,
     journalDir: join(runDir, 'journal'),
     rollback: async (dir) => { calls.push(`rollback ${dir}`); return []; },
-    removeKillSwitchTable: async () => { calls.push('remove table'); return { ok: true }; },
+    removeKillSwitchTable: async () => { calls.push('remove table'); return { ok: true, removed: true }; },
   };
 }
 
@@ -47,6 +47,7 @@ test('with nothing running, cleanup replays stale journals and removes the kill 
   const { io, err } = bufferIo();
   assert.equal(await runCleanup([], io, fakes(runDir, calls)), 0, err.join(''));
   assert.deepEqual(calls, [`rollback ${join(runDir, 'journal')}`, 'remove table']);
+  assert.match(err.join(''), /lifted the kill switch \(deleted the nftables table inet postern\)/);
 });
 
 test('while a helper or a tunnel holds its lock, cleanup changes nothing and says who runs', { skip }, async (t) => {

@@ -10,6 +10,9 @@ import type { CommandIo } from './check-command';
 import { parseCommandArgs } from './command-args';
 import { SOCKET_OPTION, resolveSocketPath } from './socket-option';
 
+/** Whether the table was there (and is gone now), or why it could not be removed. */
+export type TableRemoval = { ok: true; removed: boolean } | { ok: false; message: string };
+
 export const CLEANUP_USAGE = 'usage: postern cleanup [--socket PATH]   (as root, with no helper and no tunnel running)';
 
 export interface CleanupDependencies {
@@ -18,7 +21,7 @@ export interface CleanupDependencies {
   runDir?: string;
   journalDir?: string;
   rollback?: (journalDir: string) => Promise<UndoReport[]>;
-  removeKillSwitchTable?: () => Promise<{ ok: true } | { ok: false; message: string }>;
+  removeKillSwitchTable?: () => Promise<TableRemoval>;
 }
 
 /**
@@ -59,6 +62,8 @@ export async function runCleanup(args: readonly string[], io: CommandIo, deps: C
   if (!removed.ok) {
     io.err(`postern cleanup: cannot remove the kill switch's table inet postern: ${printable(removed.message)}\n`);
     failed = true;
+  } else if (removed.removed) {
+    io.err('postern cleanup: lifted the kill switch (deleted the nftables table inet postern)\n');
   }
   return failed ? 1 : 0;
 }
@@ -77,7 +82,10 @@ function stillRunning(lockPaths: readonly string[]): string | undefined {
   return undefined;
 }
 
-async function removeTable(): Promise<{ ok: true } | { ok: false; message: string }> {
-  const removed = await new Firewall().remove();
-  return removed.ok ? { ok: true } : { ok: false, message: `${removed.error.message}${removed.error.stderr ? `: ${removed.error.stderr.trim()}` : ''}` };
+async function removeTable(): Promise<TableRemoval> {
+  const firewall = new Firewall();
+  const present = await firewall.current();
+  if (present.ok && present.value === undefined) return { ok: true, removed: false };
+  const removed = await firewall.remove();
+  return removed.ok ? { ok: true, removed: true } : { ok: false, message: `${removed.error.message}${removed.error.stderr ? `: ${removed.error.stderr.trim()}` : ''}` };
 }

@@ -7,6 +7,7 @@ import { AppCallError } from './api/app-api';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './api/ipc-channels';
 import type { CallEnvelope } from './api/app-api';
 import { createApp, defaultDataDir, defaultSocketPath } from './app/create-app';
+import { profilePathsIn } from './profiles/opened-profiles';
 import { buildTrayModel } from './tray/tray-menu';
 import type { TrayAction, TrayModel } from './tray/tray-menu';
 
@@ -65,7 +66,13 @@ function start(): void {
   });
   // After a sleep the tunnel probes or reconnects at once; the helper also notices by itself (clocks).
   powerMonitor.on('resume', () => void postern.controller.powerResumed());
-  app.on('second-instance', () => showWindow(window));
+  // "Open with Postern" and a double-click on a .ovpn: the file's path in argv, of this first
+  // start or of a second one (which the single-instance lock ends, handing its argv here).
+  postern.controller.openProfiles(profilePathsIn(process.argv));
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    postern.controller.openProfiles(profilePathsIn(argv, workingDirectory));
+    showWindow(window);
+  });
   app.on('before-quit', () => { quitting = true; postern.stop(); });
   app.on('window-all-closed', () => { /* stay in the tray */ });
 }

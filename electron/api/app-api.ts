@@ -132,16 +132,32 @@ export const APP_METHODS = {
   'settings.update': { params: Settings.partial(), result: Settings },
   /** Changes the machine-wide kill switch through the helper; absent fields stay as they are. */
   'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
+  /**
+   * The .ovpn files the desktop asked the app to open ("Open with Postern", a double-click) since
+   * the last call, read, each to be previewed like a drop; ones that could not be read, with a
+   * code. Taken once: a second call returns only what was opened after the first.
+   */
+  'profiles.takeOpened': {
+    params: Empty,
+    result: z.object({
+      files: z.array(ProfileFile),
+      refused: z.array(z.object({ fileName: z.string(), code: z.string(), message: z.string() })),
+    }),
+  },
 } as const;
 
 export type AppMethod = keyof typeof APP_METHODS;
 export type AppParams<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['params']>;
 export type AppResult<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['result']>;
 
-/** Pushed to the renderer: a fresh snapshot, or a helper event (stats, log, prompts…) as it happens. */
+/**
+ * Pushed to the renderer: a fresh snapshot, a helper event (stats, log, prompts…) as it happens,
+ * or word that profiles were opened from the desktop (fetched with profiles.takeOpened).
+ */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: AppSnapshot }),
   z.object({ type: z.literal('helper'), event: HelperEvent }),
+  z.object({ type: z.literal('profiles_opened') }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;
 

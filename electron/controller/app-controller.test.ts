@@ -285,3 +285,16 @@ test('a failed leak check is a notification naming what failed; a passing one is
   await eventually(() => notes.length === 2, 'a notification');
   assert.deepEqual(notes, ['Postern: connected', 'Postern: leak check failed']);
 });
+
+test('profiles opened from the desktop wait for a window: announced by an event, taken once, unreadable ones with a code', async (t) => {
+  const { controller, events, dir } = await fixture(t);
+  writeFileSync(join(dir, 'work.ovpn'), GOOD_PROFILE);
+  controller.openProfiles([]);
+  assert.equal(events.filter((event) => event.type === 'profiles_opened').length, 0, 'nothing opened, nothing said');
+  controller.openProfiles([join(dir, 'work.ovpn'), join(dir, 'missing.ovpn')]);
+  assert.equal(events.filter((event) => event.type === 'profiles_opened').length, 1);
+  const taken = await controller.call('profiles.takeOpened', {}) as { files: unknown[]; refused: Array<{ code: string }> };
+  assert.deepEqual(taken.files, [{ fileName: 'work.ovpn', text: GOOD_PROFILE }]);
+  assert.deepEqual(taken.refused.map((refusal) => refusal.code), ['profile.unreadable']);
+  assert.deepEqual(await controller.call('profiles.takeOpened', {}), { files: [], refused: [] }, 'taken once');
+});

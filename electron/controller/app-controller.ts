@@ -4,6 +4,8 @@ import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEnt
 import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } from '../../native-helper/api/index';
 import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
 import type { HelperLink } from '../helper/helper-link';
+import { readOpenedProfile } from '../profiles/opened-profiles';
+import type { OpenedProfile } from '../profiles/opened-profiles';
 import { checkProfile } from '../profiles/profile-verdict';
 import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings/settings-store';
@@ -28,7 +30,12 @@ export interface AppControllerDeps {
   openExternal(url: string): void;
   notify?(title: string, body: string): void;
   setLaunchAtLogin?(enabled: boolean): void;
+  /** Reads a profile the desktop asked to open (default: opened-profiles.ts from disk). */
+  readOpened?(path: string): OpenedProfile;
 }
+
+/** Files opened from the desktop and not yet taken by a window; more are dropped (one window takes them at a time). */
+const MAX_OPENED = 16;
 
 type Handlers = { [M in AppMethod]: (params: AppParams<M>) => Promise<AppResult<M>> | AppResult<M> };
 
@@ -46,6 +53,7 @@ export class AppController {
   /** The last previews: which certificates outside its folder each previewed text names (profiles.import checks against it). */
   readonly #previews = new Map<string, readonly string[]>();
   #usedSavedCredentials = false;
+  #opened: OpenedProfile[] = [];
 
   constructor(private readonly deps: AppControllerDeps) {
     this.#handlers = this.#createHandlers();
@@ -72,6 +80,19 @@ export class AppController {
    */
   async powerResumed(): Promise<void> {
     await this.deps.helper.call('power.resumed', {}).catch(() => undefined);
+  }
+
+  /**
+   * The desktop asked to open these profiles ("Open with Postern", a double-click: their paths in
+   * argv, at start or from a second instance). They are read now and kept until a window takes
+   * them (profiles.takeOpened), which it does when it starts and when told by `profiles_opened`,
+   * so a file opened before the window has loaded is not lost.
+   */
+  openProfiles(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    const read = this.deps.readOpened ?? readOpenedProfile;
+    this.#opened = [...this.#opened, ...paths.map((path) => read(path))].slice(-MAX_OPENED);
+    this.#emit({ type: 'profiles_opened' });
   }
 
   snapshot(): AppSnapshot {
@@ -128,6 +149,14 @@ export class AppController {
       // The helper's `killswitch` event brings the new state to every window (and the tray)
       // before this answer; a refusal keeps its code for the window's words.
       'killswitch.set': (change) => this.#helperCall('killswitch.set', change),
+      'profiles.takeOpened': () => {
+        const taken = this.#opened;
+        this.#opened = [];
+        return {
+          files: taken.flatMap((file) => (file.ok ? [{ fileName: file.fileName, text: file.text }] : [])),
+          refused: taken.flatMap((file) => (file.ok ? [] : [{ fileName: file.fileName, code: file.code, message: file.message }])),
+        };
+      },
     };
   }
 

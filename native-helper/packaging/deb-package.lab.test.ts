@@ -10,8 +10,8 @@ import { run } from '../../e2e/lab/run';
 import { POSTERN_VERSION } from '../api/index';
 import { PosternProcess } from '../cli/testing/postern-process';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../service/runtime-flags';
-import { startMachineBox, systemdBoxSkipReason } from './testing/machine-box';
-import type { MachineBox } from './testing/machine-box';
+import { startMachineBox, systemdBoxSkipReason } from '../../e2e/lab/machine-box';
+import type { MachineBox } from '../../e2e/lab/machine-box';
 
 // The issue's "done when": build the package, install it, and with every `node` on the
 // machine hidden run the installed postern (--version, check, a real connection to the lab's
@@ -43,6 +43,8 @@ labTest('the postern package: installed with node hidden it checks and connects;
   assert.equal(built.status, 0, `npm run package:\n${built.stdout}${built.stderr}`);
   assert.match(built.stdout, /^desktop package skipped: .+$|^built the desktop packages: /m, 'one line about the desktop package');
   t.diagnostic(built.stdout.trim().split('\n').filter((line) => /^(built out|desktop)/.test(line)).join('; '));
+  // Debian's own checks, while the rest runs: no errors (the accepted tags: native-helper/packaging/README.md).
+  const lintian = lintianReport(DEB);
 
   // The pushed DNS server routes through the tunnel, so the leak check has nothing to report.
   const lab = await startLab({ proto: 'udp', serverConfig: ['push "dhcp-option DNS 10.99.0.53"', 'push "route 10.99.0.0 255.255.255.0"'] });
@@ -50,6 +52,7 @@ labTest('the postern package: installed with node hidden it checks and connects;
   mkdirSync(dirname(resolvConfOf(lab)), { recursive: true });
   writeFileSync(resolvConfOf(lab), '# the lab client\'s own resolver\nnameserver 192.0.2.53\n');
   t.after(async () => {
+    await lintian.catch(() => undefined);
     for (const box of boxes) await box.stop().catch(() => undefined);
     // Whatever failed above, the machine does not keep the package: purged in a box of its own.
     if (await installedVersion() !== undefined) {
@@ -166,7 +169,28 @@ labTest('the postern package: installed with node hidden it checks and connects;
   assert.equal(existsSync(ENABLE_LINK), false, 'the enable link is gone');
   assert.deepEqual(readdirRecursive('/var/lib/systemd/deb-systemd-helper-enabled').filter((path) => path.includes('postern')), [], 'systemd\'s records of the unit are gone');
   assert.equal(await getent('postern'), groupBefore, 'the group is gone (or was there before and stays)');
+
+  const report = await lintian;
+  t.diagnostic(`lintian: ${report.summary}`);
+  assert.deepEqual(report.errors, [], `lintian finds no errors:\n${report.output}`);
 });
+
+/** lintian's tags by severity; where lintian is not installed (outside CI), a one-line note instead. */
+async function lintianReport(deb: string): Promise<{ errors: string[]; summary: string; output: string }> {
+  if (spawnSync('sh', ['-c', 'command -v lintian']).status !== 0) {
+    if (process.env['CI']) throw new Error('CI must run lintian on the package, but it is not installed (apt-get install lintian)');
+    return { errors: [], summary: 'not installed here (apt-get install lintian), not run', output: '' };
+  }
+  const result = await run('lintian', ['--display-info', '--show-overrides', deb], { timeoutMs: 300_000 });
+  const tags = result.stdout.split('\n').filter((line) => /^[EWIO]: /.test(line));
+  const count = (kind: string): number => tags.filter((line) => line.startsWith(`${kind}: `)).length;
+  const warnings = [...new Set(tags.filter((line) => line.startsWith('W: ')).map((line) => line.split(' ')[2]))];
+  return {
+    errors: tags.filter((line) => line.startsWith('E: ')),
+    summary: `${count('E')} errors, ${count('W')} warnings (${warnings.join(', ') || 'none'}), ${count('I')} info, ${count('O')} overridden`,
+    output: result.stdout,
+  };
+}
 
 /** The lab client's network, where the tunnels ran, and the host's nftables (which nothing here may touch). */
 async function networkState(lab: Lab): Promise<string> {
@@ -245,8 +269,8 @@ async function helperLog(box: MachineBox): Promise<string> {
 }
 
 async function exposure(box: MachineBox): Promise<string> {
-  const security = await box.run(['systemd-analyze', 'security', '--no-pager', 'postern-helper.service']);
-  return /Overall exposure level for \S+: (.+)$/m.exec(security.stdout)?.[1]?.replace(/\x1b\[[0-9;]*m/g, '') ?? `not available (${security.stderr.trim().split('\n')[0] ?? security.code})`;
+  const security = await box.run(['env', 'SYSTEMD_COLORS=0', 'systemd-analyze', 'security', '--no-pager', 'postern-helper.service']);
+  return /Overall exposure level for \S+: (.+)$/m.exec(security.stdout)?.[1] ?? `not available (${security.stderr.trim().split('\n')[0] ?? security.code})`;
 }
 
 /** systemd-analyze verify on the installed unit: syntax, and that ExecStart's program exists. */

@@ -21,11 +21,11 @@ function started(answers: Parameters<typeof fakeAppApi>[0] = {}, clock = { now: 
   return { ...fake, store, clock };
 }
 
-test('start loads the snapshot into the slices and the log', async () => {
+test('start loads the snapshot into the slices and the log, and takes profiles opened from the desktop', async () => {
   const { store, calls } = started({ 'log.recent': () => ({ lines: [{ atMs: 1, level: 'info', message: 'hello' }] }) });
   await settle();
   const s = store.getState();
-  assert.deepEqual(calls.map((c) => c.method).sort(), ['app.snapshot', 'log.recent']);
+  assert.deepEqual(calls.map((c) => c.method).sort(), ['app.snapshot', 'log.recent', 'profiles.takeOpened']);
   assert.deepEqual(s.profiles, SNAPSHOT.profiles);
   assert.deepEqual(s.settings, SNAPSHOT.settings);
   assert.equal(s.helper?.state, 'connected');
@@ -191,4 +191,23 @@ test('reconnects are kept for the session with their cause and cost; another ses
   assert.deepEqual(store.getState().reconnects, [{ atMs: clock.now, code: 'server.restart', tookMs: 1_200 }], 'another session\'s reconnect is not ours');
   emit(helper({ type: 'state', sessionId: 's2', profileName: 'Home', state: 'resolving', sinceStartMs: 0, previousStateMs: 0 }));
   assert.deepEqual(store.getState().reconnects, []);
+});
+
+test('a profile opened from the desktop (before the window loaded, or after) is previewed like a drop; an unreadable one is an error', async () => {
+  let opened = { files: [{ fileName: 'work.ovpn', text: 'client\n' }], refused: [] as Array<{ fileName: string; code: string; message: string }> };
+  const verdict = { connectable: true };
+  const { store, calls, emit } = started({
+    'profiles.takeOpened': () => { const taken = opened; opened = { files: [], refused: [] }; return taken; },
+    'profiles.preview': () => verdict,
+  });
+  await settle();
+  assert.deepEqual(calls.filter((c) => c.method === 'profiles.preview').map((c) => c.params), [{ fileName: 'work.ovpn', text: 'client\n' }]);
+  assert.equal(store.getState().pendingImport?.fileName, 'work.ovpn');
+
+  store.getState().cancelImport();
+  opened = { files: [], refused: [{ fileName: 'big.ovpn', code: 'profile.too_large', message: 'big.ovpn is 600000 bytes.' }] };
+  emit({ type: 'profiles_opened' });
+  await settle();
+  assert.equal(store.getState().error?.code, 'profile.too_large');
+  assert.equal(store.getState().pendingImport, null);
 });

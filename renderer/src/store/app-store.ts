@@ -39,14 +39,16 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
       let killSwitchSeen = false;
       const stop = api.onEvent((event) => {
         if (event.type === 'snapshot') snapshotSeen = true;
-        else if (event.event.type === 'killswitch') killSwitchSeen = true;
-        else if (event.event.type !== 'log') sessionSeen = true;
+        else if (event.type === 'helper' && event.event.type === 'killswitch') killSwitchSeen = true;
+        else if (event.type === 'helper' && event.event.type !== 'log') sessionSeen = true;
         applyAppEvent(store, event);
       });
       void api.call('app.snapshot', {}).then(
         (snapshot) => { if (!snapshotSeen) applySnapshot(store, snapshot, { withSession: !sessionSeen, withKillSwitch: !killSwitchSeen }); },
         (error: unknown) => store.getState().fail(error),
       );
+      // A profile the desktop opened before this window loaded waits in main.
+      void store.getState().takeOpened();
       void store.getState().loadLog();
       return stop;
     },
@@ -57,6 +59,7 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
 /** Routes one event from main to the slices (module-level, as zustand suggests for outside input). */
 export function applyAppEvent(store: AppStore, event: AppEvent): void {
   if (event.type === 'snapshot') applySnapshot(store, event.snapshot);
+  else if (event.type === 'profiles_opened') void store.getState().takeOpened();
   else applyHelperEvent(store, event.event);
 }
 

@@ -23,6 +23,11 @@ export interface ProfilesSlice {
   /** `confirmedFiles`: the verdict's outside certificates the user agreed Postern may read. */
   confirmImport(name: string, confirmedFiles?: string[]): Promise<boolean>;
   cancelImport(): void;
+  /**
+   * Fetches the profiles opened from the desktop ("Open with Postern", a double-click) and
+   * previews the last one, as if it had been dropped; one that could not be read is shown as an error.
+   */
+  takeOpened(): Promise<void>;
   rename(id: string, name: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
   forgetCredentials(id: string): Promise<boolean>;
@@ -72,6 +77,17 @@ export const createProfilesSlice: SliceCreator<ProfilesSlice> = ({ api }) => (se
       }
     },
     cancelImport: () => set({ pendingImport: null, importError: null }),
+    takeOpened: async () => {
+      try {
+        const { files, refused } = await api.call('profiles.takeOpened', {});
+        const last = refused.at(-1);
+        if (last) get().showError(last.code, last.message);
+        const file = files.at(-1);
+        if (file) await get().preview(file.fileName, file.text);
+      } catch (error) {
+        get().fail(error);
+      }
+    },
     rename: (id, name) => {
       const before = nameOf(id);
       return attempt(() => api.call('profiles.rename', { id, name }), `Renamed ${before} to ${name}`);

@@ -26,6 +26,7 @@ export function fakeAppApi(answers: Record<string, (params: unknown) => unknown>
     if (answer) return answer(params);
     if (method === 'app.snapshot') return SNAPSHOT;
     if (method === 'log.recent') return { lines: [] };
+    if (method === 'profiles.takeOpened') return { files: [], refused: [] };
     return {};
   };
   const api: AppApi = {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../../e2e/lab/run';
-import type { RunOptions, RunResult } from '../../../e2e/lab/run';
+import { run } from './run';
+import type { RunOptions, RunResult } from './run';
 
 /**
  * Test-only: a stand-in for "a machine" on which the package test installs, runs and purges

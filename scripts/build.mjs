@@ -1,6 +1,8 @@
 // `npm run build`: bundles what runs outside a checkout. dist/postern.mjs is the CLI
 // and helper in one file (node loads it without tsx: ~10× faster start), with the TUN
-// addon copied beside it where its loader looks (./build/Release/ next to the bundle).
+// addon copied beside it where its loader looks (./build/Release/ next to the bundle)
+// and node-forge in dist/node_modules: the folder runs on its own (`npm run package`
+// installs it as /usr/lib/postern).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -25,7 +27,7 @@ async function buildCli() {
     minify: true,
     keepNames: true,
     // CommonJS dependencies (node-forge) call require(): give the ESM bundle one.
-    // Loaded on first use only (core/tls/pkcs12.ts), from node_modules beside the checkout.
+    // Loaded on first use only (core/tls/pkcs12.ts), from dist/node_modules (buildForge below).
     external: ['node-forge'],
     banner: { js: "import { createRequire as __postern_require } from 'node:module'; const require = __postern_require(import.meta.url);" },
     logLevel: 'warning',
@@ -35,7 +37,22 @@ async function buildCli() {
     mkdirSync('dist/build/Release', { recursive: true });
     copyFileSync(addon, 'dist/build/Release/postern_tun.node');
   }
+  await buildForge();
   console.log('built dist/postern.mjs');
+}
+
+/**
+ * node-forge, which the bundle leaves external (it is loaded on first use, for PKCS#12),
+ * as one minified file where the bundle's require() finds it first: dist/ then runs with
+ * no node_modules at all, as the package installs it (/usr/lib/postern).
+ */
+async function buildForge() {
+  const folder = 'dist/node_modules/node-forge';
+  await build({
+    entryPoints: ['node_modules/node-forge/lib/index.js'], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    outfile: `${folder}/index.js`, minify: true, legalComments: 'inline', logLevel: 'warning',
+  });
+  copyFileSync('node_modules/node-forge/LICENSE', `${folder}/LICENSE`);
 }
 
 /** Electron's main process and preload, as CommonJS (a sandboxed preload cannot be ESM). */

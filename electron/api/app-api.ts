@@ -146,6 +146,7 @@ export const APP_METHODS = {
   'settings.update': { params: Settings.partial(), result: Settings },
   /** Changes the machine-wide kill switch through the helper; absent fields stay as they are. */
   'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
+
 } as const;
 
 export type AppMethod = keyof typeof APP_METHODS;

@@ -46,7 +46,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'ipc.bad_request': 'The Postern helper refused a request it did not understand. Update Postern so the app and the helper match.',
   'ipc.unknown_method': 'The running helper does not know that request. Update Postern so the app and the helper match.',
   'ipc.hello_required': 'The Postern helper closed the connection. Postern reconnects by itself.',
-  'ipc.version_mismatch': 'The running helper is from another Postern version. Restart the helper so both match.',
+  'ipc.version_mismatch': 'The helper and the app are from different Postern releases. Update the older one (the helper comes with the postern package), then restart the helper.',
   'ipc.forbidden': 'That connection belongs to another user of this computer.',
   'ipc.too_many_clients': 'Too many programs are talking to the helper. Close other Postern windows and try again.',
   'ipc.not_in_group': 'You may not use the Postern helper on this computer yet. Ask an administrator to add you to its group, then log out and in again.',

@@ -164,7 +164,7 @@ test('without a helper, calls answer ipc.helper_unavailable and the snapshot say
   await eventually(() => helper.state.state === 'unavailable', 'unavailable');
   await assert.rejects(controller.call('tunnel.disconnect', {}), code('ipc.helper_unavailable'));
   const snapshot = controller.snapshot();
-  assert.equal(snapshot.helper.state === 'unavailable' && snapshot.helper.howToStart, 'Start the helper: sudo npx postern helper');
+  assert.equal(snapshot.helper.state === 'unavailable' && snapshot.helper.howToStart, 'Start the helper: sudo systemctl start postern-helper (the installed package), or from a checkout: sudo npx postern helper');
 });
 
 const credentialsPrompt = { id: 'p1', kind: 'credentials' as const, text: 'Sign in', echo: false, timeoutSeconds: null, needs: { username: true, password: true, response: false } };

@@ -33,6 +33,7 @@ export interface AppControllerDeps {
   setLaunchAtLogin?(enabled: boolean): void;
 }
 
+
 type Handlers = { [M in AppMethod]: (params: AppParams<M>) => Promise<AppResult<M>> | AppResult<M> };
 
 /**
@@ -148,6 +149,7 @@ export class AppController {
       // The helper's `killswitch` event brings the new state to every window (and the tray)
       // before this answer; a refusal keeps its code for the window's words.
       'killswitch.set': (change) => this.#helperCall('killswitch.set', change),
+
     };
   }
 

@@ -3,7 +3,7 @@ import type { ConnectToHelperOptions, HelperClient } from '../../native-helper/c
 import type { HelperCallResult, HelperEvent, HelperMethod, KillSwitchState, MethodParams, MethodResult, SessionStatus } from '../../native-helper/api/index';
 import type { HelperLinkState as LinkState } from '../api/app-api';
 
-export const HOW_TO_START_HELPER = 'Start the helper: sudo npx postern helper';
+export const HOW_TO_START_HELPER = 'Start the helper: sudo systemctl start postern-helper (the installed package), or from a checkout: sudo npx postern helper';
 /** The helper runs but serves only root and its group's members (its message names the group). */
 export const HOW_TO_JOIN = 'Ask an administrator to add you to the group named below, then log out and in again.';
 /** The first retry comes quickly (a helper restart takes a moment), later ones at most this far apart. */

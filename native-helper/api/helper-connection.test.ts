@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FrameDecoder, encodeFrame } from './frames';
 import { HelperConnection } from './helper-connection';
 import type { HelperEvent } from './events';
-import { HELPER_PROTOCOL_VERSION } from './version';
+import { HELPER_PROTOCOL_VERSION, POSTERN_VERSION } from './version';
 
 /** The helper's end of an in-memory pair: records requests, answers when the test says. */
 class FakeHelper {
@@ -76,7 +76,7 @@ test('events are validated: known ones reach listeners, unknown kinds are skippe
 test('hello sends our version and refuses a helper of another major version', async () => {
   const helper = new FakeHelper();
   const same = helper.connection.hello('test');
-  assert.deepEqual(helper.requests[0]?.params, { protocolVersion: HELPER_PROTOCOL_VERSION, client: 'test' });
+  assert.deepEqual(helper.requests[0]?.params, { protocolVersion: HELPER_PROTOCOL_VERSION, client: 'test', clientVersion: POSTERN_VERSION });
   helper.reply({ protocolVersion: { major: HELPER_PROTOCOL_VERSION.major, minor: 7 }, helperVersion: '0.1.0', uid: 1000 });
   assert.equal((await same).ok, true);
 
@@ -87,6 +87,7 @@ test('hello sends our version and refuses a helper of another major version', as
   other.reply({ protocolVersion: { major: HELPER_PROTOCOL_VERSION.major + 1, minor: 0 }, helperVersion: '9.0.0', uid: 1000 });
   const result = await newer;
   assert.equal(result.ok ? '' : result.error.code, 'ipc.version_mismatch');
+  assert.match(result.ok ? '' : result.error.message, new RegExp(`The helper is Postern 9\\.0\\.0 .* is Postern ${POSTERN_VERSION.replaceAll('.', '\\.')} .* Update the client "test" to Postern 9\\.0\\.0\\.$`));
   assert.equal(other.closedByClient, true);
   assert.equal(closed.length, 1);
 });

@@ -5,7 +5,7 @@ import { FrameDecoder, encodeFrame } from './frames';
 import type { FrameProblem } from './frames';
 import { HELPER_METHODS } from './methods';
 import type { HelperMethod, MethodParams, MethodResult } from './methods';
-import { HELPER_PROTOCOL_VERSION } from './version';
+import { HELPER_PROTOCOL_VERSION, POSTERN_VERSION, describeVersionMismatch } from './version';
 
 /** Whatever carries bytes to the helper: a node:net socket, an Electron utility port, a test pipe. */
 export interface ByteTransport {
@@ -71,13 +71,16 @@ export class HelperConnection {
     if (!this.#closed) this.#decoder.push(chunk);
   }
 
-  /** The first call on a connection. Refuses a helper of another major version. */
+  /** The first call on a connection. Refuses a helper of another major version, naming what to update. */
   async hello(client: string): Promise<HelperCallResult<MethodResult<'hello'>>> {
-    const result = await this.call('hello', { protocolVersion: { ...HELPER_PROTOCOL_VERSION }, client });
+    const result = await this.call('hello', { protocolVersion: { ...HELPER_PROTOCOL_VERSION }, client, clientVersion: POSTERN_VERSION });
     if (result.ok && result.value.protocolVersion.major !== HELPER_PROTOCOL_VERSION.major) {
       const error = {
         code: 'ipc.version_mismatch',
-        message: `The helper speaks protocol ${result.value.protocolVersion.major}.x, this client ${HELPER_PROTOCOL_VERSION.major}.x: update both to the same Postern release.`,
+        message: describeVersionMismatch(
+          { release: result.value.helperVersion, protocolMajor: result.value.protocolVersion.major },
+          { name: client, release: POSTERN_VERSION, protocolMajor: HELPER_PROTOCOL_VERSION.major },
+        ),
       };
       this.#finish(error);
       return { ok: false, error };

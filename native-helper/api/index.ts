@@ -1,5 +1,6 @@
 // The helper socket contract: imported by the helper, the CLI client, and electron main.
-export { HELPER_PROTOCOL_VERSION } from './version';
+export { HELPER_PROTOCOL_VERSION, POSTERN_VERSION, describeVersionMismatch } from './version';
+export type { PeerVersion } from './version';
 export { ERROR_CODES, HELPER_ERROR_CODES, NETCONFIG_ERROR_CODES, SESSION_END_CODES } from './errors';
 export type { ErrorCode, HelperErrorCode, HelperError, SessionEndCode } from './errors';
 export { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames';

@@ -12,6 +12,8 @@ const MAX_PROFILE_TEXT = 256 * 1024;
 export const HelloParams = z.object({
   protocolVersion: z.object({ major: z.number().int(), minor: z.number().int() }),
   client: z.string().max(100),
+  /** The client's Postern release (protocol 1.4), so a refusal can say which side to update. */
+  clientVersion: z.string().max(50).optional(),
 });
 export const HelloResult = z.object({
   protocolVersion: z.object({ major: z.number().int(), minor: z.number().int() }),

@@ -11,4 +11,42 @@
 // 1.4: the prompt kind proxy_credentials (a proxy's username and password, asked at connect).
 //      and `data` on an error (the server's cipher and the profile's list for ncp.*, the provider for
 //      data.provider_load_failed, the cipher for data.legacy_provider_unavailable), and those two codes.
+//      and hello carries the client's release (clientVersion), so a refusal can name both releases.
 export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 4 } as const;
+
+/**
+ * The Postern release this code is: package.json's version (version.test.ts keeps the two
+ * equal). The helper reports it in hello and `postern --version` prints it.
+ */
+export const POSTERN_VERSION = '0.1.0';
+
+export interface PeerVersion {
+  /** The release, when the peer said it (helpers and clients before protocol 1.4 do not). */
+  release: string | undefined;
+  protocolMajor: number;
+}
+
+/**
+ * Why a helper and a client of different protocol majors cannot talk, and which one to
+ * update: the older side, to the newer side's release. Both sides build the same words
+ * (the helper when it refuses a hello, a client when a helper's answer is of another major).
+ */
+export function describeVersionMismatch(helper: PeerVersion, client: PeerVersion & { name: string }): string {
+  const helperRelease = helper.release === undefined ? 'an unknown release' : `Postern ${helper.release}`;
+  const clientRelease = client.release === undefined ? 'an unknown release' : `Postern ${client.release}`;
+  const who = clientWords(client.name);
+  const facts = `The helper is ${helperRelease} (protocol ${helper.protocolMajor}.x); ${who} is ${clientRelease} (protocol ${client.protocolMajor}.x).`;
+  if (helper.protocolMajor < client.protocolMajor) {
+    const target = client.release === undefined ? 'the same release' : `Postern ${client.release} or later`;
+    return `${facts} Update the helper to ${target} (the postern package), then restart it: sudo systemctl restart postern-helper.`;
+  }
+  const target = helper.release === undefined ? 'the same release as the helper' : `Postern ${helper.release}`;
+  return `${facts} Update ${who} to ${target}.`;
+}
+
+/** The name a client gives in hello, as people know it. */
+function clientWords(name: string): string {
+  if (name === 'postern-cli') return 'this postern command';
+  if (name === 'postern-desktop') return 'the Postern app';
+  return `the client "${name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40)}"`;
+}

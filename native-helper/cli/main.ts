@@ -1,4 +1,6 @@
+import { HELPER_PROTOCOL_VERSION, POSTERN_VERSION } from '../api/index';
 import { runCheck } from './check-command';
+import { runCleanup } from './cleanup-command';
 import { runConnect } from './connect-command';
 import { runDiagnostics } from './diagnostics-command';
 import { runDisconnect } from './disconnect-command';
@@ -25,6 +27,9 @@ commands:
   diagnostics [FILE] [--profile PROFILE]
                            write a .tar.gz for your admin: logs, versions, routes, DNS, firewall,
                            the connection and its leak check; never passwords, tokens or keys
+  cleanup                  (root, nothing of Postern running) undo what a killed run left and remove the
+                           kill switch's table: what uninstalling the package does
+  --version                print Postern's release, the helper protocol and the Node.js runtime
 
   The helper's commands take --socket PATH (default $POSTERN_SOCKET, else /run/postern/postern.sock).
 `;
@@ -46,6 +51,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   logs: (args, io) => runLogs(args, io),
   killswitch: (args, io) => runKillSwitch(args, io),
   diagnostics: (args, io) => runDiagnostics(args, io),
+  cleanup: (args, io) => runCleanup(args, io),
 };
 
 /** Entry of the `postern` command: dispatches to one module per subcommand. Returns the exit code. */
@@ -55,10 +61,20 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     io.out(USAGE);
     return 0;
   }
+  if (command === '--version' || command === 'version') {
+    io.out(`${versionLine()}\n`);
+    return 0;
+  }
   const run = command === undefined ? undefined : COMMANDS[command];
   if (run === undefined) {
     io.err(`postern: ${command === undefined ? 'missing command' : `unknown command ${command}`}\n${USAGE}`);
     return 2;
   }
   return run(args, io);
+}
+
+/** `postern 0.1.0 (helper protocol 1.4, Node.js v20.20.2)`: the release first, for scripts. */
+export function versionLine(): string {
+  const { major, minor } = HELPER_PROTOCOL_VERSION;
+  return `postern ${POSTERN_VERSION} (helper protocol ${major}.${minor}, Node.js ${process.version})`;
 }

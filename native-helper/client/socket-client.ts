@@ -32,7 +32,7 @@ export interface HelperClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
-export const START_HELPER_HINT = 'Start it with: sudo npx postern helper';
+export const START_HELPER_HINT = 'Start it with: sudo systemctl start postern-helper (the installed package), or from a checkout: sudo npx postern helper';
 
 export const DEFAULT_SOCKET_PATH = '/run/postern/postern.sock';
 

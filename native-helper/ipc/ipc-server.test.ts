@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_FRAME_BYTES } from '../api/index';
+import { HELPER_PROTOCOL_VERSION, MAX_FRAME_BYTES, POSTERN_VERSION } from '../api/index';
 import type { HelperEvent } from '../api/index';
 import { startIpcServer } from './ipc-server';
 import type { IpcServerOptions } from './ipc-server';
@@ -72,8 +72,22 @@ test('hello is required before any other request', async () => {
 test('a client of another major version gets ipc.version_mismatch and is closed', async () => {
   await using fixture = await startFixture();
   const client = await RawClient.open(fixture.socketPath);
-  const reply = await client.request('hello', { protocolVersion: { major: 99, minor: 0 }, client: 'future' });
-  assert.equal((reply.error as { code: string }).code, 'ipc.version_mismatch');
+  const reply = await client.request('hello', { protocolVersion: { major: 99, minor: 0 }, client: 'postern-desktop', clientVersion: '9.0.0' });
+  const error = reply.error as { code: string; message: string };
+  assert.equal(error.code, 'ipc.version_mismatch');
+  // The refusal names both releases and what to update: here the helper, the older one.
+  assert.equal(error.message, `The helper is Postern ${POSTERN_VERSION} (protocol ${HELPER_PROTOCOL_VERSION.major}.x); the Postern app is Postern 9.0.0 (protocol 99.x). `
+    + 'Update the helper to Postern 9.0.0 or later (the postern package), then restart it: sudo systemctl restart postern-helper.');
+  await client.closed;
+});
+
+test('a client older than protocol 1.4 (no clientVersion) is told to update itself to the helper\'s release', async () => {
+  await using fixture = await startFixture();
+  const client = await RawClient.open(fixture.socketPath);
+  const reply = await client.request('hello', { protocolVersion: { major: 0, minor: 9 }, client: 'postern-cli' });
+  const error = reply.error as { code: string; message: string };
+  assert.equal(error.code, 'ipc.version_mismatch');
+  assert.match(error.message, new RegExp(`this postern command is an unknown release \\(protocol 0\\.x\\)\\. Update this postern command to Postern ${POSTERN_VERSION.replaceAll('.', '\\.')}\\.$`));
   await client.closed;
 });
 

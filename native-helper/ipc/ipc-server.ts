@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { encodeFrame } from '../api/index';
+import { POSTERN_VERSION, encodeFrame } from '../api/index';
 import type { TunnelBackend } from '../service/tunnel-backend';
 import type { HelperGroup } from '../client/helper-group';
 import { SessionOwners } from './access-policy';
@@ -73,7 +73,7 @@ export async function startIpcServer(options: IpcServerOptions): Promise<{ ok: t
   const sessionLog = new SessionLog();
   const clients: ClientPool = {
     connections,
-    context: { backend: options.backend, owners, sessionLog, helperVersion: options.helperVersion ?? '0.1.0' },
+    context: { backend: options.backend, owners, sessionLog, helperVersion: options.helperVersion ?? POSTERN_VERSION },
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     admission: { ...DEFAULT_ADMISSION, ...options.admission },
     group: options.group,

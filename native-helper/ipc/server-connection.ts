@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { FrameDecoder, HELPER_METHODS, HELPER_PROTOCOL_VERSION, RequestEnvelope, encodeFrame, isHelperMethod } from '../api/index';
+import { FrameDecoder, HELPER_METHODS, HELPER_PROTOCOL_VERSION, RequestEnvelope, describeVersionMismatch, encodeFrame, isHelperMethod } from '../api/index';
+import type { MethodParams } from '../api/index';
 import type { FrameProblem, HelperEvent, HelperMethod, WireError } from '../api/index';
 import type { Caller } from '../service/tunnel-backend';
 import { describeIssues } from './describe-issues';
@@ -153,7 +154,7 @@ export class ServerConnection {
   }
 
   #dispatch(id: number, method: HelperMethod, params: unknown): void {
-    if (method === 'hello' && !this.#acceptHello(id, params as { protocolVersion: { major: number } })) return;
+    if (method === 'hello' && !this.#acceptHello(id, params as MethodParams<'hello'>)) return;
     let outcome: Reply | Promise<Reply>;
     try {
       outcome = (REQUEST_HANDLERS[method] as (p: unknown, c: Caller, x: HandlerContext) => Reply | Promise<Reply>)(params, this.caller, this.context);
@@ -172,10 +173,14 @@ export class ServerConnection {
     }
   }
 
-  #acceptHello(id: number, params: { protocolVersion: { major: number } }): boolean {
+  #acceptHello(id: number, params: MethodParams<'hello'>): boolean {
     if (params.protocolVersion.major !== HELPER_PROTOCOL_VERSION.major) {
-      const { major, minor } = HELPER_PROTOCOL_VERSION;
-      this.#refuse({ code: 'ipc.version_mismatch', message: `This helper speaks protocol ${major}.${minor}; the client ${params.protocolVersion.major}.x.` }, id);
+      const message = describeVersionMismatch(
+        { release: this.context.helperVersion, protocolMajor: HELPER_PROTOCOL_VERSION.major },
+        { name: params.client, release: params.clientVersion, protocolMajor: params.protocolVersion.major },
+      );
+      this.log('warn', `refused a client of another version (uid ${this.caller.uid}): ${message}`);
+      this.#refuse({ code: 'ipc.version_mismatch', message }, id);
       return false;
     }
     this.#helloDone = true;

@@ -17,10 +17,15 @@ export class PosternProcess {
 
   /**
    * `runAs` wraps the command line to run it as another user (e2e/lab/lab-users.ts asUser);
-   * it must exec, not fork, so that signals reach postern itself.
+   * it must exec, not fork, so that signals reach postern itself. `program` is what runs
+   * `postern` (default: this Node with the checkout's bin/postern.mjs; the package test
+   * gives the installed /usr/bin/postern).
    */
-  constructor(namespace: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: (argv: readonly string[]) => string[]) {
-    const command = [process.execPath, POSTERN_BIN, ...args];
+  constructor(
+    namespace: string | undefined, args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: (argv: readonly string[]) => string[],
+    program: readonly string[] = [process.execPath, POSTERN_BIN],
+  ) {
+    const command = [...program, ...args];
     const argv = [...(namespace === undefined ? [] : ['ip', 'netns', 'exec', namespace]), ...(runAs ? runAs(command) : command)];
     this.child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let buffered = '';

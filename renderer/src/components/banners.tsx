@@ -5,6 +5,13 @@ import { usePosternStore } from '../store/use-postern-store';
  * The helper's absence (with how to start it, and that a kill switch it left keeps blocking)
  * or its refusal (with how to be let in), and the last error in plain words.
  */
+/** The helper runs but will not serve this app: said as such, not as "not running". */
+const HEADLINES: Readonly<Record<string, string>> = {
+  'ipc.not_in_group': 'You may not use Postern on this machine yet.',
+  // The message that follows names both releases and which one to update.
+  'ipc.version_mismatch': 'The Postern helper and this app are from different releases.',
+};
+
 export function Banners() {
   const helper = usePosternStore((s) => s.helper);
   const error = usePosternStore((s) => s.error);
@@ -13,8 +20,8 @@ export function Banners() {
     <>
       {helper?.state === 'unavailable' && (
         <div className="banner banner-warning" role="alert" data-testid="helper-banner" data-code={helper.code}>
-          <strong>{helper.code === 'ipc.not_in_group' ? 'You may not use Postern on this machine yet.' : 'The Postern helper is not running.'}</strong>
-          <p className="banner-next">{helper.howToStart}</p>
+          <strong>{HEADLINES[helper.code] ?? 'The Postern helper is not running.'}</strong>
+          {helper.code !== 'ipc.version_mismatch' && <p className="banner-next">{helper.howToStart}</p>}
           {helper.killSwitchLeftBlocking && <p data-testid="helper-gone-blocking"><strong>{BLOCKING_WORDS.title}.</strong> {BLOCKING_WORDS.helperGone}</p>}
           {helper.message && <p className="banner-detail">{helper.message}</p>}
         </div>

@@ -21,7 +21,7 @@ function started(answers: Parameters<typeof fakeAppApi>[0] = {}, clock = { now: 
   return { ...fake, store, clock };
 }
 
-test('start loads the snapshot into the slices and the log', async () => {
+test('start loads the snapshot into the slices and the log, and takes profiles opened from the desktop', async () => {
   const { store, calls } = started({ 'log.recent': () => ({ lines: [{ atMs: 1, level: 'info', message: 'hello' }] }) });
   await settle();
   const s = store.getState();

@@ -27,6 +27,10 @@ export interface ProfilesSlice {
   /** `confirmedFiles`: the verdict's outside certificates the user agreed Postern may read. */
   confirmImport(name: string, confirmedFiles?: string[]): Promise<boolean>;
   cancelImport(): void;
+  /**
+   * Fetches the profiles opened from the desktop ("Open with Postern", a double-click) and
+   * previews the last one, as if it had been dropped; one that could not be read is shown as an error.
+   */
   rename(id: string, name: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
   forgetCredentials(id: string): Promise<boolean>;

@@ -76,7 +76,11 @@ export type HelperLinkState = z.infer<typeof HelperLinkState>;
  */
 export const QuitWhileConnected = z.enum(['ask', 'disconnect', 'keep']);
 export type QuitWhileConnected = z.infer<typeof QuitWhileConnected>;
-export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean(), quitWhileConnected: QuitWhileConnected.optional() });
+export const Settings = z.object({
+  launchAtLogin: z.boolean(), notifications: z.boolean(), quitWhileConnected: QuitWhileConnected.optional(),
+  /** The profile (its id) to connect when Postern starts; null or absent: none. */
+  connectAtStart: z.string().max(64).nullable().optional(),
+});
 export type Settings = z.infer<typeof Settings>;
 
 /**
@@ -149,6 +153,8 @@ export const AppSnapshot = z.object({
    * helper has none (older than protocol 1.2). Optional so a snapshot without it still parses.
    */
   killSwitch: KillSwitchState.nullable().optional(),
+  /** Start at login works only in the packaged app (Electron's login items); hidden in browser mode. Optional so older snapshots parse. */
+  launchAtLoginAvailable: z.boolean().optional(),
   /** The current (or last) connection's timeline, while the app has seen one; optional so older snapshots parse. */
   timeline: ConnectionTimeline.nullable().optional(),
   /** The last connections that ended, newest first. */

@@ -25,8 +25,9 @@ const xorEncryptor: Encryptor = {
   decryptString: (encrypted) => Buffer.from([...encrypted].map((b) => b ^ 0x5a)).toString(),
 };
 
-async function fixture(t: { after(fn: () => Promise<void> | void): void }, options: { encryptor?: Encryptor; helperRunning?: boolean } = {}) {
+async function fixture(t: { after(fn: () => Promise<void> | void): void }, options: { encryptor?: Encryptor; helperRunning?: boolean; seed?(dir: string): void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'postern-controller-'));
+  options.seed?.(dir);
   const server = new FakeHelperServer(join(dir, 'postern.sock'));
   if (options.helperRunning ?? true) await server.start();
   const helper = new HelperLink({ socketPath: server.socketPath, trustOwnUid: process.getuid?.() !== 0 });
@@ -69,7 +70,7 @@ test('snapshot: helper link, profiles, session, settings; a snapshot event after
     helper: { state: 'connected', helperVersion: '9.9.9-test' }, profiles: [], session: null,
     settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false, rememberUnavailableReason: 'browser_mode',
     killSwitch: { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false },
-    timeline: null, history: [],
+    launchAtLoginAvailable: false, timeline: null, history: [],
   });
   events.length = 0;
   const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
@@ -351,4 +352,18 @@ test('diagnostics.save: without a dialog the archive goes to the data folder; no
   // The profile's key and certificate lines never enter: only the parser's summary and codes.
   for (const line of GOOD_PROFILE.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l))) assert.ok(!text.includes(line), `key material in the archive: ${line}`);
   assert.ok(!text.includes('BEGIN'));
+});
+
+test('connect at start: the chosen profile connects once the helper answers; deleting it clears the setting', async (t) => {
+  let profileId = '';
+  const { server, controller } = await fixture(t, {
+    seed: (dir) => {
+      profileId = new ProfileStore(dir, () => 1000).import('work.ovpn', GOOD_PROFILE, 'Work').id;
+      new SettingsStore(dir).update({ connectAtStart: profileId });
+    },
+  });
+  await eventually(() => server.calls('tunnel.connect').length === 1, 'connect at start');
+  assert.equal((server.calls('tunnel.connect')[0]?.params as { profile: { name: string } }).profile.name, 'Work');
+  await controller.call('profiles.delete', { id: profileId });
+  assert.equal(controller.snapshot().settings.connectAtStart, null);
 });

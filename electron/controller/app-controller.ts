@@ -64,13 +64,19 @@ export class AppController {
   #usedSavedCredentials = false;
   readonly #history: Pick<HistoryStore, 'list' | 'add'>;
   readonly #recorder: ConnectionRecorder;
+  /** The profile to connect once the helper answers, when Postern started (settings.connectAtStart); tried once. */
+  #connectAtStart: string | undefined;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.#handlers = this.#createHandlers();
     this.#history = deps.history ?? inMemoryHistory();
     this.#recorder = new ConnectionRecorder((past) => this.#history.add(past), deps.nowMs);
     deps.helper.onEvent((event) => this.#onHelperEvent(event));
-    deps.helper.onChange(() => this.#emitSnapshot());
+    this.#connectAtStart = deps.settings.get().connectAtStart ?? undefined;
+    deps.helper.onChange(() => {
+      this.#emitSnapshot();
+      this.#maybeConnectAtStart();
+    });
   }
 
   async call(method: string, params: unknown): Promise<unknown> {
@@ -118,6 +124,7 @@ export class AppController {
       rememberAvailable: remember.available,
       ...(remember.available ? {} : { rememberUnavailableReason: remember.reason }),
       killSwitch: this.deps.helper.killSwitch,
+      launchAtLoginAvailable: this.deps.setLaunchAtLogin !== undefined,
       timeline: this.#recorder.timeline,
       history: this.#history.list(),
     };
@@ -141,6 +148,7 @@ export class AppController {
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
         credentials.forget(id);
+        if (settings.get().connectAtStart === id) settings.update({ connectAtStart: null });
         return this.#changed({});
       },
       'profiles.forgetCredentials': ({ id }) => {
@@ -280,6 +288,21 @@ export class AppController {
     const result = await this.deps.helper.call(method, params);
     if (!result.ok) throw new AppCallError(result.error.code, result.error.message);
     return result.value;
+  }
+
+  /**
+   * Connect the chosen profile once, when the helper first answers with no tunnel up (one the
+   * helper kept running across a restart of the app is left as it is). A failure shows as the
+   * session's own events do.
+   */
+  #maybeConnectAtStart(): void {
+    const profileId = this.#connectAtStart;
+    if (profileId === undefined || this.deps.helper.state.state !== 'connected') return;
+    this.#connectAtStart = undefined;
+    if (this.deps.helper.session !== null || !this.deps.profiles.list().some((p) => p.id === profileId)) return;
+    this.#connect(profileId).catch((error: unknown) => {
+      if (error instanceof AppCallError) this.#emit({ type: 'helper', event: { type: 'error', code: error.code, message: error.message } });
+    });
   }
 
   #onHelperEvent(event: HelperEvent): void {

@@ -71,7 +71,7 @@ function applySnapshot(store: AppStore, snapshot: AppSnapshot, { withSession = t
   // A snapshot got through, so the stream from main is back.
   if (state.error?.code === LINK_LOST) state.dismissError();
   state.applyHelper(snapshot);
-  state.applySettings(snapshot.settings);
+  state.applySettings(snapshot.settings, snapshot.launchAtLoginAvailable ?? false);
   if (withKillSwitch) state.applyKillSwitch(snapshot.killSwitch ?? null);
   state.applyProfiles(snapshot.profiles);
   // The story changes with the session's events: a snapshot older than them must not undo it.

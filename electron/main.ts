@@ -44,6 +44,13 @@ function start(): void {
     openExternal: (url) => { if (/^https?:\/\//i.test(url)) void shell.openExternal(url); },
     notify: (title, body) => { if (Notification.isSupported()) new Notification({ title, body }).show(); },
     setLaunchAtLogin: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+    chooseDiagnosticsPath: async (defaultName) => {
+      const options = { title: 'Save diagnostics', defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: 'Archive', extensions: ['tar.gz'] }] };
+      const focused = BrowserWindow.getFocusedWindow();
+      const chosen = focused ? await dialog.showSaveDialog(focused, options) : await dialog.showSaveDialog(options);
+      return chosen.canceled || !chosen.filePath ? undefined : chosen.filePath;
+    },
+    posternVersion: app.getVersion(),
   });
   const window = createWindow();
   const tray = new Tray(trayImage('disconnected'));

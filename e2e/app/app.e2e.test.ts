@@ -106,6 +106,90 @@ appTest('drop a good profile and a broken one; connect; pings move the graph; di
   assert.match(await page.getByTestId('status-live').textContent() ?? '', /Disconnected/);
 });
 
+appTest('the story of a connection: the timeline while up, the history entry after, settings, and Save diagnostics…', async (t) => {
+  const { app, page } = await openApp(t);
+  await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
+  assert.match(await page.getByTestId('history').innerText(), /No connections yet/);
+  await page.getByTestId('connect-button').click();
+  await page.getByTestId('assigned-ipv4').waitFor({ timeout: 20_000 });
+
+  // Connection details: a native <details>, opened from the keyboard.
+  const story = page.getByTestId('connection-story');
+  await story.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  const phases = page.getByTestId('timeline-phases').locator('li');
+  await page.locator('[data-testid="timeline-phases"] li[data-state="connected"]').waitFor();
+  const states = await phases.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')));
+  for (const state of ['resolving', 'connecting', 'tls_handshake', 'pulling_config', 'configuring', 'connected']) assert.ok(states.includes(state), `phase ${state} in ${states.join(', ')}`);
+  const texts = await phases.allTextContents();
+  assert.ok(texts.some((text) => /^Checking the server: \d+\.\d s$/.test(text)), `the TLS phase with its time: ${texts.join(' | ')}`);
+  assert.match(texts.at(-1) ?? '', /^Connected since /);
+  await assertAccessible(page, 'timeline');
+  await screenshot(page, '14-timeline');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await assertAccessible(page, 'timeline, dark theme');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  const pinged = await app.ping(3);
+  assert.equal(pinged.code, 0, pinged.stdout);
+  await page.waitForFunction(() => /[1-9]/.test(document.querySelector('[data-testid="total-in"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  await page.getByTestId('disconnect-button').click();
+  await page.getByTestId('connect-button').waitFor({ timeout: 15_000 });
+
+  // The history: the connection that just ended, in plain words; kept in the app's data folder.
+  const entry = page.getByTestId('history-list').locator('li').first();
+  await entry.waitFor();
+  assert.equal(await entry.getAttribute('data-end-code'), 'user');
+  const said = await entry.innerText();
+  assert.match(said, /Lab/);
+  assert.match(said, /Up \d+ s · [\d.]+ [k]?B in · [\d.]+ [k]?B out/);
+  assert.doesNotMatch(said, /· 0 B in/, 'the pings were counted');
+  assert.match(said, /You disconnected\./);
+  const stored = JSON.parse(readFileSync(join(app.dataDir, 'history.json'), 'utf8')) as Array<{ profileName: string; endCode: unknown }>;
+  assert.deepEqual(stored.map((e) => [e.profileName, e.endCode]), [['Lab', null]]);
+
+  // Save diagnostics…: browser mode writes into the data folder and says where.
+  await page.getByTestId('save-diagnostics').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="diagnostics-status"]')?.textContent?.startsWith('Diagnostics saved to') === true, undefined, { timeout: 20_000 });
+  const path = (await page.getByTestId('diagnostics-status').textContent() ?? '').replace('Diagnostics saved to ', '');
+  assert.ok(path.startsWith(join(app.dataDir, 'diagnostics')), path);
+  const listed = await run('tar', ['-tzf', path]);
+  assert.equal(listed.code, 0, listed.stderr);
+  for (const name of ['summary.json', 'helper-log.txt', 'profiles.json', 'network/routes-ipv4.txt', 'app/timeline.json', 'app/history.json']) {
+    assert.match(listed.stdout, new RegExp(`postern-diagnostics/${name.replace('.', '\\.')}`), `${name} in the archive`);
+  }
+  const archive = await run('tar', ['-xzOf', path]);
+  assert.ok(!archive.stdout.includes('BEGIN'), 'no certificate or key in the archive');
+  assert.match(archive.stdout, /"endCode": null/);
+  await assertAccessible(page, 'history');
+  await screenshot(page, '15-history');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await assertAccessible(page, 'history, dark theme');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Settings: one switch for notifications, the profile to connect at start; no start at login in browser mode.
+  await page.getByTestId('settings-open').click();
+  await page.getByTestId('settings-dialog').waitFor();
+  assert.equal(await page.getByTestId('setting-launch-at-login').count(), 0, 'start at login is hidden in browser mode');
+  assert.equal(await page.getByTestId('setting-notifications').isChecked(), true, 'notifications are on by default');
+  await page.getByTestId('setting-connect-at-start').selectOption({ label: 'Lab' });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="setting-connect-at-start"]') as HTMLSelectElement | null)?.selectedOptions[0]?.textContent === 'Lab');
+  await assertAccessible(page, 'settings');
+  await screenshot(page, '16-settings');
+  await page.getByTestId('settings-close').click();
+  // Main answers once the file is written: the choice is on disk when the store has main's answer.
+  await page.getByTestId('settings-dialog').waitFor({ state: 'detached' });
+  const saved = (): string | undefined => {
+    try {
+      return (JSON.parse(readFileSync(join(app.dataDir, 'settings.json'), 'utf8')) as { connectAtStart?: string }).connectAtStart;
+    } catch {
+      return undefined;
+    }
+  };
+  for (let i = 0; i < 50 && !saved(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(saved(), 'the choice is saved');
+});
+
 appTest('static challenge and CR_TEXT dialogs complete against the server\'s management interface', async (t) => {
   const { app, page } = await openApp(t, { managementClientAuth: true });
   const management = app.lab.management;

@@ -80,6 +80,7 @@ class TypedEmitter<L extends Record<string, Listener>> extends EventEmitter {
 
 export interface SentMessage { channel: string; args: unknown[] }
 export interface ShownDialog { options: Electron.MessageBoxOptions; answer(value: Electron.MessageBoxReturnValue): void; answered: boolean }
+export interface ShownSaveDialog { options: Electron.SaveDialogOptions; answer(value: Electron.SaveDialogReturnValue): void; answered: boolean }
 export type QuitPhase = 'running' | 'before-quit' | 'closing' | 'will-quit' | 'quit' | 'cancelled';
 
 export class Recording {
@@ -89,6 +90,7 @@ export class Recording {
   readonly ipcHandlers = new Map<string, (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
   readonly notifications: Electron.NotificationConstructorOptions[] = [];
   readonly dialogs: ShownDialog[] = [];
+  readonly saveDialogs: ShownSaveDialog[] = [];
   readonly externalUrls: string[] = [];
   readonly loginItems: Electron.Settings[] = [];
   readonly quitPhases: QuitPhase[] = [];
@@ -191,6 +193,9 @@ export class WebContentsDouble extends TypedEmitter<ContentsListeners> implement
 
 export class BrowserWindowDouble extends TypedEmitter<WindowListeners> implements Pick<Electron.BrowserWindow, 'loadFile' | 'loadURL' | 'isMinimized' | 'restore' | 'show' | 'hide' | 'focus' | 'isVisible' | 'isFocused' | 'isDestroyed' | 'close'> {
   readonly contents = new WebContentsDouble();
+  static getFocusedWindow(): BrowserWindowDouble | null {
+    return recording.windows.find((w) => w.isFocused() && !w.isDestroyed()) ?? null;
+  }
   /** What loadFile/loadURL was asked to load (the double loads nothing: there is no Chromium). */
   readonly loaded: Array<{ file?: string; url?: string }> = [];
   /** How often main brought the window to the front (show + focus). */
@@ -352,7 +357,7 @@ export async function invokeFrom(from: InvokeFrom, channel: string, ...args: unk
   return handler(event as unknown as Electron.IpcMainInvokeEvent, ...args.map((arg) => structuredClone(arg)));
 }
 
-class AppDouble extends TypedEmitter<AppListeners> implements Pick<Electron.App, 'requestSingleInstanceLock' | 'quit' | 'whenReady' | 'isReady' | 'setLoginItemSettings' | 'getVersion' | 'getName'> {
+class AppDouble extends TypedEmitter<AppListeners> implements Pick<Electron.App, 'requestSingleInstanceLock' | 'quit' | 'whenReady' | 'isReady' | 'setLoginItemSettings' | 'getVersion' | 'getName' | 'getPath'> {
   #quitting = false;
 
   requestSingleInstanceLock(): boolean { return recording.singleInstanceLock; }
@@ -360,6 +365,7 @@ class AppDouble extends TypedEmitter<AppListeners> implements Pick<Electron.App,
   isReady(): boolean { return true; }
   getVersion(): string { return '41.0.0-double'; }
   getName(): string { return 'Postern'; }
+  getPath(name: Parameters<Electron.App['getPath']>[0]): string { return `/home/double/${name}`; }
   setLoginItemSettings(settings: Electron.Settings): void { recording.loginItems.push(settings); }
 
   /** Electron's order: before-quit (preventable), every window closes (each may refuse), will-quit (preventable), quit. */
@@ -439,7 +445,14 @@ function showMessageBox(windowOrOptions: Electron.BaseWindow | Electron.MessageB
     recording.dialogs.push(shown);
   });
 }
-export const dialog = { showMessageBox } satisfies Pick<Electron.Dialog, 'showMessageBox'>;
+function showSaveDialog(windowOrOptions: Electron.BaseWindow | Electron.SaveDialogOptions, maybeOptions?: Electron.SaveDialogOptions): Promise<Electron.SaveDialogReturnValue> {
+  const options = maybeOptions ?? windowOrOptions as Electron.SaveDialogOptions;
+  return new Promise((resolve) => {
+    const shown: ShownSaveDialog = { options, answered: false, answer: (value) => { shown.answered = true; resolve(value); } };
+    recording.saveDialogs.push(shown);
+  });
+}
+export const dialog = { showMessageBox, showSaveDialog } satisfies Pick<Electron.Dialog, 'showMessageBox' | 'showSaveDialog'>;
 
 export const BrowserWindow = BrowserWindowDouble;
 export const Tray = TrayDouble;

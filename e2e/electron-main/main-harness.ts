@@ -56,6 +56,7 @@ const ops = {
     ipcChannels: [...recording.ipcHandlers.keys()],
     notifications: recording.notifications,
     dialogs: recording.dialogs.map((d) => ({ options: d.options, answered: d.answered })),
+    saveDialogs: recording.saveDialogs.map((d) => ({ options: d.options, answered: d.answered })),
     externalUrls: recording.externalUrls,
     loginItems: recording.loginItems,
     quitPhases: recording.quitPhases,
@@ -87,6 +88,13 @@ const ops = {
   },
   resume: () => electron.powerMonitor.emitTyped('resume'),
   quit: () => electron.app.quit(),
+  /** Answers the oldest save dialog still waiting: the path chosen, or null for Cancel. */
+  answerSaveDialog: (filePath: string | null) => {
+    const open = recording.saveDialogs.find((d) => !d.answered);
+    if (!open) return false;
+    open.answer(filePath === null ? { canceled: true, filePath: '' } : { canceled: false, filePath });
+    return true;
+  },
   /** Answers the oldest dialog still waiting: the button's index, and the checkbox. */
   answerDialog: (response: number, checkboxChecked = false) => {
     const open = recording.dialogs.find((d) => !d.answered);

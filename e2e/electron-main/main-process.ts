@@ -19,6 +19,7 @@ export interface MainState {
   ipcChannels: string[];
   notifications: Electron.NotificationConstructorOptions[];
   dialogs: Array<{ options: Electron.MessageBoxOptions; answered: boolean }>;
+  saveDialogs: Array<{ options: Electron.SaveDialogOptions; answered: boolean }>;
   externalUrls: string[];
   loginItems: Electron.Settings[];
   quitPhases: QuitPhase[];

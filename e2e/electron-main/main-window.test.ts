@@ -168,3 +168,25 @@ test('quitting with no VPN up asks nothing and ends the process', async (t) => {
   assert.equal(await main.exited, 0);
   assert.equal(main.quit, true);
 });
+
+test('Save diagnostics…: the save dialog over the window with the CLI\'s file name; the archive where chosen; Cancel writes nothing', async (t) => {
+  const { main, dir } = await startMain(t);
+  await main.waitFor((s) => s.windows[0]?.visible === true, 'the window');
+  const saving = main.invoke('own-page', 'diagnostics.save');
+  const shown = await main.waitFor((s) => s.saveDialogs.length === 1, 'the save dialog');
+  assert.match(shown.saveDialogs[0]?.options.defaultPath ?? '', /^\/home\/double\/documents\/postern-diagnostics-\d{4}-\d\d-\d\dT[\d-]+Z\.tar\.gz$/);
+  const chosen = join(dir, 'for-the-admin.tar.gz');
+  await main.call('answerSaveDialog', chosen);
+  const answer = await saving;
+  assert.deepEqual(answer.ok && answer.result, { saved: true, path: chosen, files: 10 });
+  const listed = spawnSync('tar', ['-tzf', chosen], { encoding: 'utf8' });
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /postern-diagnostics\/app\/history\.json/);
+  // No helper here: the archive says why instead of its log.
+  assert.match(spawnSync('tar', ['-xzOf', chosen, 'postern-diagnostics/helper-log.txt'], { encoding: 'utf8' }).stdout, /the helper did not answer/);
+
+  const cancelling = main.invoke('own-page', 'diagnostics.save');
+  await main.waitFor((s) => s.saveDialogs.length === 2, 'the second save dialog');
+  await main.call('answerSaveDialog', null);
+  assert.deepEqual(await cancelling, { ok: true, result: { saved: false } });
+});

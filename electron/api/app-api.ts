@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, HelperEvent, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, SetKillSwitchParams, Statistics } from '../../native-helper/api/index';
+import { AppliedTunnel, HelperEvent, TunnelState, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, SetKillSwitchParams, Statistics } from '../../native-helper/api/index';
 
 /**
  * The one API between the renderer and the main process (Electron IPC through the
@@ -76,7 +76,11 @@ export type HelperLinkState = z.infer<typeof HelperLinkState>;
  */
 export const QuitWhileConnected = z.enum(['ask', 'disconnect', 'keep']);
 export type QuitWhileConnected = z.infer<typeof QuitWhileConnected>;
-export const Settings = z.object({ launchAtLogin: z.boolean(), notifications: z.boolean(), quitWhileConnected: QuitWhileConnected.optional() });
+export const Settings = z.object({
+  launchAtLogin: z.boolean(), notifications: z.boolean(), quitWhileConnected: QuitWhileConnected.optional(),
+  /** The profile (its id) to connect when Postern starts; null or absent: none. */
+  connectAtStart: z.string().max(64).nullable().optional(),
+});
 export type Settings = z.infer<typeof Settings>;
 
 /**
@@ -88,6 +92,50 @@ export type Settings = z.infer<typeof Settings>;
  */
 export const RememberUnavailableReason = z.enum(['no_keyring', 'keyring_unknown', 'encryption_unavailable', 'browser_mode']);
 export type RememberUnavailableReason = z.infer<typeof RememberUnavailableReason>;
+
+/**
+ * The story of a connection (electron/history/connection-timeline.ts): each phase of the way
+ * up with when it began (ms since connect was asked for) and how long it took (null while it
+ * lasts), and each reconnect with its cause's code and how long the tunnel was gone.
+ * Renegotiations are not in it: the helper tells them only in its log lines.
+ */
+export const TimelinePhase = z.object({ state: TunnelState, startMs: z.number().nonnegative(), durationMs: z.number().nonnegative().nullable() });
+export type TimelinePhase = z.infer<typeof TimelinePhase>;
+export const TimelineReconnect = z.object({ atMs: z.number().nonnegative(), code: z.string().max(100), tookMs: z.number().nonnegative() });
+export type TimelineReconnect = z.infer<typeof TimelineReconnect>;
+export const TIMELINE_MAX_PHASES = 40;
+export const TIMELINE_MAX_RECONNECTS = 50;
+export const ConnectionTimeline = z.object({
+  sessionId: z.string().max(64),
+  profileName: z.string().max(200),
+  /** Wall clock, when connect was asked for. */
+  startedAtMs: z.number().nonnegative(),
+  connectedAtMs: z.number().nonnegative().nullable(),
+  phases: z.array(TimelinePhase).max(TIMELINE_MAX_PHASES),
+  reconnects: z.array(TimelineReconnect).max(TIMELINE_MAX_RECONNECTS),
+});
+export type ConnectionTimeline = z.infer<typeof ConnectionTimeline>;
+
+/**
+ * One connection that ended, as the History view tells it: when, how long it was up, bytes
+ * each way, and how it ended (`endCode` null: the person disconnected; else the error's code,
+ * for the words table). Nothing secret: no address the server pushed, no answer, no text.
+ */
+export const PastConnection = z.object({
+  profileName: z.string().max(200),
+  startedAtMs: z.number().nonnegative(),
+  /** How long the tunnel was up (0 when it never came up). */
+  connectedForMs: z.number().nonnegative(),
+  endedAtMs: z.number().nonnegative(),
+  bytesIn: z.number().nonnegative(),
+  bytesOut: z.number().nonnegative(),
+  reconnects: z.number().int().nonnegative(),
+  endCode: z.string().max(100).nullable(),
+  /** Its timeline: the phases of the way up and the reconnects (optional: kept for diagnostics, shown on demand). */
+  story: ConnectionTimeline.pick({ phases: true, reconnects: true }).optional(),
+});
+export type PastConnection = z.infer<typeof PastConnection>;
+export const HISTORY_MAX_ENTRIES = 20;
 
 /** Everything the window shows, sent whole on subscribe and after each change. */
 export const AppSnapshot = z.object({
@@ -105,6 +153,12 @@ export const AppSnapshot = z.object({
    * helper has none (older than protocol 1.2). Optional so a snapshot without it still parses.
    */
   killSwitch: KillSwitchState.nullable().optional(),
+  /** Start at login works only in the packaged app (Electron's login items); hidden in browser mode. Optional so older snapshots parse. */
+  launchAtLoginAvailable: z.boolean().optional(),
+  /** The current (or last) connection's timeline, while the app has seen one; optional so older snapshots parse. */
+  timeline: ConnectionTimeline.nullable().optional(),
+  /** The last connections that ended, newest first. */
+  history: z.array(PastConnection).max(HISTORY_MAX_ENTRIES).optional(),
 });
 export type AppSnapshot = z.infer<typeof AppSnapshot>;
 
@@ -146,7 +200,15 @@ export const APP_METHODS = {
   'settings.update': { params: Settings.partial(), result: Settings },
   /** Changes the machine-wide kill switch through the helper; absent fields stay as they are. */
   'killswitch.set': { params: SetKillSwitchParams, result: KillSwitchState },
-
+  /**
+   * Writes the diagnostics archive (the same as `postern diagnostics`, plus the app's timelines
+   * and history) where the person chooses (Electron's save dialog) or, in browser mode, into the
+   * app's data folder; `saved: false` when the dialog was cancelled.
+   */
+  'diagnostics.save': {
+    params: Empty,
+    result: z.discriminatedUnion('saved', [z.object({ saved: z.literal(true), path: z.string().max(4096), files: z.number().int() }), z.object({ saved: z.literal(false) })]),
+  },
 } as const;
 
 export type AppMethod = keyof typeof APP_METHODS;
@@ -160,6 +222,8 @@ export type AppResult<M extends AppMethod> = z.infer<(typeof APP_METHODS)[M]['re
  */
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), snapshot: AppSnapshot }),
+  /** The timeline or the history changed (a phase, a reconnect, an end): sent alone, as snapshots are larger. */
+  z.object({ type: z.literal('story'), timeline: ConnectionTimeline.nullable(), history: z.array(PastConnection).max(HISTORY_MAX_ENTRIES) }),
   z.object({ type: z.literal('helper'), event: HelperEvent }),
   z.object({ type: z.literal('open_profile'), file: ProfileFile.required({ path: true }), verdict: ProfileVerdict }),
   z.object({ type: z.literal('open_profile_failed'), fileName: z.string().max(255), error: z.object({ code: z.string(), message: z.string() }) }),

@@ -13,6 +13,7 @@ export const APP_ERROR_CODES = [
   'bridge.forbidden', 'bridge.bad_json', 'bridge.bad_request', 'bridge.method', 'bridge.not_found', 'bridge.wrong_host',
   'profile.too_large', 'profile.unreadable', 'profile.unusable', 'profile.credentials_unreadable',
   'profiles.duplicate_name', 'profiles.bad_name', 'profiles.not_found', 'profiles.files_not_confirmed', 'auth.unsafe_url',
+  'diagnostics.unwritable',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
@@ -149,6 +150,7 @@ export const ERROR_WORDS: Record<WordedCode, string> = {
   'profiles.not_found': 'That profile was removed meanwhile. Import it again to use it.',
   'profiles.files_not_confirmed': 'This profile uses files outside its folder. Tick the box that lets Postern read them, then import again.',
   'auth.unsafe_url': 'The server sent a sign-in address that is not a web page, so Postern will not open it. Ask your VPN provider.',
+  'diagnostics.unwritable': 'Postern could not write the diagnostics file there. Choose a folder you can write to and try again.',
 };
 
 /** Ciphers only OpenSSL's legacy provider has (core/config LEGACY_PROVIDER_CIPHERS; this folder may not import core). */

@@ -8,6 +8,7 @@ import { createCredentialStore } from '../credentials/credential-store';
 import type { Encryptor } from '../credentials/credential-store';
 import { HelperLink } from '../helper/helper-link';
 import { ProfileStore } from '../profiles/profile-store';
+import { HistoryStore } from '../history/history-store';
 import { SettingsStore } from '../settings/settings-store';
 
 export interface AppOptions {
@@ -18,6 +19,9 @@ export interface AppOptions {
   openExternal: AppControllerDeps['openExternal'];
   notify?: AppControllerDeps['notify'];
   setLaunchAtLogin?: AppControllerDeps['setLaunchAtLogin'];
+  /** Electron's save dialog; without it (browser mode) "Save diagnostics…" writes into the data folder. */
+  chooseDiagnosticsPath?: AppControllerDeps['chooseDiagnosticsPath'];
+  posternVersion?: string;
 }
 
 export interface App {
@@ -47,6 +51,10 @@ export function createApp(options: AppOptions): App {
     openExternal: options.openExternal,
     ...(options.notify ? { notify: options.notify } : {}),
     ...(options.setLaunchAtLogin ? { setLaunchAtLogin: options.setLaunchAtLogin } : {}),
+    ...(options.chooseDiagnosticsPath ? { chooseDiagnosticsPath: options.chooseDiagnosticsPath } : {}),
+    ...(options.posternVersion === undefined ? {} : { posternVersion: options.posternVersion }),
+    history: new HistoryStore(options.dataDir),
+    dataDir: options.dataDir,
   });
   helper.start();
   return { controller, helper, stop: () => helper.stop() };

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { APP_METHODS } from '../api/app-api';
 import type { AppCallError, AppEvent } from '../api/app-api';
 import { createCredentialStore } from '../credentials/credential-store';
@@ -23,8 +25,9 @@ const xorEncryptor: Encryptor = {
   decryptString: (encrypted) => Buffer.from([...encrypted].map((b) => b ^ 0x5a)).toString(),
 };
 
-async function fixture(t: { after(fn: () => Promise<void> | void): void }, options: { encryptor?: Encryptor; helperRunning?: boolean } = {}) {
+async function fixture(t: { after(fn: () => Promise<void> | void): void }, options: { encryptor?: Encryptor; helperRunning?: boolean; seed?(dir: string): void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'postern-controller-'));
+  options.seed?.(dir);
   const server = new FakeHelperServer(join(dir, 'postern.sock'));
   if (options.helperRunning ?? true) await server.start();
   const helper = new HelperLink({ socketPath: server.socketPath, trustOwnUid: process.getuid?.() !== 0 });
@@ -37,6 +40,9 @@ async function fixture(t: { after(fn: () => Promise<void> | void): void }, optio
     helper,
     openExternal: (url) => opened.push(url),
     notify: (title) => notes.push(title),
+    dataDir: dir,
+    posternVersion: '0.0.0-test',
+    nowMs: () => Date.UTC(2026, 11, 3, 12),
   });
   const events: AppEvent[] = [];
   controller.onEvent((event) => events.push(event));
@@ -64,6 +70,7 @@ test('snapshot: helper link, profiles, session, settings; a snapshot event after
     helper: { state: 'connected', helperVersion: '9.9.9-test' }, profiles: [], session: null,
     settings: { launchAtLogin: false, notifications: true }, rememberAvailable: false, rememberUnavailableReason: 'browser_mode',
     killSwitch: { mode: 'off', allowLan: false, dnsLeakProtection: true, blocking: false },
+    launchAtLoginAvailable: false, timeline: null, history: [],
   });
   events.length = 0;
   const entry = await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' }) as { id: string };
@@ -308,4 +315,55 @@ test('a failed leak check is a notification naming what failed; a passing one is
   server.push({ type: 'leak_check', sessionId: 's1', ok: false, atMs: 20, checks: [{ id: 'dns_servers', ok: false, detail: 'resolv.conf names 192.0.2.53' }, { id: 'ipv6', ok: true, detail: 'x' }] });
   await eventually(() => notes.length === 2, 'a notification');
   assert.deepEqual(notes, ['Postern: connected', 'Postern: leak check failed']);
+});
+
+test('the story: state events become the timeline (a story event each); the end goes to the history in the snapshot', async (t) => {
+  const { server, controller, events } = await fixture(t);
+  events.length = 0;
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'resolving', sinceStartMs: 0, previousStateMs: 0 });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'connected', sinceStartMs: 400, previousStateMs: 400 });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 900, previousStateMs: 500, error: { code: 'server.exit', message: 'x' } });
+  await eventually(() => events.filter((e) => e.type === 'story').length === 3, 'three story events');
+  const story = events.filter((e) => e.type === 'story').at(-1);
+  assert.ok(story?.type === 'story');
+  assert.deepEqual(story.timeline?.phases.map((p) => [p.state, p.durationMs]), [['resolving', 400], ['connected', 500]]);
+  assert.equal(story.history[0]?.endCode, 'server.exit');
+  const snapshot = await controller.call('app.snapshot', {}) as { history: unknown[] };
+  assert.equal(snapshot.history.length, 1);
+});
+
+test('diagnostics.save: without a dialog the archive goes to the data folder; no key or certificate of a profile in it', async (t) => {
+  const { dir, server, controller } = await fixture(t);
+  await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'resolving', sinceStartMs: 0, previousStateMs: 0 });
+  server.push({ type: 'state', sessionId: 's1', profileName: 'Work', state: 'disconnected', sinceStartMs: 9, previousStateMs: 9 });
+  await eventually(() => (controller.snapshot().history ?? []).length === 1, 'history entry');
+  const saved = await controller.call('diagnostics.save', {}) as { saved: boolean; path: string; files: number };
+  assert.ok(saved.saved);
+  assert.equal(saved.path, join(dir, 'diagnostics', 'postern-diagnostics-2026-12-03T12-00-00-000Z.tar.gz'));
+  const listed = spawnSync('tar', ['-tzf', saved.path], { encoding: 'utf8' });
+  assert.deepEqual(listed.stdout.trim().split('\n').filter((name) => name.includes('/app/') || name.endsWith('profiles.json')).sort(), [
+    'postern-diagnostics/app/history.json', 'postern-diagnostics/app/timeline.json', 'postern-diagnostics/profiles.json',
+  ]);
+  assert.equal(saved.files, listed.stdout.trim().split('\n').length);
+  const text = gunzipSync(readFileSync(saved.path)).toString('utf8');
+  assert.match(text, /"endCode": null/);
+  assert.match(text, /"name": "Work"/);
+  // The profile's key and certificate lines never enter: only the parser's summary and codes.
+  for (const line of GOOD_PROFILE.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l))) assert.ok(!text.includes(line), `key material in the archive: ${line}`);
+  assert.ok(!text.includes('BEGIN'));
+});
+
+test('connect at start: the chosen profile connects once the helper answers; deleting it clears the setting', async (t) => {
+  let profileId = '';
+  const { server, controller } = await fixture(t, {
+    seed: (dir) => {
+      profileId = new ProfileStore(dir, () => 1000).import('work.ovpn', GOOD_PROFILE, 'Work').id;
+      new SettingsStore(dir).update({ connectAtStart: profileId });
+    },
+  });
+  await eventually(() => server.calls('tunnel.connect').length === 1, 'connect at start');
+  assert.equal((server.calls('tunnel.connect')[0]?.params as { profile: { name: string } }).profile.name, 'Work');
+  await controller.call('profiles.delete', { id: profileId });
+  assert.equal(controller.snapshot().settings.connectAtStart, null);
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
-import { APP_METHODS, AppCallError } from '../api/app-api';
+import { basename, join } from 'node:path';
+import { APP_METHODS, AppCallError, HISTORY_MAX_ENTRIES } from '../api/app-api';
 import type { AppEvent, AppMethod, AppParams, AppResult, AppSnapshot, ProfileEntry, ProfileVerdict } from '../api/app-api';
 import type { HelperEvent, HelperMethod, MethodParams, MethodResult, Prompt } from '../../native-helper/api/index';
 import type { CredentialStore, SavedCredentials } from '../credentials/credential-store';
@@ -11,6 +11,11 @@ import { folderOfProfileFile, readProfileFile } from '../profiles/profile-folder
 import type { ProfileStore, StoredProfile } from '../profiles/profile-store';
 import type { SettingsStore } from '../settings/settings-store';
 import { notificationFor } from './notifications';
+import { buildAppDiagnostics, diagnosticsFileName, verdictInput } from '../diagnostics/app-diagnostics';
+import type { ProfileInput } from '../../native-helper/client/diagnostics/report';
+import { ConnectionRecorder } from '../history/connection-timeline';
+import type { HistoryStore } from '../history/history-store';
+import { writeFileAtomic } from '../profiles/atomic-file';
 
 /** Previews remembered for profiles.import; a window previews one profile at a time. */
 const MAX_PREVIEWS = 8;
@@ -31,6 +36,14 @@ export interface AppControllerDeps {
   openExternal(url: string): void;
   notify?(title: string, body: string): void;
   setLaunchAtLogin?(enabled: boolean): void;
+  /** Where ended connections are kept (history.json); without one the history lives in memory. */
+  history?: Pick<HistoryStore, 'list' | 'add'>;
+  /** Electron's save dialog for "Save diagnostics…": the path chosen, or undefined when cancelled. */
+  chooseDiagnosticsPath?(defaultName: string): Promise<string | undefined>;
+  /** Without a dialog (browser mode) the archive goes to <dataDir>/diagnostics/. */
+  dataDir?: string;
+  posternVersion?: string;
+  nowMs?(): number;
 }
 
 
@@ -50,11 +63,21 @@ export class AppController {
   /** The last previews: which certificates outside its folder each previewed text names (profiles.import checks against it). */
   readonly #previews = new Map<string, readonly string[]>();
   #usedSavedCredentials = false;
+  readonly #history: Pick<HistoryStore, 'list' | 'add'>;
+  readonly #recorder: ConnectionRecorder;
+  /** The profile to connect once the helper answers, when Postern started (settings.connectAtStart); tried once. */
+  #connectAtStart: string | undefined;
 
   constructor(private readonly deps: AppControllerDeps) {
     this.#handlers = this.#createHandlers();
+    this.#history = deps.history ?? inMemoryHistory();
+    this.#recorder = new ConnectionRecorder((past) => this.#history.add(past), deps.nowMs);
     deps.helper.onEvent((event) => this.#onHelperEvent(event));
-    deps.helper.onChange(() => this.#emitSnapshot());
+    this.#connectAtStart = deps.settings.get().connectAtStart ?? undefined;
+    deps.helper.onChange(() => {
+      this.#emitSnapshot();
+      this.#maybeConnectAtStart();
+    });
   }
 
   async call(method: string, params: unknown): Promise<unknown> {
@@ -102,6 +125,9 @@ export class AppController {
       rememberAvailable: remember.available,
       ...(remember.available ? {} : { rememberUnavailableReason: remember.reason }),
       killSwitch: this.deps.helper.killSwitch,
+      launchAtLoginAvailable: this.deps.setLaunchAtLogin !== undefined,
+      timeline: this.#recorder.timeline,
+      history: this.#history.list(),
     };
   }
 
@@ -123,6 +149,7 @@ export class AppController {
       'profiles.delete': ({ id }) => {
         profiles.delete(id);
         credentials.forget(id);
+        if (settings.get().connectAtStart === id) settings.update({ connectAtStart: null });
         return this.#changed({});
       },
       'profiles.forgetCredentials': ({ id }) => {
@@ -149,8 +176,53 @@ export class AppController {
       // The helper's `killswitch` event brings the new state to every window (and the tray)
       // before this answer; a refusal keeps its code for the window's words.
       'killswitch.set': (change) => this.#helperCall('killswitch.set', change),
-
+      'diagnostics.save': () => this.#saveDiagnostics(),
     };
+  }
+
+  /**
+   * The same archive as `postern diagnostics` plus the app's story and its profiles' verdicts,
+   * written (0600, whole or not at all) where the person chose, or into the data folder.
+   */
+  async #saveDiagnostics(): Promise<AppResult<'diagnostics.save'>> {
+    const createdAtMs = (this.deps.nowMs ?? Date.now)();
+    const name = diagnosticsFileName(createdAtMs);
+    let path: string;
+    if (this.deps.chooseDiagnosticsPath) {
+      const chosen = await this.deps.chooseDiagnosticsPath(name);
+      if (chosen === undefined) return { saved: false };
+      path = chosen;
+    } else if (this.deps.dataDir !== undefined) {
+      path = join(this.deps.dataDir, 'diagnostics', name);
+    } else {
+      throw new AppCallError('diagnostics.unwritable', 'There is no place to save the diagnostics.');
+    }
+    const link = this.deps.helper.state;
+    const { archive, files } = await buildAppDiagnostics({
+      createdAtMs, posternVersion: this.deps.posternVersion ?? 'unknown',
+      helper: link.state === 'connected'
+        ? { call: (method, params) => this.deps.helper.call(method, params), version: link.helperVersion }
+        : { unavailable: link.state === 'unavailable' ? { code: link.code, message: link.message } : { code: 'ipc.helper_unavailable', message: 'The helper link was still connecting.' } },
+      profiles: this.#profileVerdicts(),
+      story: { timeline: this.#recorder.timeline, history: this.#history.list() },
+    });
+    try {
+      writeFileAtomic(path, archive);
+    } catch (error) {
+      throw new AppCallError('diagnostics.unwritable', `Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    return { saved: true, path, files };
+  }
+
+  /** Each saved profile's verdict, parsed again from its stored text (the archive takes its codes and summary only). */
+  #profileVerdicts(): ProfileInput[] {
+    return this.deps.profiles.list().flatMap((profile) => {
+      try {
+        return [verdictInput(checkProfile(`${profile.name}.ovpn`, this.deps.profiles.text(profile.id)).verdict, profile.name)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   #preview(fileName: string, text: string, folder: string | undefined): ProfileVerdict {
@@ -219,8 +291,24 @@ export class AppController {
     return result.value;
   }
 
+  /**
+   * Connect the chosen profile once, when the helper first answers with no tunnel up (one the
+   * helper kept running across a restart of the app is left as it is). A failure shows as the
+   * session's own events do.
+   */
+  #maybeConnectAtStart(): void {
+    const profileId = this.#connectAtStart;
+    if (profileId === undefined || this.deps.helper.state.state !== 'connected') return;
+    this.#connectAtStart = undefined;
+    if (this.deps.helper.session !== null || !this.deps.profiles.list().some((p) => p.id === profileId)) return;
+    this.#connect(profileId).catch((error: unknown) => {
+      if (error instanceof AppCallError) this.#emit({ type: 'helper', event: { type: 'error', code: error.code, message: error.message } });
+    });
+  }
+
   #onHelperEvent(event: HelperEvent): void {
     this.#emit({ type: 'helper', event });
+    if (this.#recorder.onEvent(event)) this.#emit({ type: 'story', timeline: this.#recorder.timeline, history: this.#history.list() });
     if (event.type === 'state') this.#onState(event);
     if (this.deps.settings.get().notifications) {
       const note = notificationFor(event);
@@ -268,6 +356,12 @@ export class AppController {
 /** The controller with its dependencies; `call` and `onEvent` are what the IPC handler and the web bridge use. */
 export function createAppController(deps: AppControllerDeps): AppController {
   return new AppController(deps);
+}
+
+/** The history of a controller without a data folder (tests): the newest first, twenty at most. */
+function inMemoryHistory(): Pick<HistoryStore, 'list' | 'add'> {
+  let entries: ReturnType<HistoryStore['list']> = [];
+  return { list: () => [...entries], add: (entry) => { entries = [entry, ...entries].slice(0, HISTORY_MAX_ENTRIES); } };
 }
 
 function isWebUrl(text: string): boolean {

@@ -2,7 +2,7 @@
 // to the real main-process controller, which talks to the real helper. For development and
 // the e2e tests where the Electron binary cannot run; never part of a packaged build.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createApp, defaultDataDir, defaultSocketPath } from '../app/create-app';
 import { startWebBridge } from './web-bridge-server';
@@ -22,6 +22,7 @@ const app = createApp({
     spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`open this address to sign in: ${url}\n`)).unref();
   },
   notify: (title, body) => process.stderr.write(`[notification] ${title}: ${body}\n`),
+  posternVersion: (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown',
 });
 const port = process.env['POSTERN_WEB_PORT'] ? Number(process.env['POSTERN_WEB_PORT']) : undefined;
 const bridge = await startWebBridge({ controller: app.controller, staticDir, ...(port === undefined ? {} : { port }) });

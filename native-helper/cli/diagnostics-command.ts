@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { release, version as kernelBuild } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importProfile, isConnectable, summarizeProfile } from '../../core/index';
@@ -9,19 +7,18 @@ import type { CommandIo } from './check-command';
 import { parseCommandArgs } from './command-args';
 import { CLI_CLIENT_NAME } from './helper-session';
 import { SOCKET_OPTION, resolveSocketPath } from './socket-option';
-import { diagnosticsEntries } from './diagnostics/report';
-import type { Captured, DiagnosticsInput, HelperPart, NetworkItem, ProfileInput, Versions } from './diagnostics/report';
-import { tarGz } from './diagnostics/tar-gz';
+import { captureHelper, captureNetwork, systemVersions } from '../client/diagnostics/capture';
+import { diagnosticsEntries } from '../client/diagnostics/report';
+import type { DiagnosticsInput, HelperPart, ProfileInput } from '../client/diagnostics/report';
+import { tarGz } from '../client/diagnostics/tar-gz';
 
 export const DIAGNOSTICS_USAGE = 'usage: postern diagnostics [FILE] [--profile PROFILE] [--socket PATH]';
-const LOG_LINES = 2000;
-const COMMAND_TIMEOUT_MS = 5000;
 
 /**
  * `postern diagnostics [FILE]`: one .tar.gz for an admin, with the helper's recent log, the
  * current connection and its last leak check, versions, the routes, the resolver and Postern's
  * firewall table, and what Postern understood of a profile (--profile) — built from typed data
- * only (diagnostics/report.ts), so no password, answer, token or key can be in it. Made as root
+ * only (client/diagnostics/report.ts), so no password, answer, token or key can be in it. Made as root
  * it holds every user's log lines and the firewall table; as a user, theirs. Exit 0 when written.
  */
 export async function runDiagnostics(args: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv = process.env, nowMs: () => number = Date.now): Promise<number> {
@@ -36,9 +33,9 @@ export async function runDiagnostics(args: readonly string[], io: CommandIo, env
   const helper = await helperPart(resolveSocketPath(parsed.value.values, env));
   const input: DiagnosticsInput = {
     createdAtMs,
-    versions: versions(helper),
+    versions: systemVersions(posternVersion(), helper),
     helper: helper.part,
-    network: await network(),
+    network: await captureNetwork(),
     profiles: profilePath === undefined ? [] : [profileInput(profilePath)].filter((p): p is ProfileInput => p !== undefined),
   };
   if (profilePath !== undefined && input.profiles.length === 0) {
@@ -61,24 +58,10 @@ async function helperPart(socketPath: string): Promise<{ part: HelperPart; versi
   if (!opened.ok) return { part: { reachable: false, code: opened.error.code, message: opened.error.message } };
   const { connection, hello, close } = opened.value;
   try {
-    const [status, killSwitch, log] = await Promise.all([
-      connection.call('tunnel.status', {}), connection.call('killswitch.get', {}), connection.call('log.recent', { limit: LOG_LINES }),
-    ]);
-    return {
-      part: { reachable: true, session: status.ok ? status.value.session : null, killSwitch: killSwitch.ok ? killSwitch.value : null, log: log.ok ? log.value.lines : [] },
-      version: hello.helperVersion, protocol: `${hello.protocolVersion.major}.${hello.protocolVersion.minor}`,
-    };
+    return { part: await captureHelper((method, params) => connection.call(method, params)), version: hello.helperVersion, protocol: `${hello.protocolVersion.major}.${hello.protocolVersion.minor}` };
   } finally {
     close();
   }
-}
-
-function versions(helper: { version?: string; protocol?: string }): Versions {
-  return {
-    postern: posternVersion(), node: process.versions.node, openssl: process.versions.openssl ?? 'unknown',
-    kernel: `${release()} ${kernelBuild()}`, distribution: distribution(),
-    ...(helper.version === undefined ? {} : { helper: helper.version }), ...(helper.protocol === undefined ? {} : { helperProtocol: helper.protocol }),
-  };
 }
 
 /** Postern's package.json, above this module in a checkout or beside the bundle. */
@@ -97,39 +80,13 @@ function posternVersion(): string {
   return 'unknown';
 }
 
-function distribution(): string {
-  try {
-    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-async function network(): Promise<Record<NetworkItem, Captured>> {
-  const [routes4, routes6, nft] = await Promise.all([
-    run('ip', ['-4', 'route', 'show', 'table', 'all']), run('ip', ['-6', 'route', 'show', 'table', 'all']), run('nft', ['list', 'table', 'inet', 'postern']),
-  ]);
-  let resolvConf: Captured;
-  try {
-    resolvConf = { ok: true, text: readFileSync('/etc/resolv.conf', 'utf8') };
-  } catch (error) {
-    resolvConf = { ok: false, why: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
-  }
-  return { 'routes-ipv4': routes4, 'routes-ipv6': routes6, 'resolv.conf': resolvConf, 'nftables-postern': nft };
-}
-
-function run(program: string, args: readonly string[]): Promise<Captured> {
-  return new Promise((done) => {
-    execFile(program, args, { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) done({ ok: false, why: `${program} ${args.join(' ')}: ${stderr.trim().split('\n')[0] || error.message}` });
-      else done({ ok: true, text: stdout });
-    });
-  });
-}
-
 function profileInput(path: string): ProfileInput | undefined {
   const imported = importProfile(path);
   if (!imported.ok) return undefined;
   const result = imported.value;
-  return { fileName: basename(path), imported: result, connectable: isConnectable(result), summary: result.profile === undefined ? undefined : summarizeProfile(result.profile) };
+  return {
+    fileName: basename(path), name: result.name, connectable: isConnectable(result),
+    summary: result.profile === undefined ? undefined : summarizeProfile(result.profile),
+    problems: result.problems, omittedProblems: result.omittedProblems,
+  };
 }

@@ -3,6 +3,7 @@ import { Banners } from '../components/banners';
 import { AuthDialog } from '../features/auth-prompts/auth-dialog';
 import { ConnectionPanel } from '../features/connect/connection-panel';
 import { BlockingBanner } from '../features/kill-switch/blocking-banner';
+import { HistoryView } from '../features/history/history-view';
 import { LogView } from '../features/log/log-view';
 import { DropZone } from '../features/profiles/drop-zone';
 import { ImportVerdict } from '../features/profiles/import-verdict';
@@ -31,6 +32,7 @@ export function App() {
         <ProfileList selectedId={selected?.id} onSelect={setSelectedId} />
         <div className="main-column">
           <ConnectionPanel profile={selected} />
+          <HistoryView />
           <LogView />
         </div>
       </main>

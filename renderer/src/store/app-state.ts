@@ -9,9 +9,10 @@ import type { ProfilesSlice } from './profiles-slice';
 import type { PromptSlice } from './prompt-slice';
 import type { SettingsSlice } from './settings-slice';
 import type { StatsSlice } from './stats-slice';
+import type { StorySlice } from './story-slice';
 
 /** The whole window's state: one store of slices (zustand's slices pattern). */
-export type AppState = ProfilesSlice & ConnectionSlice & PromptSlice & StatsSlice & LogSlice & SettingsSlice & KillSwitchSlice & HelperSlice & NoticeSlice & {
+export type AppState = ProfilesSlice & ConnectionSlice & PromptSlice & StatsSlice & LogSlice & SettingsSlice & KillSwitchSlice & HelperSlice & NoticeSlice & StorySlice & {
   /** Subscribes to main's events and loads the first snapshot and the log; returns the unsubscribe. */
   start(): () => void;
 };

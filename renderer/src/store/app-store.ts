@@ -12,6 +12,7 @@ import { createProfilesSlice } from './profiles-slice';
 import { createPromptSlice } from './prompt-slice';
 import { createSettingsSlice } from './settings-slice';
 import { createStatsSlice } from './stats-slice';
+import { createStorySlice } from './story-slice';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -31,6 +32,7 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
     ...createPromptSlice(deps)(...a),
     ...createStatsSlice(deps)(...a),
     ...createLogSlice(deps)(...a),
+    ...createStorySlice(deps)(...a),
     start: () => {
       // The first snapshot is fetched while events may already flow (over the bridge they
       // even travel another connection): whatever the events said since is newer.
@@ -39,7 +41,7 @@ export function createAppStore(api: AppApi, nowMs: () => number = Date.now): App
       let killSwitchSeen = false;
       const stop = api.onEvent((event) => {
         if (event.type === 'snapshot') snapshotSeen = true;
-        else if (event.type !== 'helper') { /* an opened profile: neither the session nor the kill switch */ }
+        else if (event.type !== 'helper') { /* an opened profile or the story: neither the session nor the kill switch */ }
         else if (event.event.type === 'killswitch') killSwitchSeen = true;
         else if (event.event.type !== 'log') sessionSeen = true;
         applyAppEvent(store, event);
@@ -60,6 +62,7 @@ export function applyAppEvent(store: AppStore, event: AppEvent): void {
   if (event.type === 'snapshot') applySnapshot(store, event.snapshot);
   else if (event.type === 'open_profile') store.getState().showImport({ ...event.file, verdict: event.verdict });
   else if (event.type === 'open_profile_failed') store.getState().showError(event.error.code, event.error.message);
+  else if (event.type === 'story') store.getState().applyStory(event.timeline, event.history);
   else applyHelperEvent(store, event.event);
 }
 
@@ -68,10 +71,12 @@ function applySnapshot(store: AppStore, snapshot: AppSnapshot, { withSession = t
   // A snapshot got through, so the stream from main is back.
   if (state.error?.code === LINK_LOST) state.dismissError();
   state.applyHelper(snapshot);
-  state.applySettings(snapshot.settings);
+  state.applySettings(snapshot.settings, snapshot.launchAtLoginAvailable ?? false);
   if (withKillSwitch) state.applyKillSwitch(snapshot.killSwitch ?? null);
   state.applyProfiles(snapshot.profiles);
+  // The story changes with the session's events: a snapshot older than them must not undo it.
   if (!withSession) return;
+  if (snapshot.history !== undefined) state.applyStory(snapshot.timeline ?? null, snapshot.history);
   state.applySession(snapshot.session);
   state.applySessionPrompt(snapshot.session);
 }

@@ -2,6 +2,7 @@ import type { ProfileEntry } from '../../../../electron/api/app-api';
 import { selectActiveConnection, selectHelperUp } from '../../store/selectors';
 import { usePosternStore } from '../../store/use-postern-store';
 import { TrafficPanel } from '../traffic-graph/traffic-panel';
+import { ConnectionStory } from './connection-story';
 import { LeakBadge } from './leak-badge';
 import { PhaseLine } from './phase-line';
 import { ReconnectHistory } from './reconnect-history';
@@ -23,6 +24,7 @@ export function ConnectionPanel({ profile }: { profile: ProfileEntry | undefined
       {mine && active.state === 'connected' && <LeakBadge />}
       {mine && active.state === 'connected' && active.tunnel && <TunnelDetails tunnel={active.tunnel} connectedAtMs={active.connectedAtMs} />}
       {mine && <ReconnectHistory />}
+      {mine && <ConnectionStory sessionId={active.sessionId} />}
       {mine && active.state === 'connected' && <TrafficPanel />}
       {active && !mine && <p className="other-session">{active.profileName} is connected now. Disconnect it first to use this profile.</p>}
     </section>

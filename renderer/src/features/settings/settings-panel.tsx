@@ -21,9 +21,11 @@ export function SettingsPanel() {
   );
 }
 
-/** Notifications and launch at login (the app's), and the kill switch (the machine's, kept by the helper). */
+/** Notifications, start at login and the profile to connect at start (the app's), and the kill switch (the machine's, kept by the helper). */
 function SettingsDialog() {
   const settings = usePosternStore((s) => s.settings);
+  const profiles = usePosternStore((s) => s.profiles);
+  const launchAtLoginAvailable = usePosternStore((s) => s.launchAtLoginAvailable);
   const update = usePosternStore((s) => s.updateSettings);
   const close = usePosternStore((s) => s.closeSettings);
   return (
@@ -33,11 +35,21 @@ function SettingsDialog() {
           <legend>This app</legend>
           <label className="checkbox">
             <input type="checkbox" data-testid="setting-notifications" checked={settings.notifications} onChange={(e) => void update({ notifications: e.target.checked })} />
-            Notifications
+            Notifications when the VPN connects, disconnects or fails, and when sign-in is needed
           </label>
-          <label className="checkbox">
-            <input type="checkbox" data-testid="setting-launch-at-login" checked={settings.launchAtLogin} onChange={(e) => void update({ launchAtLogin: e.target.checked })} />
-            Start at login
+          {launchAtLoginAvailable && (
+            <label className="checkbox">
+              <input type="checkbox" data-testid="setting-launch-at-login" checked={settings.launchAtLogin} onChange={(e) => void update({ launchAtLogin: e.target.checked })} />
+              Start at login
+            </label>
+          )}
+          <label className="select-setting">
+            Connect when Postern starts
+            <select data-testid="setting-connect-at-start" value={settings.connectAtStart ?? ''}
+              onChange={(e) => void update({ connectAtStart: e.target.value === '' ? null : e.target.value })}>
+              <option value="">Don't connect</option>
+              {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </select>
           </label>
         </fieldset>
       )}

@@ -1,4 +1,3 @@
-import type { ImportedProfile, ProfileSummary } from '../../../core/index';
 import type { KillSwitchState, LogLine, SessionStatus } from '../../api/index';
 import type { ArchiveEntry } from './tar-gz';
 
@@ -16,6 +15,11 @@ export interface DiagnosticsInput {
   helper: HelperPart;
   network: Record<NetworkItem, Captured>;
   profiles: ProfileInput[];
+  /**
+   * Files a caller adds (the app: its connections' timelines and history), each built by its
+   * caller from typed, secret-free data too; names are relative to the archive's folder.
+   */
+  extra?: ArchiveEntry[];
 }
 
 export interface Versions {
@@ -35,11 +39,31 @@ export type HelperPart =
 export type NetworkItem = 'routes-ipv4' | 'routes-ipv6' | 'resolv.conf' | 'nftables-postern';
 export type Captured = { ok: true; text: string } | { ok: false; why: string };
 
+/**
+ * A profile verdict as both callers have it: the CLI from core's importProfile, the app from
+ * its import check. Only these fields reach the archive (never a line's text or a message).
+ */
 export interface ProfileInput {
   fileName: string;
-  imported: ImportedProfile;
+  name: string;
   connectable: boolean;
-  summary: ProfileSummary | undefined;
+  summary: ProfileSummaryInput | undefined;
+  problems: readonly { code: string; severity: string; line: number; column?: number | undefined; directive?: string | undefined }[];
+  omittedProblems: number;
+}
+
+export interface ProfileSummaryInput {
+  remotes: readonly string[];
+  protocols?: readonly string[];
+  clientAuth?: unknown;
+  asks: readonly string[];
+  serverCheck: readonly string[] | unknown;
+  controlChannel: unknown;
+  dataCiphers: readonly string[];
+  compression?: unknown;
+  routing: readonly string[] | unknown;
+  ignored: readonly { directive: string; line: number }[];
+  refused: readonly { directive: string; line: number }[];
 }
 
 const FOLDER = 'postern-diagnostics';
@@ -67,6 +91,7 @@ export function diagnosticsEntries(input: DiagnosticsInput): ArchiveEntry[] {
     { name: `${FOLDER}/network/routes-ipv6.txt`, text: captured('routes-ipv6') },
     { name: `${FOLDER}/network/resolv.conf`, text: captured('resolv.conf') },
     { name: `${FOLDER}/network/nftables-postern.txt`, text: captured('nftables-postern') },
+    ...(input.extra ?? []).map((entry) => ({ name: `${FOLDER}/${entry.name}`, text: entry.text })),
   ];
 }
 
@@ -82,16 +107,16 @@ function sessionView(session: SessionStatus): object {
 }
 
 /** The verdict's shape only: what the parser understood and the problems' codes and places, never a line's text. */
-function profileView({ fileName, imported, connectable, summary }: ProfileInput): object {
+function profileView({ fileName, name, connectable, summary, problems, omittedProblems }: ProfileInput): object {
   return {
-    fileName, name: imported.name, connectable,
+    fileName, name, connectable,
     summary: summary && {
       remotes: summary.remotes, protocols: summary.protocols, clientAuth: summary.clientAuth, asks: summary.asks, serverCheck: summary.serverCheck,
       controlChannel: summary.controlChannel, dataCiphers: summary.dataCiphers, compression: summary.compression, routing: summary.routing,
       ignored: summary.ignored.map((n) => ({ directive: n.directive, line: n.line })), refused: summary.refused.map((n) => ({ directive: n.directive, line: n.line })),
     },
-    problems: imported.problems.map((p) => ({ code: p.code, severity: p.severity, line: p.line, column: p.column, ...(p.directive === undefined ? {} : { directive: p.directive }) })),
-    omittedProblems: imported.omittedProblems,
+    problems: problems.map((p) => ({ code: p.code, severity: p.severity, line: p.line, column: p.column, ...(p.directive === undefined ? {} : { directive: p.directive }) })),
+    omittedProblems,
   };
 }
 
@@ -117,6 +142,8 @@ What is in here, and what is not:
   profiles.json        what Postern understood of the profiles given (servers, ciphers, problem codes and
                        line numbers), never their text, certificates, keys or inline secrets
   network/             the routes, the resolver and Postern's firewall table as they were when this was made
+  app/                 (saved from the app's window) the current connection's timeline and the last
+                       connections: when, how long, bytes each way, how each ended (codes, no secrets)
 
 Passwords, one-time codes, challenge answers, auth-tokens and keys are never collected.
 `;

@@ -1,0 +1,29 @@
+import { phaseText, reconnectText } from '../history/story-text';
+import { usePosternStore } from '../../store/use-postern-store';
+
+/**
+ * "Connection details": the current connection's timeline as main tells it, each phase of the
+ * way up with how long it took, then each reconnect with its cause and how long it was gone.
+ * Collapsed by default (a native <details>, so the keyboard opens it).
+ */
+export function ConnectionStory({ sessionId }: { sessionId: string }) {
+  const timeline = usePosternStore((s) => s.timeline);
+  if (!timeline || timeline.sessionId !== sessionId || timeline.phases.length === 0) return null;
+  return (
+    <details className="connection-story" data-testid="connection-story">
+      <summary>Connection details</summary>
+      <ol className="story-list" data-testid="timeline-phases" aria-label="How the connection came up">
+        {timeline.phases.map((phase, i) => <li key={i} data-state={phase.state}>{phaseText(phase, timeline.connectedAtMs)}</li>)}
+      </ol>
+      {timeline.reconnects.length > 0 && (
+        <ol className="story-list" data-testid="timeline-reconnects" aria-label="Reconnects">
+          {timeline.reconnects.map((r) => (
+            <li key={r.atMs} data-code={r.code}>
+              <time dateTime={new Date(r.atMs).toISOString()}>{new Date(r.atMs).toLocaleTimeString()}</time> {reconnectText(r)}
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}

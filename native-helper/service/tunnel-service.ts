@@ -152,8 +152,12 @@ export class TunnelService implements TunnelBackend {
   #phaseChanged(session: RunningSession, phase: TunnelPhase, blockIpv6: boolean): void {
     const killSwitch = this.options.killSwitch;
     if (!killSwitch) return;
-    const applied = killSwitch.tunnelChanged(firewallFacts(phase, session.controller.status().tunnel, blockIpv6));
-    if (phase.kind === 'connected') void applied.then(() => this.#leakCheck(session));
+    // "connected" comes after tunnelReady has applied its table: only the leak check is left.
+    if (phase.kind === 'connected') {
+      void this.#leakCheck(session);
+      return;
+    }
+    void killSwitch.tunnelChanged(firewallFacts(phase, session.controller.status().tunnel, blockIpv6));
   }
 
   async #leakCheck(session: RunningSession): Promise<void> {

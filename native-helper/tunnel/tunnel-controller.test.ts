@@ -286,6 +286,15 @@ test('"connected" is told only once the firewall lets the tunnel through (tunnel
   release?.();
   await settle();
   assert.equal(states().at(-1), 'connected');
+  // A reconnect that keeps the device readies the firewall again before "connected".
+  client.phase('reconnecting', 'keepalive.timeout: The server stopped answering.');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.deepEqual(readied, ['memtun0', 'memtun0']);
+  assert.equal(states().at(-1), 'reconnecting');
+  release?.();
+  await settle();
+  assert.equal(states().at(-1), 'connected');
   await controller.stop();
 
   const second = rig({ tunnelReady: () => new Promise<void>((resolve) => { release = resolve; }) });

@@ -31,8 +31,9 @@ export interface TunnelControllerOptions {
   /** Every phase change, after its state event (the kill switch derives the firewall from it). */
   onDidChangePhase?: (phase: TunnelPhase) => void;
   /**
-   * The device, routes and DNS are in place and "connected" is next: resolves once the firewall
-   * lets the tunnel through, so nobody who hears "connected" finds the tunnel still blocked.
+   * The device, routes and DNS are in place and "connected" is next (after a reconnect too):
+   * resolves once the firewall lets the tunnel through, so nobody who hears "connected" finds
+   * the tunnel still blocked. The firewall's "connected" table is applied here, and only here.
    */
   tunnelReady?: (tunnel: AppliedTunnel) => Promise<void>;
   /**
@@ -192,7 +193,10 @@ export class TunnelController {
   async #onConnected(info: ConnectedInfo): Promise<void> {
     if (isEnding(this.#phase)) return;
     const key = configKey(info.config);
-    if (this.#tun && this.#appliedFor === key) {
+    if (this.#tun && this.#tunnel && this.#appliedFor === key) {
+      // A reconnect that keeps the device and routes: the firewall still goes back to "connected" first.
+      await this.options.tunnelReady?.(this.#tunnel);
+      if (isEnding(this.#phase)) return;
       this.#connected(info);
       return;
     }

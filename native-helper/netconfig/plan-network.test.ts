@@ -241,6 +241,9 @@ test('tap: IPv6 routes need a gateway (the route\'s own, else ifconfig-ipv6\'s p
     '-6 route add fd00:77::/64 via fd00:8::1 dev tap0', '-6 route add fd00:78::/64 via fd00:8::9 dev tap0', '-6 route add fd00:79::/64 dev tap0',
   ]);
   assert.equal(withPeer.redirectsDefault6, true);
+  // The server assigned the address: no duplicate address detection on tap (the undo is a plain del).
+  const v6Address = withPeer.steps.find((step) => step.description.startsWith('IPv6 address'));
+  assert.deepEqual([v6Address?.apply.join(' '), v6Address?.undo?.join(' ')], ['-6 addr add fd00:8::1000/64 dev tap0 nodad', '-6 addr del fd00:8::1000/64 dev tap0']);
   const noPeer = planNetwork(input({ tunName: 'tap0' }, {
     device: 'tap', ifconfigIpv6: { address: 'fd00:8::1000', prefixLength: 64 }, routesIpv6: routesIpv6.slice(0, 1),
     redirectGateway: { flags: new Set(['def1', 'ipv6', '!ipv4']) },

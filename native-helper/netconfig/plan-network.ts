@@ -66,7 +66,11 @@ function planAddresses({ tunName, config }: PlanInput, warnings: string[]): Netw
   const v6 = config.ifconfigIpv6;
   if (v6) {
     const address = ['-6', 'addr', '%', `${v6.address}/${v6.prefixLength}`, 'dev', tunName];
-    steps.push(addressStep(`IPv6 address ${v6.address}/${v6.prefixLength}`, address));
+    const step = addressStep(`IPv6 address ${v6.address}/${v6.prefixLength}`, address);
+    // On tap the kernel would first run duplicate address detection (about a second in which the
+    // address is tentative and IPv6 through the tunnel fails); the server assigned it, so skip it.
+    // A tun device has no link layer and never runs DAD.
+    steps.push(config.device === 'tap' ? { ...step, apply: [...step.apply, 'nodad'] } : step);
   }
   return steps;
 }

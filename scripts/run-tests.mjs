@@ -31,6 +31,19 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The browser and Electron-main tests load the built renderer and main from dist/. Built here,
+// once, before any test starts: when each test file built what it missed, two files running at
+// once rebuilt dist/renderer under each other (vite empties the folder first), and one of them
+// read an index.html that was gone for that moment (a CI failure).
+if (files.some((file) => file.startsWith('e2e'))) {
+  for (const part of ['renderer', 'electron']) {
+    const built = spawnSync(process.execPath, ['scripts/build.mjs', part], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) {
+      console.error(`npm run build -- ${part} failed`);
+      process.exit(1);
+    }
+  }
+}
 // One scratch folder per run, shared by all test files: the lab caches its
 // throwaway PKI here, so it is generated once per run and never committed.
 const labDir = process.env.POSTERN_LAB_DIR ?? mkdtempSync(join(tmpdir(), 'postern-lab-'));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { runIperf } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../native-helper/service/runtime-flags';
@@ -44,6 +44,11 @@ export async function benchMemory(options: { seconds?: number; choices?: readonl
   const lab = await startLab({ proto: 'udp' });
   try {
     const profile = `${lab.dir}/memory-bench.ovpn`;
+    // The package runs the helper on its own copy of Node (/usr/lib/postern/node), whose pages
+    // no other process maps; running the bench on the machine's shared node would count pages
+    // every Node process on the machine keeps resident, and let none of them be handed back.
+    const node = `${lab.dir}/node`;
+    copyFileSync(process.execPath, node);
     writeFileSync(profile, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
     const openvpn = await underLoad(lab, seconds, () => {
       const client = lab.startOpenvpnClient({ profile: readFileSync(profile, 'utf8') });
@@ -52,7 +57,7 @@ export async function benchMemory(options: { seconds?: number; choices?: readonl
     const postern: MemoryFigures[] = [];
     for (const choice of options.choices ?? CHOICES) {
       process.stderr.write(`bench: memory — postern connect with ${[...Object.entries(choice.env).map(([k, v]) => `${k}=${v}`), ...choice.flags].join(' ') || 'Node\'s defaults'}\n`);
-      postern.push(await underLoad(lab, seconds, () => startPostern(lab, profile, choice), choice));
+      postern.push(await underLoad(lab, seconds, () => startPostern(lab, node, profile, choice), choice));
     }
     const base = postern[0];
     return {
@@ -104,8 +109,8 @@ async function underLoad(lab: Lab, seconds: number, start: () => Started, choice
 }
 
 /** `ENV node FLAGS dist/postern.mjs connect --json` in the client namespace (ip netns exec execs node: the pid is node's). */
-function startPostern(lab: Lab, profile: string, choice: RuntimeChoice): Started {
-  const argv = ['netns', 'exec', lab.clientNs, process.execPath, ...choice.flags, 'dist/postern.mjs', 'connect', profile, '--json'];
+function startPostern(lab: Lab, node: string, profile: string, choice: RuntimeChoice): Started {
+  const argv = ['netns', 'exec', lab.clientNs, node, ...choice.flags, 'dist/postern.mjs', 'connect', profile, '--json'];
   const child = spawn('ip', argv, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...choice.env } });
   const connected = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('postern did not connect in time')), 20_000);

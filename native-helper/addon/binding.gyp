@@ -1,4 +1,4 @@
-# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, the data channel's AEAD, OpenSSL providers by name, SO_PEERCRED/SO_PEERGROUPS, flock.
+# The helper's N-API addon: TUN open/ioctl, a batching packet reader, batched UDP, the data channel's AEAD, OpenSSL providers by name, handing back start-up pages, SO_PEERCRED/SO_PEERGROUPS, flock.
 # Built by scripts/build-addon.mjs (node-gyp rebuild); output in build/ (git-ignored).
 # Linux only for now: other platforms get their own sources when they get a TunDevice.
 {
@@ -7,7 +7,7 @@
       "target_name": "postern_tun",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["src/tun_addon.cc", "src/readable_poll.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc", "src/openssl_provider.cc"],
+          "sources": ["src/tun_addon.cc", "src/readable_poll.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc", "src/openssl_provider.cc", "src/page_release.cc"],
         }],
       ],
       # node_addon_api_except: C++ exceptions on, so errors are `throw ErrnoError(...)`

@@ -112,6 +112,8 @@ export interface TunAddon {
   loadOpenSslProvider(name: 'default' | 'legacy' | 'base'): void;
   /** OSSL_PROVIDER_available(NULL, name): loaded (or loadable on demand) in the default library context. */
   openSslProviderAvailable(name: string): boolean;
+  /** madvise(MADV_PAGEOUT) over the Node binary's read-only mappings; the bytes advised (0 without MADV_PAGEOUT). See page_release.cc. */
+  releaseStartupPages(): number;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
 }

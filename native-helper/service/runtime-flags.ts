@@ -6,6 +6,9 @@
  * same CPU per GB; plus one malloc arena 66 MB. Of those 66 MB, 44 MB are Node's own code
  * pages (file-backed, shared with every other Node process), 22 MB are the helper's.
  * `--lite-mode` (no optimising compiler) reached 59 MB but cost 1.5× the CPU per GB: not kept.
+ * Since then the bench runs Node from a private copy, as the package does, and the helper hands
+ * the binary's start-up pages back (startup-pages.ts): with these flags 58 MB peak, 48 MB at the
+ * end of the load, of which 25 MB are Node's code pages.
  */
 export const HELPER_NODE_FLAGS: readonly string[] = [
   // A young generation of 1 MB instead of 16–32: the data path's garbage is short-lived and

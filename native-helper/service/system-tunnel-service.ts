@@ -4,6 +4,7 @@ import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
 import { nativeProviderLoader } from '../crypto/openssl-providers';
 import { openNativeUdpLink } from '../udp/native-udp-link';
+import { releaseStartupPages } from './startup-pages';
 import { execFileRunner } from '../netconfig/command-runner';
 import { DEFAULT_SETTINGS_PATH, Firewall, KillSwitchSettingsStore } from '../firewall/index';
 import { KillSwitch } from './kill-switch';
@@ -41,6 +42,8 @@ export interface SystemTunnelService {
 export async function createSystemTunnelService(options: SystemTunnelServiceOptions = {}): Promise<SystemTunnelService> {
   const { network = {}, killSwitchSettingsPath, ...serviceOptions } = options;
   // The resolv.conf this helper is configured with is the one file a journal may restore.
+  // Start-up is over once the service is built: what loading and compiling the bundle touched goes back now, the rest after each connect.
+  releaseStartupPages();
   const recovered = await rollbackStaleJournals(network.journalDir ?? DEFAULT_JOURNAL_DIR, network.runners, { resolvConfPath: network.resolvConfPath });
   // The kill switch is honoured by the helper and a root in-process connect alike: both build their service here.
   const firewall = new Firewall();
@@ -56,6 +59,8 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
     killSwitch,
     watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
     watchSleep: (onWake) => new SuspendDetector({ onWake }),
+    // After "connected" has gone out, not before it: the ~20 ms it takes is nobody's wait.
+    onConnected: () => setImmediate(releaseStartupPages),
     observeLeaks: (dnsServers) => observeLeaks({ runIp, currentTable: () => firewall.current(), resolvConfPath }, dnsServers),
   });
   await killSwitch.start();

@@ -44,6 +44,8 @@ export interface TunnelServiceOptions {
   watchPath?: PathWatchFactory;
   /** Notices a suspend (native-helper/power); absent in tests over memory devices. */
   watchSleep?: SleepWatchFactory;
+  /** Called each time a tunnel is connected, when start-up and handshake work is behind us (the helper hands back memory then). */
+  onConnected?: () => void;
 }
 
 interface RunningSession {
@@ -150,6 +152,7 @@ export class TunnelService implements TunnelBackend {
 
   /** The firewall follows the phase; after each connect or reconnect, the leak self-test. */
   #phaseChanged(session: RunningSession, phase: TunnelPhase, blockIpv6: boolean): void {
+    if (phase.kind === 'connected') this.options.onConnected?.();
     const killSwitch = this.options.killSwitch;
     if (!killSwitch) return;
     // "connected" comes after tunnelReady has applied its table: only the leak check is left.

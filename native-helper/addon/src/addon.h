@@ -30,4 +30,7 @@ void InitAeadKey(Napi::Env env, Napi::Object exports);
 // Registers loadOpenSslProvider / openSslProviderAvailable (OpenSSL 3 providers by name).
 void InitOpenSslProvider(Napi::Env env, Napi::Object exports);
 
+// Registers releaseStartupPages (the Node binary's start-up pages handed back to the kernel).
+void InitPageRelease(Napi::Env env, Napi::Object exports);
+
 }  // namespace postern

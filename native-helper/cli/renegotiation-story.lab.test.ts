@@ -92,3 +92,20 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number, describe: 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+labTest('server reneg-sec 3: `postern connect --json` (root, no helper) prints a renegotiated line per new key; the human log keeps core\'s line', { timeout: 90_000 }, async (t) => {
+  const lab = await startLab({ proto: 'udp', serverConfig: ['reneg-sec 3'] });
+  t.after(() => lab.stop());
+  const profilePath = `${lab.dir}/reneg-json.ovpn`;
+  writeFileSync(profilePath, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
+  const postern = new PosternProcess(lab.clientNs, ['connect', profilePath, '--json']);
+  t.after(() => postern.stop('SIGTERM'));
+  await postern.waitForState('connected');
+  await postern.waitForLine(() => postern.lines.filter((l) => l['type'] === 'renegotiated').length >= 2, 20_000);
+  const lines = postern.lines.filter((l) => l['type'] === 'renegotiated');
+  t.diagnostic(JSON.stringify(lines));
+  assert.deepEqual(lines.map((l) => [l['keyId'], l['cause']]).slice(0, 2), [[1, 'server'], [2, 'server']]);
+  assert.deepEqual(Object.keys(lines[0] ?? {}).sort(), ['atMs', 'cause', 'keyId', 'sessionId', 'tookMs', 'type']);
+  const logged = postern.lines.filter((l) => l['type'] === 'log' && /^Renegotiated data-channel keys \(key id [12]\)\.$/.test(String((l['line'] as { message?: string }).message)));
+  assert.ok(logged.length >= 2, 'core\'s log line stays');
+});

@@ -23,9 +23,9 @@ export type { CryptoProviderLoader, OpenSslProviderName } from './data/crypto-pr
 export { OPENSSL_PROVIDERS } from './config/constants';
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason, AuthPolicy } from './auth/index';
-export type { PhaseChange, SessionPhase, SessionEnd, SessionEndData, SessionLogLine, LogLevel, Counters } from './session/events';
-export { SESSION_END_CODES, DROP_REASONS, udpDropReason } from './session/codes';
-export type { SessionEndCode, DropReason } from './session/codes';
+export type { PhaseChange, SessionPhase, SessionEnd, SessionEndData, SessionLogLine, LogLevel, Counters, Renegotiation } from './session/events';
+export { SESSION_END_CODES, DROP_REASONS, RENEGOTIATION_CAUSES, udpDropReason } from './session/codes';
+export type { SessionEndCode, DropReason, RenegotiationCause } from './session/codes';
 export type { AuthFailure } from './control/classify-control-message';
 export { emptyTunnelConfig } from './control/tunnel-config-types';
 export type {

@@ -20,9 +20,16 @@ test('server reneg-sec 5: 20 s of pings at 4/s over three renegotiations lose at
   t.after(() => client.stop());
   const result = await client.ping({ count: 80, intervalMs: 250 });
   const renegotiations = client.logs.filter((l) => l.message.includes('renegotiation')).length;
-  t.diagnostic(`answered ${result.answered}/${result.sent}, ${renegotiations} renegotiations`);
+  t.diagnostic(`answered ${result.answered}/${result.sent}, ${renegotiations} renegotiations; events ${JSON.stringify(client.renegotiations)}`);
   assert.ok(renegotiations >= 3, `only ${renegotiations} renegotiations`);
   assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
+  // Each completed one is an event: the server started it (its reneg-sec), key ids 1, 2, 3 …, a handshake well under reneg-sec.
+  assert.ok(client.renegotiations.length >= 3, `only ${client.renegotiations.length} renegotiation events`);
+  client.renegotiations.forEach((r, i) => {
+    assert.equal(r.cause, 'server');
+    assert.equal(r.keyId, (i % 7) + 1);
+    assert.ok(r.tookMs >= 0 && r.tookMs < 5000, `took ${r.tookMs} ms`);
+  });
   assert.ok(client.info.config.protocolFlags.has('dyn-tls-crypt'), 'the server agreed to dynamic tls-crypt');
 });
 
@@ -207,6 +214,8 @@ test('client-initiated renegotiation after reneg-bytes', { skip, timeout: 60_000
   const started = client.logs.filter((l) => l.message.startsWith('Starting a key renegotiation')).length;
   t.diagnostic(`${started} client-initiated renegotiations, answered ${result.answered}/40`);
   assert.ok(started >= 1, 'the client started a renegotiation');
+  t.diagnostic(`events ${JSON.stringify(client.renegotiations)}`);
+  assert.ok(client.renegotiations.length >= 1 && client.renegotiations.every((r) => r.cause === 'reneg_bytes'), 'each completed one says reneg-bytes started it');
   assert.ok(result.sent - result.answered <= 2, `lost ${result.sent - result.answered}`);
   assert.equal(client.connections.length, 1);
 });

@@ -69,6 +69,8 @@ export interface VpnClientEvents {
   /** A question for the user (credentials, a challenge, a web sign-in); answer with answerPrompt. */
   onPrompt?(prompt: AuthPrompt): void;
   onPromptClosed?(promptId: string, reason: PromptClosedReason): void;
+  /** A renegotiation completed: new data-channel keys are in use. */
+  onRenegotiated?: SessionEvents['onRenegotiated'];
 }
 
 /**
@@ -349,6 +351,7 @@ export class VpnClient {
       onEnd: (end) => resolveEnd(end),
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
       onCredentialsNeeded: () => void this.#credentialsForRenegotiation(session, () => !attemptOver),
+      onRenegotiated: (renegotiation) => this.events.onRenegotiated?.(renegotiation),
       onControlMessage: (message) => {
         if (message.kind === 'auth_failed') refusal = message.failure;
         this.#pendingAuth.onControlMessage(message, session);

@@ -89,3 +89,14 @@ const UDP_DROP_BY_ERRNO: Readonly<Record<string, UdpDropReason>> = {
 export function udpDropReason(errno: string | undefined, fallback: 'udp.error' | 'udp.send_failed' = 'udp.error'): UdpDropReason {
   return (errno !== undefined && Object.hasOwn(UDP_DROP_BY_ERRNO, errno) ? UDP_DROP_BY_ERRNO[errno] : undefined) ?? fallback;
 }
+
+/**
+ * Who started a key renegotiation: the server (its soft reset came first), or one of our own
+ * limits on the current key: reneg-sec, reneg-bytes (or the 64 MB default for 64-bit-block
+ * ciphers), and its packet-ids (in 2.7's epoch format, its epochs) nearing their end.
+ * core does not act on reneg-pkts (it is parsed and ignored), so it has no cause here.
+ */
+export const RENEGOTIATION_CAUSES = ['server', 'reneg_sec', 'reneg_bytes', 'packet_ids'] as const;
+export type RenegotiationCause = typeof RENEGOTIATION_CAUSES[number];
+/** The limits on our side that make us start a renegotiation. */
+export type OwnRenegotiationCause = Exclude<RenegotiationCause, 'server'>;

@@ -1,6 +1,6 @@
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { ControlMessage } from '../control/classify-control-message';
-import type { DropReason, SessionEndCode } from './codes';
+import type { DropReason, RenegotiationCause, SessionEndCode } from './codes';
 
 /** The phases a connection goes through, in order; `reconnecting` and `disconnected` end an attempt. */
 export type SessionPhase =
@@ -69,6 +69,13 @@ export interface SessionLogLine {
   message: string;
 }
 
+/** A renegotiation that completed: the new key (key id `keyId`) is installed and in use. */
+export interface Renegotiation {
+  keyId: number;
+  cause: RenegotiationCause;
+  /** From the soft reset (ours sent, or the server's received) to the new key installed. */
+  tookMs: number;
+}
 
 /** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
 export interface SessionEvents {
@@ -83,6 +90,8 @@ export interface SessionEvents {
   onControlMessage?(message: ControlMessage): void;
   /** A renegotiation needs the password that auth-nocache dropped: answer with provideCredentials. */
   onCredentialsNeeded?(): void;
+  /** A renegotiation completed (its failure ends the attempt, reported by onEnd). */
+  onRenegotiated?(renegotiation: Renegotiation): void;
 }
 
 export type { TunnelConfig };

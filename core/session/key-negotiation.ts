@@ -5,7 +5,8 @@ import { PRE_MASTER_BYTES, RANDOM_BYTES } from '../keys/constants';
 import type { KeyMethod2ServerMessage } from '../keys/key-method-2';
 import { ServerKeyMethodReader } from '../keys/server-key-method-reader';
 import { ControlMessageSplitter } from '../control/control-text';
-import type { SessionEndCode } from './codes';
+import type { RenegotiationCause, SessionEndCode } from './codes';
+import type { Renegotiation } from './events';
 
 /** key_id 0 is the session's initial handshake; renegotiations cycle 1..7 (ovpn:ssl.c key_state_init). */
 export const INITIAL_KEY_ID = 0;
@@ -78,7 +79,11 @@ export class KeyNegotiation {
   /** The first TLS ciphertext goes in message id 1, which tls-crypt-v2 may need as WKC_V1. */
   #sentCiphertext = false;
 
-  constructor(readonly keyId: number, readonly startedAtMs: number) {}
+  /**
+   * `startedAtMs`: when the soft reset went out (ours) or came in (the server's);
+   * `cause`: who started it (absent on the initial key, which is no renegotiation).
+   */
+  constructor(readonly keyId: number, readonly startedAtMs: number, readonly cause?: RenegotiationCause) {}
 
   get state(): Readonly<KeyNegotiationState> {
     return this.#state;
@@ -154,4 +159,10 @@ export class KeyNegotiation {
     this.tls?.destroy();
     this.#state = { kind: 'dead' };
   }
+}
+
+/** The renegotiation a key completed, told once its data keys are installed (`nowMs`); undefined for the initial key. */
+export function completedRenegotiation(key: Pick<KeyNegotiation, 'keyId' | 'startedAtMs' | 'cause' | 'isInitial'>, nowMs: number): Renegotiation | undefined {
+  if (key.isInitial || key.cause === undefined) return undefined;
+  return { keyId: key.keyId, cause: key.cause, tookMs: Math.max(0, Math.round(nowMs - key.startedAtMs)) };
 }

@@ -7,7 +7,7 @@ import { INITIAL_KEY_ID, isInitialKey, KeyNegotiation, nextKeyId } from './key-n
 import { deriveDataCipher, encodeClientKeyMethod, pushedEpochFormat } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
 import type { SessionCredentials } from './session-credentials';
-import type { DropReason, SessionEndCode } from './codes';
+import type { DropReason, OwnRenegotiationCause, RenegotiationCause, SessionEndCode } from './codes';
 import type { LogLevel, SessionEndData } from './events';
 
 /** Keys kept at once: the new one, the current one (lame duck) and nothing older (ovpn:ssl.c key_state_soft_reset). */
@@ -88,8 +88,8 @@ export class KeyRing {
   }
 
   /** Starts a key_id: its reliable layer opens with our reset queued (unless the server's soft reset opened it). */
-  open(keyId: number, resetOpcode: number, nowMs: number): KeyNegotiation {
-    const key = new KeyNegotiation(keyId, nowMs);
+  open(keyId: number, resetOpcode: number, nowMs: number, cause?: RenegotiationCause): KeyNegotiation {
+    const key = new KeyNegotiation(keyId, nowMs, cause);
     this.#keys.unshift(key);
     for (const old of this.#keys.splice(MAX_KEYS)) {
       old.destroy();
@@ -103,19 +103,19 @@ export class KeyRing {
   }
 
   /** Client-initiated renegotiation (reneg-sec, reneg-bytes, packet-ids running out), once the current key is established. */
-  renegotiate(nowMs: number): void {
+  renegotiate(nowMs: number, cause: OwnRenegotiationCause): void {
     const current = this.current;
     if (current?.state.kind !== 'established') return;
     const keyId = nextKeyId(current.keyId);
-    this.sinks.onLog('info', `Starting a key renegotiation (key id ${keyId}).`);
-    this.open(keyId, P_CONTROL_SOFT_RESET_V1, nowMs);
+    this.sinks.onLog('info', `Starting a key renegotiation (key id ${keyId}, ${cause}).`);
+    this.open(keyId, P_CONTROL_SOFT_RESET_V1, nowMs, cause);
   }
 
   /** The server started a renegotiation on a new key id: answer with our own soft reset. */
   answerSoftReset(keyId: number, nowMs: number): void {
     this.sinks.onLog('info', `The server started a key renegotiation (key id ${keyId}).`);
     this.control.queue(keyId, P_CONTROL_SOFT_RESET_V1, Buffer.alloc(0));
-    this.open(keyId, P_CONTROL_SOFT_RESET_V1, nowMs);
+    this.open(keyId, P_CONTROL_SOFT_RESET_V1, nowMs, 'server');
   }
 
   /** The server's reset on this key arrived: start TLS (we are always the TLS client). Ignored unless awaited. */

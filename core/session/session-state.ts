@@ -1,6 +1,7 @@
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { PhaseChange, SessionEnd, SessionPhase } from './events';
 import type { SessionSettings } from './session-settings';
+import type { OwnRenegotiationCause } from './codes';
 import { authPendingDeadlineMs, firstPushRequestAtMs, nextPushRequestAtMs } from './push-negotiation';
 
 /**
@@ -43,8 +44,8 @@ export interface TickObservations {
   peerGone: boolean;
   /** ping: nothing sent for `ping` seconds. */
   pingDue: boolean;
-  /** The current key reached reneg-sec, reneg-bytes or the end of its packet-ids. */
-  keyExpired: boolean;
+  /** The limit the current key reached (reneg-sec, reneg-bytes, the end of its packet-ids), if any. */
+  keyExpired: OwnRenegotiationCause | undefined;
   /** Everything queued on the initial key was ACKed (PUSH_REQUEST waits for that, as 2.x does). */
   initialKeyIdle: boolean;
 }
@@ -68,7 +69,7 @@ export type SessionEffect =
   | { kind: 'phase'; change: PhaseChange }
   | { kind: 'send_push_request' }
   | { kind: 'send_ping' }
-  | { kind: 'renegotiate' }
+  | { kind: 'renegotiate'; cause: OwnRenegotiationCause }
   | { kind: 'end'; end: SessionEnd };
 
 export interface Transition {
@@ -202,7 +203,7 @@ function fromConnected(state: Extract<LiveState, { kind: 'connected' }>, event: 
   if (event.peerGone) return end(state, PING_RESTART);
   const effects: SessionEffect[] = [];
   if (event.pingDue) effects.push({ kind: 'send_ping' });
-  if (event.keyExpired) effects.push({ kind: 'renegotiate' });
+  if (event.keyExpired) effects.push({ kind: 'renegotiate', cause: event.keyExpired });
   return { state, effects };
 }
 

@@ -36,7 +36,7 @@ const states = {
 } satisfies Record<string, SessionState>;
 type StateName = keyof typeof states;
 
-const quiet: TickObservations = { peerGone: false, pingDue: false, keyExpired: false, initialKeyIdle: false };
+const quiet: TickObservations = { peerGone: false, pingDue: false, keyExpired: undefined, initialKeyIdle: false };
 const tick = (observed: Partial<TickObservations>): SessionEvent => ({ kind: 'tick', ...quiet, ...observed });
 /** Each event with the time it happens at (ms since the session started). */
 const events = {
@@ -50,7 +50,7 @@ const events = {
   tick_initial_key_idle: [tick({ initialKeyIdle: true }), 1_000],
   tick_peer_gone: [tick({ peerGone: true }), 1_000],
   tick_ping_due: [tick({ pingDue: true }), 1_000],
-  tick_key_expired: [tick({ keyExpired: true }), 1_000],
+  tick_key_expired: [tick({ keyExpired: 'reneg_sec' }), 1_000],
   tick_at_hand_window: [tick({}), HAND_WINDOW_MS],
   tick_at_auth_deadline: [tick({}), HAND_WINDOW_MS + 30],
   fail: [{ kind: 'fail', end: FAILED }, 1_000],
@@ -88,19 +88,20 @@ const rows: Row[] = [
   // Not the hand-window (tick_at_hand_window stays): its own deadline.
   ['auth_pending', 'tick_at_auth_deadline', 'ended', ['end:auth.pending_timeout']],
   ['connected', 'tick_ping_due', 'connected', ['send_ping']],
-  ['connected', 'tick_key_expired', 'connected', ['renegotiate']],
+  ['connected', 'tick_key_expired', 'connected', ['renegotiate:reneg_sec']],
   // Closing works on as the state it closed from until the EXIT left.
   ['closing', 'exit_flushed', 'ended', ['end:user.disconnect']],
   ['closing', 'fail', 'ended', ['end:tls.handshake_failed']],
   ['closing', 'tick_peer_gone', 'ended', ['end:session.ping_restart']],
   ['closing', 'tick_ping_due', 'closing', ['send_ping']],
-  ['closing', 'tick_key_expired', 'closing', ['renegotiate']],
+  ['closing', 'tick_key_expired', 'closing', ['renegotiate:reneg_sec']],
 ];
 
 function describeEffect(effect: SessionEffect): string {
   switch (effect.kind) {
     case 'phase': return `phase:${effect.change.phase}`;
     case 'end': return `end:${effect.end.code}`;
+    case 'renegotiate': return `renegotiate:${effect.cause}`;
     default: return effect.kind;
   }
 }

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { Keepalive } from './keepalive';
 import { isSmallBlockCipher, SMALL_BLOCK_RENEGOTIATE_BYTES } from '../data/cipher-suites';
-import type { KeyNegotiation } from './key-negotiation';
+import type { DataKeySlot, KeyNegotiation } from './key-negotiation';
 import type { SessionSettings } from './session-settings';
 import type { TickObservations } from './session-state';
+import type { OwnRenegotiationCause } from './codes';
 
 /** Time and the one timer, injected: node's by default, core/testing's FakeScheduler in tests. */
 export interface SessionClock {
@@ -63,20 +64,14 @@ export class SessionTimers {
     return {
       peerGone: this.#keepalive.isPeerGone(nowMs),
       pingDue: this.#keepalive.isPingDue(nowMs),
-      keyExpired: this.isKeyExpired(current, nowMs),
+      keyExpired: this.keyExpiry(current, nowMs),
       initialKeyIdle,
     };
   }
 
-  /** reneg-sec, reneg-bytes, or packet-ids running out: the key must be replaced. */
-  isKeyExpired(key: KeyNegotiation | undefined, nowMs: number): boolean {
-    const data = key?.dataKeys;
-    if (!data) return false;
-    const { renegotiateSeconds } = this.timers;
-    if (renegotiateSeconds > 0 && nowMs - data.establishedAtMs >= renegotiateSeconds * 1000) return true;
-    const renegotiateBytes = renegotiateBytesFor(this.timers.renegotiateBytes, data.cipher.name);
-    if (renegotiateBytes > 0 && data.bytes >= renegotiateBytes) return true;
-    return data.cipher.shouldRenegotiate();
+  /** Which of our limits the key reached, if any: reneg-sec, reneg-bytes, or packet-ids running out. */
+  keyExpiry(key: KeyNegotiation | undefined, nowMs: number): OwnRenegotiationCause | undefined {
+    return keyLimitReached(key?.dataKeys, this.timers, nowMs);
   }
 
   /** Re-arms the one timer at the earliest of `deadlinesMs` and the keepalive and reneg-sec deadlines. */
@@ -93,6 +88,19 @@ export class SessionTimers {
     this.#cancel?.();
     this.#cancel = undefined;
   }
+}
+
+/** The first of our limits a key's data keys reached (reneg-sec, reneg-bytes, packet-ids), if any. */
+export function keyLimitReached(
+  data: Pick<DataKeySlot, 'establishedAtMs' | 'bytes'> & { cipher: Pick<DataKeySlot['cipher'], 'name' | 'shouldRenegotiate'> } | undefined,
+  timers: SessionSettings['timers'],
+  nowMs: number,
+): OwnRenegotiationCause | undefined {
+  if (!data) return undefined;
+  if (timers.renegotiateSeconds > 0 && nowMs - data.establishedAtMs >= timers.renegotiateSeconds * 1000) return 'reneg_sec';
+  const renegotiateBytes = renegotiateBytesFor(timers.renegotiateBytes, data.cipher.name);
+  if (renegotiateBytes > 0 && data.bytes >= renegotiateBytes) return 'reneg_bytes';
+  return data.cipher.shouldRenegotiate() ? 'packet_ids' : undefined;
 }
 
 /**

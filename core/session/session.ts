@@ -7,7 +7,7 @@ import { classifyControlMessage, type ControlMessage } from '../control/classify
 import type { TunnelConfig } from '../control/tunnel-config';
 import { ControlLink } from '../reliable/control-link';
 import type { Secret } from '../wire/secret';
-import { INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
+import { completedRenegotiation, INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
 import { KeyRing } from './key-ring';
 import { selectEncryptionKey } from './key-selection';
 import { DataPath } from './data-path';
@@ -124,7 +124,7 @@ export class Session {
     this.counters.tunBytesOut += ipPacket.length;
     this.#timers.onDataSent(nowMs);
     // reneg-bytes and packet-id exhaustion are reached by traffic, not by a timer.
-    if (this.#timers.isKeyExpired(this.#keys.current, nowMs)) this.#pump();
+    if (this.#timers.keyExpiry(this.#keys.current, nowMs) !== undefined) this.#pump();
   }
 
   /** One OpenVPN packet from the link (a datagram, or a de-framed TCP record). */
@@ -240,6 +240,8 @@ export class Session {
     const live = liveStateOf(this.#state);
     if (live.kind !== 'connected' || !this.#keys.install(key, live.config, live.cipher, this.clock.nowMs())) return;
     this.#log('info', `Renegotiated data-channel keys (key id ${key.keyId}).`);
+    const done = completedRenegotiation(key, this.clock.nowMs());
+    if (done) this.events.onRenegotiated?.(done);
   }
 
   #onControlMessage(message: ControlMessage): void {
@@ -323,7 +325,7 @@ export class Session {
           this.#data.sendPing(this.#keys.all, nowMs);
           this.#timers.onDataSent(nowMs);
           break;
-        case 'renegotiate': this.#keys.renegotiate(nowMs); break;
+        case 'renegotiate': this.#keys.renegotiate(nowMs, effect.cause); break;
         case 'end':
           this.#timers.stop();
           // Flush what is queued (an EXIT, final ACKs) before the keys go away.

@@ -52,6 +52,9 @@ async function importProfile(page: Page, fileName: string, text: string, name: s
 
 after(async () => { await browser?.close(); });
 
+/** The server's reneg-sec in the story test: short, so renewals happen while the test looks. */
+const RENEG_SECONDS = 5;
+
 function appTest(name: string, fn: (t: TestContext) => Promise<void>): void {
   labTest(name, { timeout: 90_000, ...(skip ? { skip } : {}) }, fn);
 }
@@ -106,8 +109,9 @@ appTest('drop a good profile and a broken one; connect; pings move the graph; di
   assert.match(await page.getByTestId('status-live').textContent() ?? '', /Disconnected/);
 });
 
-appTest('the story of a connection: the timeline while up, the history entry after, settings, and Save diagnostics…', async (t) => {
-  const { app, page } = await openApp(t);
+appTest('the story of a connection: the timeline while up (with the server renewing the keys), the history entry after, settings, and Save diagnostics…', async (t) => {
+  // reneg-sec 5: the server renews the keys every 5 s, so Connection details has renewals to tell.
+  const { app, page } = await openApp(t, { serverConfig: [`reneg-sec ${RENEG_SECONDS}`] });
   await importProfile(page, 'lab.ovpn', app.lab.clientProfile({ remote: 'link' }), 'Lab');
   assert.match(await page.getByTestId('history').innerText(), /No connections yet/);
   await page.getByTestId('connect-button').click();
@@ -124,6 +128,12 @@ appTest('the story of a connection: the timeline while up, the history entry aft
   const texts = await phases.allTextContents();
   assert.ok(texts.some((text) => /^Checking the server: \d+\.\d s$/.test(text)), `the TLS phase with its time: ${texts.join(' | ')}`);
   assert.match(texts.at(-1) ?? '', /^Connected since /);
+  // The key renewals the server started, each with how long it took, in the words table's words.
+  const renewals = page.getByTestId('timeline-renegotiations');
+  await renewals.locator('li[data-cause="server"]').nth(1).waitFor({ timeout: (RENEG_SECONDS * 2 + 10) * 1000 });
+  const renewed = await renewals.locator('li').allTextContents();
+  assert.ok(renewed.every((text) => /Keys renewed \(the server asked\) — \d+\.\d s$/.test(text)), renewed.join(' | '));
+  assert.match(await page.getByTestId('timeline-renegotiation-count').innerText(), /^Keys renewed (twice|\d+ times); the tunnel stayed up\./);
   await assertAccessible(page, 'timeline');
   await screenshot(page, '14-timeline');
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -145,8 +155,10 @@ appTest('the story of a connection: the timeline while up, the history entry aft
   assert.match(said, /Up \d+ s · [\d.]+ [k]?B in · [\d.]+ [k]?B out/);
   assert.doesNotMatch(said, /· 0 B in/, 'the pings were counted');
   assert.match(said, /You disconnected\./);
-  const stored = JSON.parse(readFileSync(join(app.dataDir, 'history.json'), 'utf8')) as Array<{ profileName: string; endCode: unknown }>;
+  assert.match(said, /keys renewed \d+ times/);
+  const stored = JSON.parse(readFileSync(join(app.dataDir, 'history.json'), 'utf8')) as Array<{ profileName: string; endCode: unknown; renegotiations?: number }>;
   assert.deepEqual(stored.map((e) => [e.profileName, e.endCode]), [['Lab', null]]);
+  assert.ok((stored[0]?.renegotiations ?? 0) >= 2, `the history counts the renewals: ${JSON.stringify(stored[0])}`);
 
   // Save diagnostics…: browser mode writes into the data folder and says where.
   await page.getByTestId('save-diagnostics').click();

@@ -1,6 +1,6 @@
 import { VpnClient, type ClientPhaseChange, type ConnectedInfo } from '../../core/client/vpn-client';
 import type { SessionSettings } from '../../core/session/session-settings';
-import type { SessionEnd, SessionLogLine } from '../../core/session/events';
+import type { Renegotiation, SessionEnd, SessionLogLine } from '../../core/session/events';
 import { parseStaticKeyFile, parseTlsCryptV2ClientKey } from '../../core/wrap/static-key';
 import { buildIcmpEchoRequest, buildIcmpv6EchoRequest, isIcmpv6EchoReply, parseIcmpEcho } from '../../core/testing/ip-packets';
 import type { Lab } from './lab';
@@ -52,6 +52,8 @@ export interface LabClient {
   connectMs: number;
   phases: ClientPhaseChange[];
   logs: SessionLogLine[];
+  /** Every renegotiation that completed (onRenegotiated), in order. */
+  renegotiations: Renegotiation[];
   received: Buffer[];
   connections: ConnectedInfo[];
   ping(options?: { count?: number; intervalMs?: number; ipv6?: boolean; payload?: Buffer }): Promise<{ sent: number; answered: number }>;
@@ -77,6 +79,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
   const { remote, endpoint, remotesBefore, httpProxy, socksProxy, connectTimeoutMs, onPrompt, ...overrides } = options;
   const phases: ClientPhaseChange[] = [];
   const logs: SessionLogLine[] = [];
+  const renegotiations: Renegotiation[] = [];
   const received: Buffer[] = [];
   const connections: ConnectedInfo[] = [];
   let stoppedWith: SessionEnd | undefined;
@@ -97,6 +100,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
     onConnected: (info) => connections.push(info),
     onPacket: (ip) => received.push(ip),
     onLog: (log) => logs.push(log),
+    onRenegotiated: (renegotiation) => renegotiations.push(renegotiation),
     onStopped: (end) => { stoppedWith = end; onStop?.(end); },
     ...(onPrompt ? { onPrompt: (prompt: AuthPrompt) => onPrompt(prompt, client) } : {}),
   });
@@ -113,7 +117,7 @@ export async function connectLabClient(lab: Lab, options: StartOptions = {}): Pr
   const connectMs = performance.now() - startedAt;
   let pingId = 1;
   return {
-    client, info: connections[0] as ConnectedInfo, connectMs, phases, logs, received, connections,
+    client, info: connections[0] as ConnectedInfo, connectMs, phases, logs, renegotiations, received, connections,
     async ping({ count = 3, intervalMs = 250, ipv6 = false, payload }: { count?: number; intervalMs?: number; ipv6?: boolean; payload?: Buffer } = {}) {
       const id = pingId++;
       const config = connections.at(-1)?.config;

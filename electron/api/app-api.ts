@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, HelperEvent, TunnelState, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, SetKillSwitchParams, Statistics } from '../../native-helper/api/index';
+import { AppliedTunnel, HelperEvent, RenegotiationCause, TunnelState, KILL_SWITCH_MODES, KillSwitchState, LEAK_CHECK_IDS, LeakCheckResult, LogLine, Prompt, SessionStatus, SetKillSwitchParams, Statistics } from '../../native-helper/api/index';
 
 /**
  * The one API between the renderer and the main process (Electron IPC through the
@@ -96,15 +96,19 @@ export type RememberUnavailableReason = z.infer<typeof RememberUnavailableReason
 /**
  * The story of a connection (electron/history/connection-timeline.ts): each phase of the way
  * up with when it began (ms since connect was asked for) and how long it took (null while it
- * lasts), and each reconnect with its cause's code and how long the tunnel was gone.
- * Renegotiations are not in it: the helper tells them only in its log lines.
+ * lasts), each reconnect with its cause's code and how long the tunnel was gone, and each
+ * renegotiation (new keys, the tunnel stays up) with who started it and how long it took: the
+ * last TIMELINE_MAX_RENEGOTIATIONS of them, with the whole count beside.
  */
 export const TimelinePhase = z.object({ state: TunnelState, startMs: z.number().nonnegative(), durationMs: z.number().nonnegative().nullable() });
 export type TimelinePhase = z.infer<typeof TimelinePhase>;
 export const TimelineReconnect = z.object({ atMs: z.number().nonnegative(), code: z.string().max(100), tookMs: z.number().nonnegative() });
 export type TimelineReconnect = z.infer<typeof TimelineReconnect>;
+export const TimelineRenegotiation = z.object({ atMs: z.number().nonnegative(), keyId: z.number().int().min(0).max(7), cause: RenegotiationCause, tookMs: z.number().nonnegative() });
+export type TimelineRenegotiation = z.infer<typeof TimelineRenegotiation>;
 export const TIMELINE_MAX_PHASES = 40;
 export const TIMELINE_MAX_RECONNECTS = 50;
+export const TIMELINE_MAX_RENEGOTIATIONS = 50;
 export const ConnectionTimeline = z.object({
   sessionId: z.string().max(64),
   profileName: z.string().max(200),
@@ -113,6 +117,9 @@ export const ConnectionTimeline = z.object({
   connectedAtMs: z.number().nonnegative().nullable(),
   phases: z.array(TimelinePhase).max(TIMELINE_MAX_PHASES),
   reconnects: z.array(TimelineReconnect).max(TIMELINE_MAX_RECONNECTS),
+  renegotiations: z.array(TimelineRenegotiation).max(TIMELINE_MAX_RENEGOTIATIONS),
+  /** Every renegotiation of the connection, also those no longer in the list. */
+  renegotiationCount: z.number().int().nonnegative(),
 });
 export type ConnectionTimeline = z.infer<typeof ConnectionTimeline>;
 
@@ -130,9 +137,11 @@ export const PastConnection = z.object({
   bytesIn: z.number().nonnegative(),
   bytesOut: z.number().nonnegative(),
   reconnects: z.number().int().nonnegative(),
+  /** How often its keys were renewed (optional: entries written before it was counted have none). */
+  renegotiations: z.number().int().nonnegative().optional(),
   endCode: z.string().max(100).nullable(),
-  /** Its timeline: the phases of the way up and the reconnects (optional: kept for diagnostics, shown on demand). */
-  story: ConnectionTimeline.pick({ phases: true, reconnects: true }).optional(),
+  /** Its timeline: the phases of the way up, the reconnects and the last renegotiations (optional: kept for diagnostics, shown on demand). */
+  story: ConnectionTimeline.pick({ phases: true, reconnects: true }).extend({ renegotiations: ConnectionTimeline.shape.renegotiations.optional() }).optional(),
 });
 export type PastConnection = z.infer<typeof PastConnection>;
 export const HISTORY_MAX_ENTRIES = 20;

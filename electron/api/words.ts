@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorData, KillSwitchState, LeakCheckItem, TunnelState } from '../../native-helper/api/index';
+import type { ErrorCode, ErrorData, KillSwitchState, LeakCheckItem, RenegotiationCause, TunnelState } from '../../native-helper/api/index';
 
 /**
  * The words people read for each state and each error code: the one table the window and
@@ -306,6 +306,18 @@ export const RECONNECT_CAUSE_WORDS: Readonly<Record<string, string>> = {
 export function reconnectCauseText(code: string): string {
   return Object.hasOwn(RECONNECT_CAUSE_WORDS, code) ? RECONNECT_CAUSE_WORDS[code] as string : 'the connection was lost';
 }
+
+/**
+ * Who started a renewal of the tunnel's keys (a renegotiation: the tunnel stays up), as
+ * Connection details says it ("Keys renewed (the server asked)"). A Record over the helper's
+ * closed list, so a new cause without words fails the typecheck.
+ */
+export const RENEGOTIATION_CAUSE_WORDS: Readonly<Record<RenegotiationCause, string>> = {
+  server: 'the server asked',
+  reneg_sec: 'on schedule',
+  reneg_bytes: 'after the data limit',
+  packet_ids: 'the packet counter was running out',
+};
 
 /** The question when Postern quits while a VPN is up (electron/main.ts); the buttons in this order. */
 export const QUIT_WORDS = {

@@ -332,6 +332,27 @@ test('the story: state events become the timeline (a story event each); the end 
   assert.equal(snapshot.history.length, 1);
 });
 
+test('an app started while a tunnel is up shows its story from the helper (phases, renegotiations), then adds the renegotiated events', async (t) => {
+  const story = {
+    phases: [{ state: 'resolving' as const, startMs: 0, durationMs: 40 }, { state: 'connected' as const, startMs: 600, durationMs: null }],
+    reconnects: [], reconnectCount: 0,
+    renegotiations: [{ keyId: 1, cause: 'server' as const, tookMs: 35, atMs: 1_000 }], renegotiationCount: 1,
+  };
+  // The helper runs a tunnel before the app hears of it: the link subscribes and reads the session.
+  const { server, controller, events } = await fixture(t, { helperRunning: false });
+  server.session = fakeSession({ state: 'connected', connectedAtMs: 700, story });
+  await server.start();
+  await eventually(() => controller.snapshot().timeline?.sessionId === server.session?.sessionId, 'the timeline from the helper\'s story');
+  assert.deepEqual(controller.snapshot().timeline?.phases.map((p) => p.state), ['resolving', 'connected']);
+  assert.equal(controller.snapshot().timeline?.renegotiationCount, 1);
+  events.length = 0;
+  server.push({ type: 'renegotiated', sessionId: server.session.sessionId, keyId: 2, cause: 'server', tookMs: 20, atMs: 2_000 });
+  await eventually(() => events.some((e) => e.type === 'story'), 'a story event');
+  const told = events.filter((e) => e.type === 'story').at(-1);
+  assert.ok(told?.type === 'story');
+  assert.deepEqual(told.timeline?.renegotiations.map((r) => [r.keyId, r.cause, r.tookMs]), [[1, 'server', 35], [2, 'server', 20]]);
+});
+
 test('diagnostics.save: without a dialog the archive goes to the data folder; no key or certificate of a profile in it', async (t) => {
   const { dir, server, controller } = await fixture(t);
   await controller.call('profiles.import', { fileName: 'work.ovpn', text: GOOD_PROFILE, name: 'Work' });

@@ -75,6 +75,8 @@ export class AppController {
     deps.helper.onEvent((event) => this.#onHelperEvent(event));
     this.#connectAtStart = deps.settings.get().connectAtStart ?? undefined;
     deps.helper.onChange(() => {
+      // A tunnel that was up before this app heard of it: its story so far is the helper's (1.5).
+      this.#recorder.adopt(deps.helper.session);
       this.#emitSnapshot();
       this.#maybeConnectAtStart();
     });

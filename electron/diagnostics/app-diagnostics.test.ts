@@ -5,7 +5,7 @@ import { appStoryEntries, diagnosticsFileName, verdictInput } from './app-diagno
 
 test('the app\'s part: app/timeline.json and app/history.json with readable times beside the numbers', () => {
   const entries = appStoryEntries({
-    timeline: { sessionId: 's1', profileName: 'Work', startedAtMs: 0, connectedAtMs: 900, phases: [{ state: 'connected', startMs: 900, durationMs: null }], reconnects: [] },
+    timeline: { sessionId: 's1', profileName: 'Work', startedAtMs: 0, connectedAtMs: 900, phases: [{ state: 'connected', startMs: 900, durationMs: null }], reconnects: [], renegotiations: [], renegotiationCount: 0 },
     history: [{ profileName: 'Work', startedAtMs: 0, endedAtMs: 60_000, connectedForMs: 59_100, bytesIn: 10, bytesOut: 20, reconnects: 0, endCode: 'server.exit' }],
   });
   assert.deepEqual(entries.map((e) => e.name), ['app/timeline.json', 'app/history.json']);

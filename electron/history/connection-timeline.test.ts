@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PastConnection } from '../api/app-api';
-import type { HelperEvent, TunnelState } from '../../native-helper/api/index';
+import type { HelperEvent, SessionStatus, TunnelState } from '../../native-helper/api/index';
 import { ConnectionRecorder } from './connection-timeline';
 import { HistoryStore } from './history-store';
 
@@ -79,7 +79,7 @@ test('an end makes one past connection: how long it was up, bytes each way, no e
   assert.equal(ended.length, 1);
   const { story, ...past } = ended[0]!;
   assert.deepEqual(past, {
-    profileName: 'Work', startedAtMs: 10_000, endedAtMs: 41_000, connectedForMs: 30_100, bytesIn: 12_345, bytesOut: 6789, reconnects: 0, endCode: null,
+    profileName: 'Work', startedAtMs: 10_000, endedAtMs: 41_000, connectedForMs: 30_100, bytesIn: 12_345, bytesOut: 6789, reconnects: 0, renegotiations: 0, endCode: null,
   });
   assert.equal(story?.phases.at(-1)?.durationMs, 30_000);
   // The last timeline stays to be seen (and saved in diagnostics) until the next connection.
@@ -110,6 +110,69 @@ test('a new session while one was still open ends the old one as lost; events of
   assert.equal(ended[0]?.endCode, 'app.link_lost');
   assert.equal(recorder.timeline?.sessionId, 's-2');
   assert.equal(recorder.timeline?.reconnects.length, 0);
+});
+
+const renegotiated = (keyId: number, atMs: number, cause: 'server' | 'reneg_sec' = 'server', sessionId = SESSION): HelperEvent => ({ type: 'renegotiated', sessionId, keyId, cause, tookMs: 300, atMs });
+
+test('each renegotiation is told with who started it and how long it took; the last 50 kept, all counted, the count in the history', () => {
+  const events: Array<[number, HelperEvent]> = [...WAY_UP];
+  for (let i = 0; i < 60; i++) events.push([20_000 + i * 1000, renegotiated((i % 7) + 1, 20_000 + i * 1000, i === 0 ? 'reneg_sec' : 'server')]);
+  events.push([90_000, renegotiated(1, 90_000, 'server', 'other')]);
+  events.push([95_000, state('disconnected', 85_000)]);
+  const { recorder, ended, changed } = replay(events);
+  assert.deepEqual(changed.slice(WAY_UP.length, WAY_UP.length + 60), Array(60).fill(true));
+  assert.equal(changed.at(-2), false, "another session's renegotiation changes nothing");
+  const timeline = recorder.timeline;
+  assert.equal(timeline?.renegotiationCount, 60);
+  assert.equal(timeline?.renegotiations.length, 50);
+  assert.deepEqual(timeline?.renegotiations[0], { atMs: 30_000, keyId: 4, cause: 'server', tookMs: 300 });
+  assert.equal(ended[0]?.renegotiations, 60);
+  assert.equal(ended[0]?.story?.renegotiations?.length, 50);
+  assert.equal(timeline?.phases.length, 7, 'renegotiations are not phases');
+});
+
+const upStatus = (story: SessionStatus['story']): SessionStatus => ({
+  sessionId: SESSION, profileName: 'Work', state: 'connected', ownerUid: 1000, startedAtMs: 5_000, connectedAtMs: 5_900,
+  tunnel: null, stats: { bytesIn: 100, bytesOut: 50, packetsIn: 1, packetsOut: 1, rateInBps: 0, rateOutBps: 0, keepaliveRttMs: null, drops: {}, connectedForMs: 1 },
+  prompt: null, lastError: null, ...(story ? { story } : {}),
+});
+const HELPER_STORY: NonNullable<SessionStatus['story']> = {
+  phases: [{ state: 'resolving', startMs: 0, durationMs: 30 }, { state: 'tls_handshake', startMs: 30, durationMs: 400 }, { state: 'connected', startMs: 900, durationMs: null }],
+  reconnects: [{ atMs: 7_000, code: 'network.changed', tookMs: 800 }], reconnectCount: 1,
+  renegotiations: [{ keyId: 1, cause: 'server', tookMs: 40, atMs: 8_000 }], renegotiationCount: 1,
+};
+
+test('an app started while a tunnel is up takes the helper\'s story as its beginning, then goes on with the events', () => {
+  let now = 10_000;
+  const ended: PastConnection[] = [];
+  const recorder = new ConnectionRecorder((past) => ended.push(past), () => now);
+  assert.equal(recorder.adopt(upStatus(undefined)), false, 'a 1.4 helper tells no story');
+  assert.equal(recorder.timeline?.sessionId, undefined);
+  assert.equal(recorder.adopt(upStatus(HELPER_STORY)), true);
+  assert.deepEqual(recorder.timeline, {
+    sessionId: SESSION, profileName: 'Work', startedAtMs: 5_000, connectedAtMs: 5_900,
+    phases: HELPER_STORY.phases, reconnects: HELPER_STORY.reconnects,
+    renegotiations: [{ atMs: 8_000, keyId: 1, cause: 'server', tookMs: 40 }], renegotiationCount: 1,
+  });
+  assert.equal(recorder.adopt(upStatus({ ...HELPER_STORY, renegotiationCount: 9 })), false, 'once told, the events go on: a later status does not rewrite it');
+  now = 12_000;
+  assert.equal(recorder.onEvent(renegotiated(2, 12_000)), true);
+  assert.equal(recorder.timeline?.renegotiationCount, 2);
+  now = 20_000;
+  recorder.onEvent(state('disconnected', 15_000));
+  assert.equal(ended[0]?.connectedForMs, 20_000 - 5_900);
+  assert.equal(ended[0]?.bytesIn, 100);
+  assert.equal(ended[0]?.renegotiations, 2);
+  assert.equal(recorder.adopt({ ...upStatus(HELPER_STORY), state: 'disconnected' }), false, 'an ended session is history already');
+});
+
+test('a timeline begun mid-way from an event is replaced by the helper\'s fuller story; one seen from the start is kept', () => {
+  const midway = replay([[10_000, state('reconnecting', 9_000)]]);
+  assert.equal(midway.recorder.adopt(upStatus(HELPER_STORY)), true);
+  assert.equal(midway.recorder.timeline?.phases.length, 3);
+  const seen = replay(WAY_UP);
+  assert.equal(seen.recorder.adopt(upStatus(HELPER_STORY)), false);
+  assert.equal(seen.recorder.timeline?.phases.length, 7);
 });
 
 test('history: newest first, twenty kept, persisted 0600 as JSON; bad entries and files are dropped', (t) => {

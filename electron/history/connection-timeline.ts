@@ -1,6 +1,6 @@
-import { TIMELINE_MAX_PHASES, TIMELINE_MAX_RECONNECTS } from '../api/app-api';
+import { TIMELINE_MAX_PHASES, TIMELINE_MAX_RECONNECTS, TIMELINE_MAX_RENEGOTIATIONS } from '../api/app-api';
 import type { ConnectionTimeline, PastConnection } from '../api/app-api';
-import type { HelperEvent } from '../../native-helper/api/index';
+import type { HelperEvent, SessionStatus } from '../../native-helper/api/index';
 
 type StateEvent = Extract<HelperEvent, { type: 'state' }>;
 
@@ -18,8 +18,11 @@ interface Running {
  * PastConnection for the history (how long it was up, bytes each way, how it ended).
  *
  * Phases are those of the first way up only: a reconnect is told once, by the helper's
- * `reconnected` event (cause and cost), not by the phases it went through again. Renegotiations
- * are not told: the helper reports them only in its log lines, never as an event.
+ * `reconnected` event (cause and cost), not by the phases it went through again. Each
+ * renegotiation (new keys, the tunnel stays up) is told by the helper's `renegotiated` event.
+ *
+ * An app started while a tunnel is up has heard none of that: the helper's status (1.5) carries
+ * the story it kept, and `adopt` takes it as this connection's beginning.
  */
 export class ConnectionRecorder {
   #running: Running | undefined;
@@ -45,6 +48,14 @@ export class ConnectionRecorder {
         running.timeline = { ...running.timeline, reconnects };
         return true;
       }
+      case 'renegotiated': {
+        const running = this.#of(event.sessionId);
+        if (!running) return false;
+        const { atMs, keyId, cause, tookMs } = event;
+        const renegotiations = [...running.timeline.renegotiations, { atMs, keyId, cause, tookMs }].slice(-TIMELINE_MAX_RENEGOTIATIONS);
+        running.timeline = { ...running.timeline, renegotiations, renegotiationCount: running.timeline.renegotiationCount + 1 };
+        return true;
+      }
       case 'stats': {
         const running = this.#of(event.sessionId);
         if (running) {
@@ -56,6 +67,33 @@ export class ConnectionRecorder {
       default:
         return false;
     }
+  }
+
+  /**
+   * The helper's session as it answered a subscribe or a status: a tunnel this recorder has not
+   * seen come up (the app started, or its link came back, while it was up) takes the helper's
+   * story as its beginning. One whose way up it saw is left to the events. True when taken.
+   */
+  adopt(session: SessionStatus | null): boolean {
+    const story = session?.story;
+    if (!session || !story || session.state === 'disconnected' || session.state === 'disconnecting') return false;
+    const running = this.#of(session.sessionId);
+    const helperSawUp = story.phases.some((p) => p.state === 'connected');
+    if (running && (running.timeline.connectedAtMs !== null || !helperSawUp)) return false;
+    if (this.#running && !running) this.#end(this.#running, this.nowMs(), 'app.link_lost');
+    this.#running = {
+      timeline: {
+        sessionId: session.sessionId, profileName: session.profileName, startedAtMs: session.startedAtMs,
+        connectedAtMs: helperSawUp ? session.connectedAtMs : null,
+        phases: story.phases.slice(-TIMELINE_MAX_PHASES),
+        reconnects: story.reconnects.slice(-TIMELINE_MAX_RECONNECTS),
+        renegotiations: story.renegotiations.slice(-TIMELINE_MAX_RENEGOTIATIONS).map(({ atMs, keyId, cause, tookMs }) => ({ atMs, keyId, cause, tookMs })),
+        renegotiationCount: story.renegotiationCount,
+      },
+      bytesIn: running?.bytesIn ?? session.stats?.bytesIn ?? 0,
+      bytesOut: running?.bytesOut ?? session.stats?.bytesOut ?? 0,
+    };
+    return true;
   }
 
   #of(sessionId: string): Running | undefined {
@@ -70,7 +108,7 @@ export class ConnectionRecorder {
       if (this.#running) this.#end(this.#running, now, 'app.link_lost');
       if (event.state === 'disconnected') return false;
       running = {
-        timeline: { sessionId: event.sessionId, profileName: event.profileName, startedAtMs: now - event.sinceStartMs, connectedAtMs: null, phases: [], reconnects: [] },
+        timeline: { sessionId: event.sessionId, profileName: event.profileName, startedAtMs: now - event.sinceStartMs, connectedAtMs: null, phases: [], reconnects: [], renegotiations: [], renegotiationCount: 0 },
         bytesIn: 0, bytesOut: 0,
       };
       this.#running = running;
@@ -99,8 +137,9 @@ export class ConnectionRecorder {
     this.onEnded({
       profileName: timeline.profileName, startedAtMs: timeline.startedAtMs, endedAtMs: now,
       connectedForMs: timeline.connectedAtMs === null ? 0 : Math.max(0, now - timeline.connectedAtMs),
-      bytesIn: running.bytesIn, bytesOut: running.bytesOut, reconnects: timeline.reconnects.length, endCode,
-      story: { phases: timeline.phases, reconnects: timeline.reconnects },
+      bytesIn: running.bytesIn, bytesOut: running.bytesOut, reconnects: timeline.reconnects.length,
+      renegotiations: timeline.renegotiationCount, endCode,
+      story: { phases: timeline.phases, reconnects: timeline.reconnects, renegotiations: timeline.renegotiations },
     });
   }
 }

@@ -138,10 +138,52 @@ export const LeakCheckEvent = z.object({
 /** 1.3: a tunnel that was up is up again: why it went (the first cause), and how long it was gone. */
 export const ReconnectedEvent = z.object({ type: z.literal('reconnected'), sessionId: SessionId, reason: ErrorInfo, tookMs: z.number().nonnegative() });
 
-export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent, KillSwitchEvent, LeakCheckEvent, ReconnectedEvent]);
+/**
+ * 1.5: who started a renegotiation (core's RenegotiationCause, repeated here as this folder may
+ * not import core; codes-match.test.ts keeps the two equal): the server, or one of our limits on
+ * the key: reneg-sec, reneg-bytes (or 64 MB for 64-bit-block ciphers), its packet-ids running out.
+ */
+export const RENEGOTIATION_CAUSES = ['server', 'reneg_sec', 'reneg_bytes', 'packet_ids'] as const;
+export const RenegotiationCause = z.enum(RENEGOTIATION_CAUSES);
+export type RenegotiationCause = z.infer<typeof RenegotiationCause>;
+/** One completed renegotiation: the new key's id (1..7), who started it, how long from its soft reset to the new key, when (wall clock). */
+export const Renegotiation = z.object({
+  keyId: z.number().int().min(0).max(7),
+  cause: RenegotiationCause,
+  tookMs: z.number().nonnegative(),
+  atMs: z.number().nonnegative(),
+});
+export type Renegotiation = z.infer<typeof Renegotiation>;
+/**
+ * 1.5: a renegotiation completed: new data-channel keys are in use, the tunnel never went down.
+ * A client older than 1.5 skips it as it skips every event it does not know (helper-connection.ts).
+ */
+export const RenegotiatedEvent = Renegotiation.extend({ type: z.literal('renegotiated'), sessionId: SessionId });
+
+export const STORY_MAX_PHASES = 40;
+export const STORY_MAX_RECONNECTS = 50;
+export const STORY_MAX_RENEGOTIATIONS = 50;
+/**
+ * 1.5: the story of the tunnel as the helper keeps it (tunnel/tunnel-story.ts), so a client that
+ * subscribes while a tunnel is up can tell it from the start: each phase of the first way up
+ * (ms since connect was asked for, how long; null while it lasts), the last reconnects (when,
+ * why, how long the tunnel was gone) and the last renegotiations, each list bounded, with the
+ * whole counts beside them.
+ */
+export const TunnelStory = z.object({
+  phases: z.array(z.object({ state: TunnelState, startMs: z.number().nonnegative(), durationMs: z.number().nonnegative().nullable() })).max(STORY_MAX_PHASES),
+  reconnects: z.array(z.object({ atMs: z.number().nonnegative(), code: z.string().max(100), tookMs: z.number().nonnegative() })).max(STORY_MAX_RECONNECTS),
+  reconnectCount: z.number().int().nonnegative(),
+  renegotiations: z.array(Renegotiation).max(STORY_MAX_RENEGOTIATIONS),
+  renegotiationCount: z.number().int().nonnegative(),
+});
+export type TunnelStory = z.infer<typeof TunnelStory>;
+
+export const HelperEvent = z.discriminatedUnion('type', [StateEvent, TunnelEvent, StatsEvent, LogEvent, PromptEvent, PromptClosedEvent, ErrorEvent, KillSwitchEvent, LeakCheckEvent, ReconnectedEvent, RenegotiatedEvent]);
 export type HelperEvent = z.infer<typeof HelperEvent>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type StatsEvent = z.infer<typeof StatsEvent>;
 export type PromptEvent = z.infer<typeof PromptEvent>;
 export type KillSwitchEvent = z.infer<typeof KillSwitchEvent>;
 export type LeakCheckEvent = z.infer<typeof LeakCheckEvent>;
+export type RenegotiatedEvent = z.infer<typeof RenegotiatedEvent>;

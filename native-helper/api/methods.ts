@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AppliedTunnel, ErrorData, KILL_SWITCH_MODES, KillSwitchState, LeakCheckResult, LogLine, Prompt, Statistics, TunnelState } from './events';
+import { AppliedTunnel, ErrorData, KILL_SWITCH_MODES, KillSwitchState, LeakCheckResult, LogLine, Prompt, Statistics, TunnelState, TunnelStory } from './events';
 
 /**
  * The helper socket's methods: each with the schema of its params and of its result.
@@ -43,6 +43,11 @@ export const SessionStatus = z.object({
   lastError: z.object({ code: z.string(), message: z.string(), data: ErrorData.optional() }).nullable(),
   /** 1.2: the last leak self-test of this session (after its latest connect or reconnect). */
   leakCheck: LeakCheckResult.nullable().optional(),
+  /**
+   * 1.5: the tunnel's story so far (phases of the way up, reconnects, renegotiations). A story
+   * this client cannot read (a newer helper's cause, say) is left out, never failing the status.
+   */
+  story: TunnelStory.optional().catch(undefined),
 });
 export type SessionStatus = z.infer<typeof SessionStatus>;
 export const StatusResult = z.object({ session: SessionStatus.nullable() });

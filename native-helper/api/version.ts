@@ -12,7 +12,10 @@
 //      and `data` on an error (the server's cipher and the profile's list for ncp.*, the provider for
 //      data.provider_load_failed, the cipher for data.legacy_provider_unavailable), and those two codes.
 //      and hello carries the client's release (clientVersion), so a refusal can name both releases.
-export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 4 } as const;
+// 1.5: the renegotiated event (key id, who started it as a code, how long it took); `story` in a session's
+//      status (phases of the way up, reconnects, renegotiations), so a client that subscribes while a
+//      tunnel is up can tell its story from the start. Older clients skip the event and strip the field.
+export const HELPER_PROTOCOL_VERSION = { major: 1, minor: 5 } as const;
 
 /**
  * The Postern release this code is: package.json's version (version.test.ts keeps the two

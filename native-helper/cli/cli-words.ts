@@ -1,5 +1,5 @@
 import type { SummaryCaution } from '../../core/index';
-import type { ErrorData } from '../api/index';
+import type { ErrorData, RenegotiationCause } from '../api/index';
 
 /**
  * The CLI's words for codes whose data says more than the code: the window has its own
@@ -37,3 +37,11 @@ export function cautionLine(caution: SummaryCaution): string {
       return `${caution.ciphers.join(', ')}: 64-bit blocks, weak (SWEET32); Postern renews keys every 64 MB. Ask the server's administrator to move to AES-256-GCM.`;
   }
 }
+
+/** Who started a renegotiation, for `postern status` (the window's words: electron/api/words.ts). */
+export const RENEGOTIATION_CAUSE_WORDS: Record<RenegotiationCause, string> = {
+  server: 'the server asked',
+  reneg_sec: 'on schedule, reneg-sec',
+  reneg_bytes: 'after the data limit, reneg-bytes',
+  packet_ids: 'its packet counter was running out',
+};

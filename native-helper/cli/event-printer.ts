@@ -58,6 +58,8 @@ function humanLine(event: HelperEvent): string | undefined {
         : `Leak check FAILED: ${event.checks.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`;
     case 'reconnected':
       return `Reconnected in ${(event.tookMs / 1000).toFixed(1)} s (it went because: ${event.reason.message} [${event.reason.code}]).`;
+    case 'renegotiated':
+      return undefined; // routine (every reneg-sec): `--json` carries it, and core's info line is in `postern logs`
     case 'killswitch':
       return `Kill switch ${event.mode}${event.blocking ? ', blocking everything outside the tunnel' : ''}.`;
     case 'prompt':

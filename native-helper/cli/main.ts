@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
   return run(args, io);
 }
 
-/** `postern 0.1.0 (helper protocol 1.4, Node.js v20.20.2)`: the release first, for scripts. */
+/** `postern 0.1.0 (helper protocol 1.5, Node.js v20.20.2)`: the release first, for scripts. */
 export function versionLine(): string {
   const { major, minor } = HELPER_PROTOCOL_VERSION;
   return `postern ${POSTERN_VERSION} (helper protocol ${major}.${minor}, Node.js ${process.version})`;

@@ -1,6 +1,7 @@
 import type { SessionStatus } from '../api/index';
 import type { CommandIo } from './check-command';
 import { parsePlainHelperArgs, printError, withHelper } from './helper-session';
+import { RENEGOTIATION_CAUSE_WORDS } from './cli-words';
 
 export const STATUS_USAGE = 'usage: postern status [--json] [--socket PATH]';
 
@@ -40,6 +41,13 @@ export function formatStatus(session: SessionStatus | null, nowMs: number): stri
   if (session.leakCheck) {
     const failed = session.leakCheck.checks.filter((check) => !check.ok);
     lines.push(`  Leaks:   ${failed.length === 0 ? `none found (${session.leakCheck.checks.length} checks)` : failed.map((check) => `${check.id}: ${check.detail}`).join('; ')}`);
+  }
+  const story = session.story;
+  if (story && story.renegotiationCount > 0) {
+    const last = story.renegotiations.at(-1);
+    const times = story.renegotiationCount === 1 ? 'once' : `${story.renegotiationCount} times`;
+    const detail = last ? `, last ${formatDuration(nowMs - last.atMs)} ago (${RENEGOTIATION_CAUSE_WORDS[last.cause]}; took ${last.tookMs} ms)` : '';
+    lines.push(`  Keys:    renewed ${times}${detail}`);
   }
   if (lastError !== null) lines.push(`  Last error: ${lastError.message} [${lastError.code}]`);
   return `${lines.join('\n')}\n`;

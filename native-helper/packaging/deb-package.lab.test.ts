@@ -7,7 +7,7 @@ import { startLab } from '../../e2e/lab/lab';
 import type { Lab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
 import { run } from '../../e2e/lab/run';
-import { POSTERN_VERSION } from '../api/index';
+import { HELPER_PROTOCOL_VERSION, POSTERN_VERSION } from '../api/index';
 import { PosternProcess } from '../cli/testing/postern-process';
 import { HELPER_ENV, HELPER_NODE_FLAGS } from '../service/runtime-flags';
 import { startMachineBox, systemdBoxSkipReason } from '../../e2e/lab/machine-box';
@@ -83,7 +83,7 @@ labTest('the postern package: installed with node hidden it checks and connects;
   assert.notEqual(nodeRuns.code, 0, `node is hidden in the box: ${nodeRuns.stdout}`);
   const version = await plain.run(['/usr/bin/postern', '--version']);
   assert.equal(version.code, 0, version.stderr);
-  assert.equal(version.stdout, `postern ${POSTERN_VERSION} (helper protocol 1.4, Node.js ${process.version})\n`);
+  assert.equal(version.stdout, `postern ${POSTERN_VERSION} (helper protocol ${HELPER_PROTOCOL_VERSION.major}.${HELPER_PROTOCOL_VERSION.minor}, Node.js ${process.version})\n`);
   const check = await plain.run(['/usr/bin/postern', 'check', profiles.pkcs12]);
   assert.equal(check.code, 0, `postern check:\n${check.stdout}${check.stderr}`);
 

@@ -179,6 +179,55 @@ test('every reconnect is told once it is up again: the first cause, and how long
   await controller.stop();
 });
 
+test('a renegotiation is an event (key id, cause, ms, when) and lands in the story with the phases and reconnects, for a late subscriber', async () => {
+  const { controller, client, events } = rig();
+  const ended = controller.run();
+  for (const phase of ['resolving', 'connecting', 'tls_handshake'] as const) client.phase(phase);
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  client.hooks.onRenegotiated?.({ keyId: 1, cause: 'server', tookMs: 42 });
+  client.hooks.onRenegotiated?.({ keyId: 2, cause: 'reneg_sec', tookMs: 7 });
+  const told = events.filter((event) => event.type === 'renegotiated');
+  assert.equal(told.length, 2);
+  const first = told[0];
+  assert.ok(first?.type === 'renegotiated');
+  assert.deepEqual({ ...first, atMs: 0 }, { type: 'renegotiated', sessionId: 's1', keyId: 1, cause: 'server', tookMs: 42, atMs: 0 });
+  assert.ok(first.atMs > 1_600_000_000_000, 'atMs is the wall clock');
+  client.phase('reconnecting', 'server.restart: The server restarted.');
+  client.phase('connecting');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+
+  const story = controller.status().story;
+  assert.ok(story);
+  // The first way up only: the reconnect's own phases are told by its reconnect.
+  assert.deepEqual(story.phases.map((p) => p.state), ['resolving', 'connecting', 'tls_handshake', 'configuring', 'connected']);
+  assert.ok(story.phases.slice(0, -1).every((p) => p.durationMs !== null), 'each phase that ended has its duration');
+  assert.equal(story.phases.at(-1)?.durationMs, null, 'connected lasts');
+  assert.deepEqual(story.reconnects.map((r) => r.code), ['server.restart']);
+  assert.equal(story.reconnectCount, 1);
+  assert.deepEqual(story.renegotiations.map((r) => [r.keyId, r.cause, r.tookMs]), [[1, 'server', 42], [2, 'reneg_sec', 7]]);
+  assert.equal(story.renegotiationCount, 2);
+  await controller.stop();
+  await ended;
+  assert.notEqual(controller.status().story?.phases.at(-1)?.durationMs, null, 'the end closes the last phase');
+  client.hooks.onRenegotiated?.({ keyId: 3, cause: 'server', tookMs: 1 });
+  assert.equal(events.filter((event) => event.type === 'renegotiated').length, 2, 'nothing after the end');
+});
+
+test('the story keeps the last 50 renegotiations and counts them all', async () => {
+  const { controller, client } = rig();
+  void controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  for (let i = 0; i < 130; i++) client.hooks.onRenegotiated?.({ keyId: (i % 7) + 1, cause: 'server', tookMs: i });
+  const story = controller.status().story;
+  assert.equal(story?.renegotiations.length, 50);
+  assert.equal(story?.renegotiations[0]?.tookMs, 80, 'the oldest kept is the 81st');
+  assert.equal(story?.renegotiationCount, 130);
+  await controller.stop();
+});
+
 test('a network that cannot be applied stops the client rather than leak, and says why', async () => {
   const { controller, client, network, tuns, events } = rig();
   network.failWith = { code: 'netconfig.step_failed', message: 'route add failed' };

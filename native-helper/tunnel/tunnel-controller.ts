@@ -1,4 +1,4 @@
-import { VpnClient, type ClientPhaseChange, type ConnectedInfo, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { VpnClient, type ClientPhaseChange, type ConnectedInfo, type Renegotiation, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
@@ -6,6 +6,7 @@ import type { ClientFactory, ClientPort } from './client-port';
 import type { AppliedNetwork, NetworkPort } from './network-port';
 import { isEnding, reconnectOf, tunnelState, USER_DISCONNECT, type Reason, type ReconnectCause, type TunnelPhase } from './tunnel-phase';
 import { TrafficMeter } from './traffic-meter';
+import { TunnelStory } from './tunnel-story';
 import type { PathWatch, PathWatchFactory } from './path-watch-port';
 import type { SleepWatch, SleepWatchFactory } from './sleep-watch-port';
 
@@ -56,7 +57,7 @@ export interface TunnelEnd extends Reason {
 }
 
 /** What status() shows of this tunnel; the service adds who started it and its name. */
-export type TunnelStatus = Pick<SessionStatus, 'state' | 'startedAtMs' | 'connectedAtMs' | 'tunnel' | 'stats' | 'prompt' | 'lastError'>;
+export type TunnelStatus = Pick<SessionStatus, 'state' | 'startedAtMs' | 'connectedAtMs' | 'tunnel' | 'stats' | 'prompt' | 'lastError' | 'story'>;
 
 const STARTING: Reason = { code: 'tunnel.starting', message: 'Starting.' };
 
@@ -72,6 +73,8 @@ export class TunnelController {
   readonly #client: ClientPort;
   readonly #meter = new TrafficMeter(() => this.#connectedAtMs);
   readonly #startedAtMs = Date.now();
+  /** Phases, reconnects and renegotiations, for a client that subscribes while the tunnel is up. */
+  readonly #story = new TunnelStory();
   #phase: TunnelPhase = { kind: 'idle', reason: STARTING };
   #phaseSinceMs = performance.now();
   #startedMs = performance.now();
@@ -97,6 +100,7 @@ export class TunnelController {
       onStopped: (end) => this.#onStopped(end),
       onPrompt: (prompt) => options.emit({ type: 'prompt', sessionId: options.sessionId, prompt }),
       onPromptClosed: (promptId, reason) => options.emit({ type: 'prompt_closed', sessionId: options.sessionId, promptId, reason }),
+      onRenegotiated: (renegotiation) => this.#renegotiated(renegotiation),
     });
   }
 
@@ -114,6 +118,7 @@ export class TunnelController {
       // Core's prompt box holds the open question; nobody here keeps a copy.
       prompt: isEnding(this.#phase) ? null : this.#client.openPrompt ?? null,
       lastError: this.#lastError,
+      story: this.#story.snapshot(),
     };
   }
 
@@ -289,10 +294,19 @@ export class TunnelController {
   #reconnected(cause: ReconnectCause): void {
     const tookMs = Math.round(performance.now() - cause.startedMs);
     this.#log({ level: 'info', message: `reconnected in ${(tookMs / 1000).toFixed(1)} s after ${cause.reason.code}: ${cause.reason.message}` });
+    this.#story.reconnected({ atMs: Date.now(), code: cause.reason.code.slice(0, 100), tookMs });
     this.options.emit({
       type: 'reconnected', sessionId: this.options.sessionId, tookMs,
       reason: { code: cause.reason.code, message: cause.reason.message.slice(0, 2000) },
     });
+  }
+
+  /** New data-channel keys are in use: told as an event (core's log line says it too) and kept in the story. */
+  #renegotiated({ keyId, cause, tookMs }: Renegotiation): void {
+    if (isEnding(this.#phase)) return;
+    const renegotiation = { keyId, cause, tookMs, atMs: Date.now() };
+    this.#story.renegotiated(renegotiation);
+    this.options.emit({ type: 'renegotiated', sessionId: this.options.sessionId, ...renegotiation });
   }
 
   /** Every phase change goes through here: one state event, with its reason and timings. */
@@ -303,9 +317,11 @@ export class TunnelController {
     this.#phaseSinceMs = nowMs;
     const failure = isFailure(phase);
     if (failure) this.#lastError = phase.reason;
+    const sinceStartMs = Math.round(nowMs - this.#startedMs);
+    this.#story.phase(tunnelState(phase), sinceStartMs);
     this.options.emit({
       type: 'state', sessionId: this.options.sessionId, profileName: this.options.profileName, state: tunnelState(phase),
-      sinceStartMs: Math.round(nowMs - this.#startedMs), previousStateMs: Math.round(previousStateMs),
+      sinceStartMs, previousStateMs: Math.round(previousStateMs),
       reason: errorInfo(phase.reason),
       ...(detail === undefined ? {} : { detail: detail.slice(0, 2000) }),
       ...(failure ? { error: errorInfo(phase.reason) } : {}),

@@ -114,6 +114,8 @@ function applyHelperEvent(store: AppStore, event: HelperEvent): void {
     case 'leak_check':
       state.applyLeakCheck(event.sessionId, { ok: event.ok, atMs: event.atMs, checks: event.checks });
       return;
+    case 'renegotiated':
+      return; // main's story event tells it (the timeline in Connection details)
     default: {
       const unknown: never = event;
       return unknown;

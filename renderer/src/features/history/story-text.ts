@@ -1,5 +1,5 @@
-import type { PastConnection, TimelinePhase } from '../../../../electron/api/app-api';
-import { reconnectCauseText } from '../../../../electron/api/words';
+import type { PastConnection, TimelinePhase, TimelineRenegotiation } from '../../../../electron/api/app-api';
+import { RENEGOTIATION_CAUSE_WORDS, reconnectCauseText } from '../../../../electron/api/words';
 import { errorText } from '../../error-text';
 import { formatBytes, formatDuration, formatPhaseMs } from '../../format';
 import { stateText } from '../../state-text';
@@ -18,6 +18,17 @@ export function reconnectText(reconnect: { code: string; tookMs: number }): stri
   return `Reconnected because ${reconnectCauseText(reconnect.code)}; back after ${formatPhaseMs(reconnect.tookMs)}`;
 }
 
+/** "Keys renewed (the server asked) — 0.3 s": one renegotiation, who started it and how long it took. */
+export function renegotiationText(renegotiation: Pick<TimelineRenegotiation, 'cause' | 'tookMs'>): string {
+  return `Keys renewed (${RENEGOTIATION_CAUSE_WORDS[renegotiation.cause]}) — ${formatPhaseMs(renegotiation.tookMs)}`;
+}
+
+/** "Keys renewed 3 times; the tunnel stayed up", and with more than are listed, which ones are. */
+export function renegotiationCountText(count: number, shown: number): string {
+  const times = count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`;
+  return count > shown ? `Keys renewed ${times}; the tunnel stayed up. The last ${shown}:` : `Keys renewed ${times}; the tunnel stayed up.`;
+}
+
 /** How a past connection ended, with the next step for an error (the words table's sentence for its code). */
 export function endText(entry: Pick<PastConnection, 'endCode' | 'connectedForMs'>): string {
   if (entry.endCode === null) return 'You disconnected.';
@@ -29,5 +40,7 @@ export function endText(entry: Pick<PastConnection, 'endCode' | 'connectedForMs'
 export function usageText(entry: PastConnection): string {
   const parts = [entry.connectedForMs === 0 ? 'Never up' : `Up ${formatDuration(entry.connectedForMs)}`, `${formatBytes(entry.bytesIn)} in`, `${formatBytes(entry.bytesOut)} out`];
   if (entry.reconnects > 0) parts.push(entry.reconnects === 1 ? 'reconnected once' : `reconnected ${entry.reconnects} times`);
+  const renewed = entry.renegotiations ?? 0;
+  if (renewed > 0) parts.push(renewed === 1 ? 'keys renewed once' : `keys renewed ${renewed} times`);
   return parts.join(' · ');
 }

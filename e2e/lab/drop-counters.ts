@@ -14,9 +14,15 @@ const SNMP_FIELDS = new Set(['InErrors', 'RcvbufErrors', 'SndbufErrors', 'MemErr
  * Read before and after a run and compared with `droppedBetween`, a lost packet gets a place.
  */
 export async function readDropCounters(lab: Lab, namespace: string): Promise<DropCounters> {
-  const counters: DropCounters = {};
   const proc = await lab.exec(namespace, ['cat', '/proc/net/snmp', '/proc/net/snmp6', '/proc/net/udp', '/proc/net/udp6']);
-  const lines = proc.stdout.split('\n');
+  const links = await lab.exec(namespace, ['ip', '-s', '-j', 'link', 'show']);
+  return parseDropCounters(proc.stdout, links.stdout);
+}
+
+/** readDropCounters' reading of /proc/net/{snmp,snmp6,udp,udp6} (concatenated) and `ip -s -j link show`. */
+export function parseDropCounters(procText: string, linksJson: string): DropCounters {
+  const counters: DropCounters = {};
+  const lines = procText.split('\n');
   for (const [index, line] of lines.entries()) {
     // /proc/net/snmp: a header line of names, then the same prefix with the values.
     const header = /^Udp: ([A-Za-z ]+)$/.exec(line);
@@ -32,8 +38,7 @@ export async function readDropCounters(lab: Lab, namespace: string): Promise<Dro
     const socket = /^\s*\d+: ([0-9A-F]+:[0-9A-F]{4}) \S+ .* (\d+)\s*$/.exec(line);
     if (socket) counters[`socket ${socket[1]}.drops`] = Number(socket[2]);
   }
-  const links = await lab.exec(namespace, ['ip', '-s', '-j', 'link', 'show']);
-  for (const link of JSON.parse(links.stdout || '[]') as LinkStats[]) {
+  for (const link of JSON.parse(linksJson || '[]') as LinkStats[]) {
     const stats = link.stats64;
     if (!stats) continue;
     counters[`link ${link.ifname}.rx_dropped`] = stats.rx.dropped;

@@ -23,9 +23,9 @@ export function nextKeyId(current: number): number {
 /** The data-channel keys of an established key_id, and what the data path learns using them. */
 export interface DataKeySlot {
   readonly cipher: DataCipher;
-  /** When the keys were installed (ms), for reneg-sec and the deferred-auth window. */
+  /** When the keys were installed (ms), for reneg-sec and the wait before encrypting with them. */
   readonly establishedAtMs: number;
-  /** Before this time the key is not used to encrypt unless it is the only one (ovpn:ssl.c tls_select_encryption_key). */
+  /** Before this time the key is not used to encrypt unproven (key-selection.ts: unprovenKeyWaitMs, selectEncryptionKey). */
   readonly encryptNotBeforeMs: number;
   /** The server already encrypts with this key: safe for us to switch to it. */
   peerSendsWithKey: boolean;

@@ -3,6 +3,7 @@ import type { ControlLink } from '../reliable/control-link';
 import { TlsChannel } from '../tls/tls-channel';
 import type { TunnelConfig } from '../control/tunnel-config';
 import { parseEarlyNegotiationTlvs } from '../wrap/early-negotiation';
+import { unprovenKeyWaitMs } from './key-selection';
 import { INITIAL_KEY_ID, isInitialKey, KeyNegotiation, nextKeyId } from './key-negotiation';
 import { deriveDataCipher, encodeClientKeyMethod, pushedEpochFormat } from './key-exchange';
 import type { Credentials, SessionSettings } from './session-settings';
@@ -43,6 +44,8 @@ export class KeyRing {
   readonly #keys: KeyNegotiation[] = [];
   /** The auth-token renegotiations sign in with: the session's pushed one, else the one it started with. */
   #authToken: SessionSettings['authToken'];
+  /** How long the key the server last replaced had been up here (ms): its renegotiation interval, seen from our side. */
+  #serverRekeyIntervalMs: number | undefined;
 
   constructor(
     private readonly control: ControlLink,
@@ -114,6 +117,8 @@ export class KeyRing {
   /** The server started a renegotiation on a new key id: answer with our own soft reset. */
   answerSoftReset(keyId: number, nowMs: number): void {
     this.sinks.onLog('info', `The server started a key renegotiation (key id ${keyId}).`);
+    const replaced = this.current?.dataKeys;
+    if (replaced) this.#serverRekeyIntervalMs = nowMs - replaced.establishedAtMs;
     this.control.queue(keyId, P_CONTROL_SOFT_RESET_V1, Buffer.alloc(0));
     this.open(keyId, P_CONTROL_SOFT_RESET_V1, nowMs, 'server');
   }
@@ -134,7 +139,7 @@ export class KeyRing {
 
   /**
    * Derives and installs the data keys (false after reporting a failure); a renegotiated key
-   * is not used to encrypt during the deferred-auth window. In epoch format every key_id
+   * is not used to encrypt unproven for a while (unprovenKeyWaitMs). In epoch format every key_id
    * starts its own chains at epoch 1 from its own key2 (protocol-2.7.md §2); the lame duck
    * keeps its epochs.
    */
@@ -145,8 +150,8 @@ export class KeyRing {
       this.sinks.onFail(cipher.error.code, cipher.error.message, true, cipher.error.data);
       return false;
     }
-    const deferredMs = Math.min(this.settings.timers.handWindowSeconds, this.settings.timers.renegotiateSeconds / 2) * 1000;
-    key.install(cipher.value, nowMs, isInitialKey(key.keyId) ? 0 : nowMs + deferredMs);
+    const waitMs = unprovenKeyWaitMs(this.settings.timers, this.#serverRekeyIntervalMs);
+    key.install(cipher.value, nowMs, isInitialKey(key.keyId) ? 0 : nowMs + waitMs);
     return true;
   }
 

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import {
+  droppedBetween, kernelDropTotal, processNamespaceDrops, readDropCounters, startDropTimeline, type DropCounters, type DropEvent,
+} from '../../e2e/lab/drop-counters';
 import { runIperf } from '../../e2e/lab/iperf';
 import { startLab, type Lab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
@@ -9,23 +13,16 @@ import { PosternProcess } from './testing/postern-process';
 // Issue 14: a renegotiation is invisible to traffic, under load, on the helper's whole data
 // path (native batched UDP, native AEAD, a real TUN device), against openvpn 2.6 renegotiating
 // every 10 s. What counts is where packets are refused: the server logs every data packet it
-// cannot match to a key ("keys out of sync"), Postern counts its own drops by reason.
+// cannot match to a key ("keys out of sync", "not initialized (yet)"), Postern counts its own
+// drops by reason, and the kernels count what their buffers threw away (both namespaces'
+// UDP sockets and links, sampled every 20 ms so a lost ping can be matched to an overflow).
 
 const RENEG_SECONDS = 10;
 const LOADED_SECONDS = 45;
 const ONE_WAY_SECONDS = 25;
 const PINGS_PER_SECOND = 5;
-/**
- * Consecutive lost pings that would mean a stall. A stall waiting on a control
- * retransmission lasts tls-timeout (2 s, 10 pings); one on a retired key lasts until the
- * server sends on the new key. This shared 2-core machine also starves processes now and
- * then: the longest event-loop pause measured in the helper under this load was 665 ms,
- * and the longest burst it caused 3 pings, with no renegotiation near (see the report of
- * issue 14). So the line is drawn between the two, at 1 s.
- */
-const STALL_PINGS = PINGS_PER_SECOND;
 
-labTest('renegotiation every 10 s under load: no ping burst, nothing refused on either side; one-way traffic too', { timeout: 180_000 }, async (t) => {
+labTest('renegotiation every 10 s under load: nothing refused on either side, no ping lost to it; one-way traffic too', { timeout: 180_000 }, async (t) => {
   // Keepalive pings every 30 s instead of 10: a server ping landing between the server's switch
   // to the new key and its next soft reset would prove the key by chance, and the one-way
   // phase must not depend on that luck.
@@ -45,55 +42,107 @@ labTest('renegotiation every 10 s under load: no ping burst, nothing refused on 
     return { pings, load: await load };
   });
   const { pings } = loaded.result;
+  const lostPings = pings.lost.map((seq, i) => explainLoss(seq, pings.lostAtMs[i] ?? 0, loaded));
   t.diagnostic(`loaded: ${mbit(loaded.result.load.bitsPerSecond)} Mbit/s up, ${loaded.renegotiations} renegotiations, ` +
-    `pings lost ${pings.lost.length}/${pings.sent} (seqs ${pings.lost.join(',') || 'none'}, longest run ${pings.longestLostRun}), ` +
-    `server out-of-sync ${loaded.outOfSync}, Postern drops ${JSON.stringify(loaded.drops)}`);
+    `pings lost ${pings.lost.length}/${pings.sent} [${lostPings.map((l) => l.text).join('; ') || 'none'}], ` +
+    `server refused ${JSON.stringify(loaded.serverRefused)}, Postern drops ${JSON.stringify(loaded.drops)}, kernel ${JSON.stringify(loaded.kernel)}`);
   assert.ok(loaded.renegotiations >= 3, `only ${loaded.renegotiations} renegotiations`);
-  assert.equal(loaded.outOfSync, 0, 'the server refused no data packet for its key');
+  assert.deepEqual(loaded.serverRefused, {}, 'the server refused no data packet');
   assert.deepEqual(protocolDrops(loaded.drops), {}, 'Postern refused nothing on its side');
-  assert.ok(pings.longestLostRun < STALL_PINGS, `a stall: ${pings.longestLostRun} pings lost in a row (${pings.lost.join(',')})`);
+  // The load saturates this shared 2-core machine, so some kernel queue overflows all the
+  // time (the 2.6 server's socket with its default 208 KiB: 44,868 datagrams in 45 s with the
+  // 2.6 client, 63,000-79,000 with Postern; given 4 MiB, the TUN queues on both sides
+  // instead), and a ping that meets an overflow is lost whoever the client is. A ping lost
+  // with no overflow at that moment is the client's: a key switch, a stall.
+  const unexplained = lostPings.filter((l) => !l.kernelDropped);
+  assert.deepEqual(unexplained.map((l) => l.text), [], 'no ping was lost but to a kernel queue overflowing at that moment');
 
   // One way only: UDP up, nothing comes back on the new key to prove the server has it.
-  // Postern must still leave the old key once the server retires it (its next soft reset).
+  // Postern moves to it when the server itself does (half the server's renegotiation interval
+  // in), long after its ACK reached the server and long before the old key is retired.
   const oneWay = await measure(lab, postern, async () => runIperf(lab, { seconds: ONE_WAY_SECONDS, udp: true, rateBitsPerSecond: 30e6 }));
   const datagrams = oneWay.result.datagrams ?? { sent: 0, lost: 0 };
+  const kernelDrops = kernelDropTotal(oneWay.kernel.client) + kernelDropTotal(oneWay.kernel.server);
   t.diagnostic(`one-way: ${oneWay.renegotiations} renegotiations, datagrams lost ${datagrams.lost}/${datagrams.sent}, ` +
-    `server out-of-sync ${oneWay.outOfSync}, Postern drops ${JSON.stringify(oneWay.drops)}`);
+    `server refused ${JSON.stringify(oneWay.serverRefused)}, Postern drops ${JSON.stringify(oneWay.drops)}, kernel ${JSON.stringify(oneWay.kernel)}`);
   assert.ok(oneWay.renegotiations >= 2, `only ${oneWay.renegotiations} renegotiations`);
-  // What was already on its way when the server retired the old key is lost (a few ms of
-  // traffic per renegotiation); before the fix it was everything up to the next packet the
-  // server sent on the new key (14,800 to 27,400 of 68,500 datagrams refused in 25 s, in three runs).
-  assert.ok(oneWay.outOfSync <= 300 * oneWay.renegotiations, `the server refused ${oneWay.outOfSync} packets`);
-  // Loss beyond the refusals is the kernel's (a starved server's full socket buffer: 2,268 of
-  // 68,446 once on this shared machine), hence a loose bound; the refusals above are the sharp one.
-  assert.ok(datagrams.sent > 0 && datagrams.lost / datagrams.sent < 0.1, `lost ${datagrams.lost}/${datagrams.sent}`);
+  assert.deepEqual(oneWay.serverRefused, {}, 'the server refused no data packet');
   assert.deepEqual(protocolDrops(oneWay.drops), {});
+  // Every datagram iperf3 missed was thrown away by a kernel buffer on the way (counted above), none by a key switch.
+  assert.ok(datagrams.sent > 0 && datagrams.lost <= kernelDrops, `lost ${datagrams.lost}/${datagrams.sent}, the kernels counted ${kernelDrops}`);
 });
 
 interface Measured<T> {
   result: T;
   renegotiations: number;
-  /** Data packets the server could not match to a key during the run. */
-  outOfSync: number;
+  /** When each renegotiation began (Postern's log time, ms since the epoch). */
+  renegotiatedAtMs: number[];
+  /** Every data packet the server's log says it dropped, by why (out of sync, key not ready, replay, decrypt). */
+  serverRefused: Record<string, number>;
   drops: Record<string, number>;
+  /** What the kernels threw away meanwhile, in the client's and the server's namespace. */
+  kernel: { client: DropCounters; server: DropCounters };
+  /** When the kernels' drop counters grew (sampled every 20 ms). */
+  dropEvents: DropEvent[];
 }
 
-/** Runs `work` and counts what happened meanwhile: renegotiations, refusals on both sides. */
+/** The server's (verb 4) words for a data packet it throws away, by a short name. */
+const SERVER_REFUSALS: ReadonlyArray<readonly [string, RegExp]> = [
+  ['out-of-sync', /keys are out of sync/],
+  ['key-not-ready', /not initialized \(yet\), dropping packet/],
+  ['key-not-authorized', /not authorized.*dropping packet/],
+  ['replay', /bad packet ID|packet-id.*replay/i],
+  ['decrypt', /Authenticate\/Decrypt packet error/],
+];
+
+/** Runs `work` and counts what happened meanwhile: renegotiations, refusals on both sides, the kernels' drops and when. */
 async function measure<T>(lab: Lab, postern: PosternProcess, work: () => Promise<T>): Promise<Measured<T>> {
   const logFrom = lab.serverLog().length;
   const linesFrom = postern.lines.length;
   const dropsBefore = lastDrops(postern);
+  const kernelBefore = { client: await readDropCounters(lab, lab.clientNs), server: await readDropCounters(lab, lab.serverNs) };
+  const serverPid = Number(readFileSync(join(lab.dir, 'server.pid'), 'utf8'));
+  const posternPid = postern.child.pid ?? 0;
+  const timeline = startDropTimeline({
+    'server socket': () => processNamespaceDrops(serverPid, lab.port).socket,
+    'server links': () => processNamespaceDrops(serverPid, lab.port).links,
+    'Postern socket': () => processNamespaceDrops(posternPid, lab.port).socket,
+    'client links': () => processNamespaceDrops(posternPid, lab.port).links,
+  });
   const result = await work();
+  const dropEvents = timeline.stop();
   await delay(1500); // one more stats line
-  const lines = postern.lines.slice(linesFrom);
-  const renegotiations = lines.filter((l) => l['type'] === 'log' && /started a key renegotiation/.test(String((l['line'] as { message?: string }).message))).length;
-  const outOfSync = lab.serverLog().slice(logFrom).split('\n').filter((l) => l.includes('keys are out of sync')).length;
+  const kernel = {
+    client: droppedBetween(kernelBefore.client, await readDropCounters(lab, lab.clientNs)),
+    server: droppedBetween(kernelBefore.server, await readDropCounters(lab, lab.serverNs)),
+  };
+  const renegotiatedAtMs = postern.lines.slice(linesFrom).flatMap((l) => {
+    const line = l['line'] as { message?: string; atMs?: number } | undefined;
+    return l['type'] === 'log' && /started a key renegotiation/.test(String(line?.message)) ? [line?.atMs ?? 0] : [];
+  });
+  const serverLines = lab.serverLog().slice(logFrom).split('\n');
+  const serverRefused: Record<string, number> = {};
+  for (const [name, pattern] of SERVER_REFUSALS) {
+    const count = serverLines.filter((l) => pattern.test(l)).length;
+    if (count > 0) serverRefused[name] = count;
+  }
   const drops: Record<string, number> = {};
   for (const [reason, count] of Object.entries(lastDrops(postern))) {
     const added = count - (dropsBefore[reason] ?? 0);
     if (added > 0) drops[reason] = added;
   }
-  return { result, renegotiations, outOfSync, drops };
+  return { result, renegotiations: renegotiatedAtMs.length, renegotiatedAtMs, serverRefused, drops, kernel, dropEvents };
+}
+
+/** A lost ping's seq, its distance from the nearest renegotiation, and the kernel drops while it was on its way (sent, or its reply). */
+function explainLoss(seq: number, sentAtMs: number, measured: Measured<unknown>): { text: string; kernelDropped: boolean } {
+  const offsets = measured.renegotiatedAtMs.map((at) => sentAtMs - at);
+  const nearest = offsets.reduce((best, o) => (Math.abs(o) < Math.abs(best) ? o : best), Number.POSITIVE_INFINITY);
+  // The send time is estimated from its neighbours' (±tens of ms) and drops are sampled every 20 ms.
+  const around = measured.dropEvents.filter((e) => e.atMs >= sentAtMs - 100 && e.atMs <= sentAtMs + 300);
+  const text = `seq ${seq}: ${Number.isFinite(nearest) ? `${Math.round(nearest)} ms from a renegotiation` : 'no renegotiation'}, ` +
+    `kernel drops around it: ${around.map((e) => `${e.where} +${e.count} at ${e.atMs - Math.round(sentAtMs)} ms`).join(', ') || 'none'}`;
+  return { text, kernelDropped: around.length > 0 };
 }
 
 function lastDrops(postern: PosternProcess): Record<string, number> {
@@ -109,26 +158,25 @@ function protocolDrops(drops: Record<string, number>): Record<string, number> {
 interface PingRun {
   sent: number;
   lost: number[];
-  longestLostRun: number;
+  /** When each lost ping was sent (ms since the epoch), from its answered neighbours' times. */
+  lostAtMs: number[];
 }
 
-/** `count` pings at 5/s to the server through the tunnel; which sequence numbers never came back. */
+/** `count` pings at 5/s to the server through the tunnel; which sequence numbers never came back, and when they left. */
 async function pingThroughTunnel(lab: Lab, count: number): Promise<PingRun> {
-  const run = await lab.exec(lab.clientNs, ['ping', '-n', '-i', String(1 / PINGS_PER_SECOND), '-W', '2', '-c', String(count), lab.tunnel.serverIp],
+  const run = await lab.exec(lab.clientNs, ['ping', '-n', '-D', '-i', String(1 / PINGS_PER_SECOND), '-W', '2', '-c', String(count), lab.tunnel.serverIp],
     { timeoutMs: (count / PINGS_PER_SECOND + 20) * 1000 });
-  const answered = new Set([...run.stdout.matchAll(/icmp_seq=(\d+) ttl=/g)].map((m) => Number(m[1])));
+  // "[1733245161.123456] 64 bytes from …: icmp_seq=7 ttl=64 time=0.52 ms": sent at the stamp less the round trip.
+  const sentAtMs = new Map([...run.stdout.matchAll(/^\[(\d+\.\d+)\].*icmp_seq=(\d+) ttl=\d+ time=([\d.]+) ms/gm)]
+    .map((m) => [Number(m[2]), Number(m[1]) * 1000 - Number(m[3])] as const));
+  const answered = [...sentAtMs.keys()];
   const lost: number[] = [];
-  let longestLostRun = 0;
-  let currentRun = 0;
-  for (let seq = 1; seq <= count; seq++) {
-    if (answered.has(seq)) {
-      currentRun = 0;
-      continue;
-    }
-    lost.push(seq);
-    longestLostRun = Math.max(longestLostRun, ++currentRun);
-  }
-  return { sent: count, lost, longestLostRun };
+  for (let seq = 1; seq <= count; seq++) if (!sentAtMs.has(seq)) lost.push(seq);
+  const lostAtMs = lost.map((seq) => {
+    const nearest = answered.reduce((best, s) => (Math.abs(s - seq) < Math.abs(best - seq) ? s : best), answered[0] ?? seq);
+    return (sentAtMs.get(nearest) ?? 0) + (seq - nearest) * (1000 / PINGS_PER_SECOND);
+  });
+  return { sent: count, lost, lostAtMs };
 }
 
 function mbit(bitsPerSecond: number): string {

@@ -19,6 +19,13 @@ export type { Link, LinkReconnectCause, LinkSinks, RelayAnnouncer, UdpLinkOpener
 export { isSourceLost } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
 export type { AeadAlgorithm, AeadKey, AeadProvider } from './data/aead-provider';
+export type { AeadCipherFactory, DataCipher, DataDrop } from './data/data-cipher';
+export type { AeadSuite } from './data/cipher-suites';
+export { AEAD_SUITES } from './data/cipher-suites';
+export { AeadCipher } from './data/aead-cipher';
+export { createDataCipher } from './data/data-cipher';
+export { PACKET_ID_RENEGOTIATE_AT } from './data/constants';
+export type { DataKeys } from './keys/key-derivation';
 export type { CryptoProviderLoader, OpenSslProviderName } from './data/crypto-providers';
 export { OPENSSL_PROVIDERS } from './config/constants';
 export type { Credentials } from './session/session-settings';

@@ -103,6 +103,8 @@ export interface TunAddon {
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;
   /** AES-GCM / ChaCha20-Poly1305 under one key, with a context reused across packets. */
   AeadKey: new (algorithm: AeadAlgorithm, key: Buffer) => AeadKey;
+  /** new DataKey(algorithm, encryptKey, encryptImplicitIv (8 B), decryptKey, decryptImplicitIv, initialPacketId ≥ 1). */
+  DataKey: new (algorithm: AeadAlgorithm, encryptKey: Buffer, encryptImplicitIv: Buffer, decryptKey: Buffer, decryptImplicitIv: Buffer, initialPacketId: number) => NativeDataKey;
   /**
    * OSSL_PROVIDER_load(NULL, name) in the default library context, which node:crypto uses:
    * after `legacy`, createCipheriv('bf-cbc') works in this process. Only `default`, `legacy`
@@ -114,6 +116,22 @@ export interface TunAddon {
   openSslProviderAvailable(name: string): boolean;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
+}
+
+/** Why the addon dropped a data packet: core's codes (drop_code.h). */
+export type NativeDataDrop = 'data.bad_packet_id' | 'data.replay' | 'data.replay_window' | 'data.truncated' | 'data.bad_opcode' | 'data.auth_failed';
+
+/**
+ * One key_id's classic-format AEAD data channel, both directions (data_key.cc): header,
+ * packet id, implicit-IV nonce, tag and replay window. Thread-safe in C++: the data plane
+ * uses the same object.
+ */
+export interface NativeDataKey {
+  /** The whole wire packet (DATA_V2 with peerId, else DATA_V1); null once packet ids are exhausted. */
+  encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined): Buffer | null;
+  /** The plaintext, or why the packet was dropped. */
+  decrypt(packet: Buffer): Buffer | NativeDataDrop;
+  nextSendPacketId(): number;
 }
 
 export class AddonNotBuiltError extends Error {

@@ -2,6 +2,7 @@ import { SuspendDetector } from '../power/suspend-detector';
 import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
+import { nativeAeadCipher } from '../crypto/native-data-cipher';
 import { nativeProviderLoader } from '../crypto/openssl-providers';
 import { openNativeUdpLink } from '../udp/native-udp-link';
 import { execFileRunner } from '../netconfig/command-runner';
@@ -52,7 +53,7 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
   });
   const runIp = network.runners?.runIp ?? execFileRunner('ip');
   const service = createTunnelService({
-    openUdpLink: openNativeUdpLink, aead: nativeAead(), loadProvider: nativeProviderLoader(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+    openUdpLink: openNativeUdpLink, aead: nativeAead(), aeadCipher: nativeAeadCipher(), loadProvider: nativeProviderLoader(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
     killSwitch,
     watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
     watchSleep: (onWake) => new SuspendDetector({ onWake }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
-import type { AeadProvider, CryptoProviderLoader, UdpLinkOpener, VpnClientOptions } from '../../core/index';
+import type { AeadCipherFactory, AeadProvider, CryptoProviderLoader, UdpLinkOpener, VpnClientOptions } from '../../core/index';
 import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
 import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
 import { LogRing } from '../tunnel/log-ring';
@@ -24,6 +24,8 @@ export interface TunnelServiceOptions {
   openUdpLink?: UdpLinkOpener;
   /** The data channel's AEAD; core's node:crypto one when absent. */
   aead?: AeadProvider;
+  /** Whole classic-format AEAD data ciphers (the addon's DataKey); core's AeadCipher when absent. */
+  aeadCipher?: AeadCipherFactory;
   /** Loads a profile's `providers` into this process (the addon); absent: none is loaded. */
   loadProvider?: CryptoProviderLoader;
   guiVersion?: string;
@@ -173,12 +175,12 @@ export class TunnelService implements TunnelBackend {
 
   /** The helper's batched UDP, native AEAD and provider loader, when it was given them; a SOCKS relay goes through the kill switch. */
   #withHelperHooks(options: VpnClientOptions): VpnClientOptions {
-    const { openUdpLink, aead, loadProvider, killSwitch } = this.options;
+    const { openUdpLink, aead, aeadCipher, loadProvider, killSwitch } = this.options;
     return {
       ...options,
       ...(openUdpLink ? { openUdpLink } : {}),
       ...(killSwitch ? { announceSocksRelay: (relay) => allowRelay(killSwitch, relay) } : {}),
-      session: { ...options.session, ...(aead ? { aead } : {}), ...(loadProvider ? { loadProvider } : {}) },
+      session: { ...options.session, ...(aead ? { aead } : {}), ...(aeadCipher ? { aeadCipher } : {}), ...(loadProvider ? { loadProvider } : {}) },
     };
   }
 

@@ -248,6 +248,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   InitTunReader(env, exports);
   InitUdpSocket(env, exports);
   InitAeadKey(env, exports);
+  InitDataKey(env, exports);
   InitOpenSslProvider(env, exports);
   return exports;
 }

@@ -14,7 +14,7 @@ export type {
 
 // The connection itself, for the helper: the client, its options from a profile, and what it reports.
 export { VpnClient, clientOptionsFromProfile, importProfile } from './client/index';
-export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange, ClientInputs, ClientOptionsError, ImportedProfile, ImportError } from './client/index';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange, DataOffloadView, ClientInputs, ClientOptionsError, ImportedProfile, ImportError } from './client/index';
 export type { Link, LinkReconnectCause, LinkSinks, RelayAnnouncer, UdpLinkOpener } from './transport/index';
 export { isSourceLost } from './transport/index';
 export { nodeCryptoAead } from './data/aead-provider';
@@ -30,7 +30,8 @@ export type { CryptoProviderLoader, OpenSslProviderName } from './data/crypto-pr
 export { OPENSSL_PROVIDERS } from './config/constants';
 export type { Credentials } from './session/session-settings';
 export type { AuthPrompt, AuthPromptKind, AuthAnswer, AuthAnswerError, PromptClosedReason, AuthPolicy } from './auth/index';
-export type { PhaseChange, SessionPhase, SessionEnd, SessionEndData, SessionLogLine, LogLevel, Counters } from './session/events';
+export type { PhaseChange, SessionPhase, SessionEnd, SessionEndData, SessionLogLine, LogLevel, Counters, DataKeysView } from './session/events';
+export type { DataPathSettings } from './session/data-path';
 export { SESSION_END_CODES, DROP_REASONS, udpDropReason } from './session/codes';
 export type { SessionEndCode, DropReason } from './session/codes';
 export type { AuthFailure } from './control/classify-control-message';

@@ -45,6 +45,11 @@ export interface DataCipher {
   shouldRenegotiate(): boolean;
   /** Bytes a packet grows by (header, packet-id, tag/HMAC/IV, worst-case padding), for MTU sums. */
   overheadBytes(peerId: number | undefined): number;
+  /**
+   * True once a received packet authenticated under this key, when the cipher can be used
+   * outside DataPath (the helper's native keys, which its data plane decrypts with).
+   */
+  readonly peerHasSent?: boolean;
   /** Epoch format only: the send epoch and the current receive epoch (for stats). */
   readonly epochs?: { send: number; receive: number };
 }

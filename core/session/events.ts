@@ -1,3 +1,4 @@
+import type { DataCipher } from '../data/data-cipher';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { ControlMessage } from '../control/classify-control-message';
 import type { DropReason, SessionEndCode } from './codes';
@@ -71,6 +72,12 @@ export interface SessionLogLine {
 
 
 /** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
+/** Session.dataKeysView(): the keys newest first, each with its data keys once installed. */
+export interface DataKeysView {
+  nowMs: number;
+  keys: Array<{ keyId: number; data?: { cipher: DataCipher; encryptNotBeforeMs: number; peerSendsWithKey: boolean } }>;
+}
+
 export interface SessionEvents {
   onPhase(change: PhaseChange): void;
   onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
@@ -83,6 +90,11 @@ export interface SessionEvents {
   onControlMessage?(message: ControlMessage): void;
   /** A renegotiation needs the password that auth-nocache dropped: answer with provideCredentials. */
   onCredentialsNeeded?(): void;
+  /**
+   * The data keys changed (one installed, a negotiation begun, keys retired or the session
+   * ended): an offloaded data plane reads Session.dataKeysView() again, in the same turn.
+   */
+  onDataKeysChanged?(): void;
 }
 
 export type { TunnelConfig };

@@ -77,6 +77,10 @@ export interface NativeUdpSocket {
    */
   reconnect(): string;
   stats(): UdpSocketStats;
+  /** Stops polling but keeps the fd (the data plane receives meanwhile); start() resumes. */
+  pause(): void;
+  /** The socket's fd, -1 once closed. */
+  fd(): number;
 }
 
 /** fatal: the socket stopped polling (nothing listens on the port, or the fd broke). */
@@ -105,6 +109,8 @@ export interface TunAddon {
   AeadKey: new (algorithm: AeadAlgorithm, key: Buffer) => AeadKey;
   /** new DataKey(algorithm, encryptKey, encryptImplicitIv (8 B), decryptKey, decryptImplicitIv, initialPacketId ≥ 1). */
   DataKey: new (algorithm: AeadAlgorithm, encryptKey: Buffer, encryptImplicitIv: Buffer, decryptKey: Buffer, decryptImplicitIv: Buffer, initialPacketId: number) => NativeDataKey;
+  /** onUp(buffer, lengths, kinds, count): the items back to back, one call per batch, on the JS thread. */
+  DataPlane: new (tunFd: number, udpFd: number, options: DataPlaneOptions, onUp: (buffer: Buffer, lengths: Uint32Array, kinds: Uint8Array, count: number) => void) => NativeDataPlane;
   /**
    * OSSL_PROVIDER_load(NULL, name) in the default library context, which node:crypto uses:
    * after `legacy`, createCipheriv('bf-cbc') works in this process. Only `default`, `legacy`
@@ -132,6 +138,56 @@ export interface NativeDataKey {
   /** The plaintext, or why the packet was dropped. */
   decrypt(packet: Buffer): Buffer | NativeDataDrop;
   nextSendPacketId(): number;
+  /** True once a received packet authenticated under this key (here or on the data plane). */
+  peerHasSent(): boolean;
+}
+
+/** What the data plane does to packets (the session's DataPathSettings, as the plane takes them). */
+export interface DataPlaneOptions {
+  /** Most packets per TUN read burst / recvmmsg, 1..1024. */
+  maxBatch: number;
+  /** The TUN device's MTU (576..9000). */
+  mtu: number;
+  /** mssfix's largest TCP MSS, -1 for off. */
+  maxMss: number;
+  framing: 'none' | 'lzo' | 'stub' | 'lz4' | 'stub-v2' | 'lz4-v2';
+  /** The pushed peer-id (DATA_V2), -1 for DATA_V1. */
+  peerId: number;
+}
+
+/** One key of the session, newest first (core/session/key-selection.ts reads that order). */
+export interface DataPlaneKey {
+  keyId: number;
+  /** null: a negotiation without data keys yet, which still makes the older keys superseded. */
+  key: NativeDataKey | null;
+  /** core's encryptNotBeforeMs as a delay from now (negative: passed). */
+  encryptNotBeforeInMs: number;
+  peerSendsWithKey: boolean;
+}
+
+export interface DataPlaneStats {
+  packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number;
+  tunPacketsIn: number; tunBytesIn: number; tunPacketsOut: number; tunBytesOut: number;
+  pingsIn: number; upBatches: number; upPackets: number; tunBatches: number; sendCalls: number; receiveCalls: number;
+  /** -1 until a packet authenticated / was sent. */
+  msSinceReceived: number; msSinceSent: number;
+  /** By core's drop codes, only those seen. */
+  drops: Record<string, number>;
+}
+
+/** What the plane passes up: 0 a datagram as received, 1 an unframed non-IP message (OCC), 2 a socket error (the payload is its code). */
+export type DataPlaneUpKind = 0 | 1 | 2;
+
+/**
+ * One tunnel's data path on a native thread (data_plane.cc). It keeps dup()s of the fds,
+ * so stop() before the TUN device is expected to vanish.
+ */
+export interface NativeDataPlane {
+  start(): void;
+  /** Synchronous and idempotent: the thread has ended when it returns; no onUp after. */
+  stop(): void;
+  setKeys(keys: readonly DataPlaneKey[]): void;
+  stats(): DataPlaneStats;
 }
 
 export class AddonNotBuiltError extends Error {

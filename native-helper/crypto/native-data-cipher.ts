@@ -28,6 +28,10 @@ export class NativeDataCipher implements DataCipher {
     return this.key.nextSendPacketId();
   }
 
+  get peerHasSent(): boolean {
+    return this.key.peerHasSent();
+  }
+
   shouldRenegotiate(): boolean {
     return this.nextSendPacketId >= PACKET_ID_RENEGOTIATE_AT;
   }

@@ -14,6 +14,7 @@ import { firewallFacts } from './firewall-phase';
 import type { KillSwitch } from './kill-switch';
 import { checkLeaks, type LeakObservation } from './leak-check';
 import { resolveServers, type HostResolver } from './resolve-servers';
+import type { DataPlaneAttacher } from '../dataplane/native-data-plane';
 import type { BackendResult, KillSwitchControl, SessionCaller, TunnelBackend } from './tunnel-backend';
 
 export interface TunnelServiceOptions {
@@ -26,6 +27,8 @@ export interface TunnelServiceOptions {
   aead?: AeadProvider;
   /** Whole classic-format AEAD data ciphers (the addon's DataKey); core's AeadCipher when absent. */
   aeadCipher?: AeadCipherFactory;
+  /** The native data plane (the addon's); core's TypeScript data path when absent, or with POSTERN_DATA_PLANE=js. */
+  attachDataPlane?: DataPlaneAttacher;
   /** Loads a profile's `providers` into this process (the addon); absent: none is loaded. */
   loadProvider?: CryptoProviderLoader;
   guiVersion?: string;
@@ -125,6 +128,7 @@ export class TunnelService implements TunnelBackend {
       onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
       tunnelReady: async (tunnel) => { await this.options.killSwitch?.tunnelChanged(firewallFacts(CONNECTED, tunnel, blockIpv6)); },
       ...(this.options.watchPath ? { watchPath: this.options.watchPath } : {}),
+      ...(this.options.attachDataPlane && process.env['POSTERN_DATA_PLANE'] !== 'js' ? { attachDataPlane: this.options.attachDataPlane } : {}),
       ...(this.options.watchSleep ? { watchSleep: this.options.watchSleep } : {}),
     });
     // The session and its owner are known before it starts: run() emits its first state (and

@@ -36,6 +36,9 @@ void InitAeadKey(Napi::Env env, Napi::Object exports);
 // Registers the DataKey class (a whole classic-format AEAD data packet for one key_id).
 void InitDataKey(Napi::Env env, Napi::Object exports);
 
+// Registers the DataPlane class (one tunnel's hot loop on a native thread).
+void InitDataPlane(Napi::Env env, Napi::Object exports);
+
 // Registers loadOpenSslProvider / openSslProviderAvailable (OpenSSL 3 providers by name).
 void InitOpenSslProvider(Napi::Env env, Napi::Object exports);
 

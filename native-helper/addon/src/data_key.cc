@@ -148,6 +148,7 @@ DropCode DataKey::Decrypt(const uint8_t* packet, size_t length, uint8_t* out, si
     return DropCode::kAuthFailed;
   }
   replay_.Commit(packetId);
+  peer_has_sent_.store(true, std::memory_order_relaxed);
   *plainLength = static_cast<size_t>(written + tail);
   return DropCode::kNone;
 }
@@ -166,6 +167,13 @@ const char* DropCodeName(DropCode code) {
     case DropCode::kTruncated: return "data.truncated";
     case DropCode::kBadOpcode: return "data.bad_opcode";
     case DropCode::kAuthFailed: return "data.auth_failed";
+    case DropCode::kNoSendKey: return "data.no_send_key";
+    case DropCode::kBadCompressionHeader: return "data.bad_compression_header";
+    case DropCode::kCompressionNotAllowed: return "data.compression_not_allowed";
+    case DropCode::kSendQueueFull: return "udp.send_queue_full";
+    case DropCode::kSendFailed: return "udp.send_failed";
+    case DropCode::kTunWriteDropped: return "tun.write_dropped";
+    case DropCode::kOversized: return "udp.oversized";
     case DropCode::kCount: break;
   }
   return "data.unknown";

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <sys/types.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -59,6 +60,10 @@ class DataKey {
 
   uint64_t NextSendPacketId();
 
+  // True once a packet under this key authenticated: the server encrypts with it, so it
+  // can decrypt with it too (core/session/key-selection.ts uses this to switch keys).
+  bool PeerHasSent() const { return peer_has_sent_.load(std::memory_order_relaxed); }
+
  private:
   DataKey() = default;
 
@@ -71,6 +76,7 @@ class DataKey {
   EVP_CIPHER_CTX* open_ = nullptr;
   uint8_t receive_nonce_[12] = {};
   ReplayWindow replay_;
+  std::atomic<bool> peer_has_sent_{false};
 };
 
 }  // namespace postern

@@ -19,6 +19,7 @@ class DataKeyWrap : public Napi::ObjectWrap<DataKeyWrap> {
       InstanceMethod<&DataKeyWrap::Encrypt>("encrypt"),
       InstanceMethod<&DataKeyWrap::Decrypt>("decrypt"),
       InstanceMethod<&DataKeyWrap::NextSendPacketId>("nextSendPacketId"),
+      InstanceMethod<&DataKeyWrap::PeerHasSent>("peerHasSent"),
     });
     exports.Set("DataKey", ctor);
   }
@@ -81,6 +82,10 @@ class DataKeyWrap : public Napi::ObjectWrap<DataKeyWrap> {
 
   Napi::Value NextSendPacketId(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), static_cast<double>(key_->NextSendPacketId()));
+  }
+
+  Napi::Value PeerHasSent(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), key_->PeerHasSent());
   }
 
   std::shared_ptr<DataKey> key_;

@@ -15,6 +15,14 @@ enum class DropCode : uint8_t {
   kTruncated,     // data.truncated
   kBadOpcode,     // data.bad_opcode
   kAuthFailed,    // data.auth_failed
+  // The data plane's own (data_plane.cc), also core's codes:
+  kNoSendKey,              // data.no_send_key
+  kBadCompressionHeader,   // data.bad_compression_header
+  kCompressionNotAllowed,  // data.compression_not_allowed
+  kSendQueueFull,          // udp.send_queue_full
+  kSendFailed,             // udp.send_failed
+  kTunWriteDropped,        // tun.write_dropped
+  kOversized,              // udp.oversized: longer than any data packet of this tunnel
   kCount,
 };
 

@@ -249,6 +249,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   InitUdpSocket(env, exports);
   InitAeadKey(env, exports);
   InitDataKey(env, exports);
+  InitDataPlane(env, exports);
   InitOpenSslProvider(env, exports);
   return exports;
 }

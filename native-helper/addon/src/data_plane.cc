@@ -210,8 +210,16 @@ void DataPlane::SendDatagrams(size_t count) {
       return;
     }
     // The kernel refused this one datagram (a route gone, an ICMP error pending): the rest may go.
+    int err = errno;
     Drop(DropCode::kSendFailed);
     sent++;
+    // Nothing listens on the server's port: this send consumed the socket's pending error,
+    // so JS hears it from here, as its own sends would have told it (the attempt ends now).
+    if (err == ECONNREFUSED) {
+      std::string code = ErrnoName(err);
+      Up(UpKind::kSocketError, reinterpret_cast<const uint8_t*>(code.data()), code.size());
+      return;
+    }
   }
 }
 

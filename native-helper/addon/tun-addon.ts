@@ -133,10 +133,14 @@ export type NativeDataDrop = 'data.bad_packet_id' | 'data.replay' | 'data.replay
  * uses the same object.
  */
 export interface NativeDataKey {
-  /** The whole wire packet (DATA_V2 with peerId, else DATA_V1); null once packet ids are exhausted. */
-  encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined): Buffer | null;
-  /** The plaintext, or why the packet was dropped. */
-  decrypt(packet: Buffer): Buffer | NativeDataDrop;
+  /**
+   * Writes the whole wire packet (DATA_V2 with peerId, else DATA_V1) into out, which has room
+   * for the overhead (1 or 4, + 4 + 16) and the plaintext; returns its length, or -1 once
+   * packet ids are exhausted. The caller allocates: Node's pool is cheaper than the addon's.
+   */
+  encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined, out: Buffer): number;
+  /** Writes the plaintext into out (as long as the packet less its overhead); its length, or why the packet was dropped. */
+  decrypt(packet: Buffer, out: Buffer): number | NativeDataDrop;
   nextSendPacketId(): number;
   /** True once a received packet authenticated under this key (here or on the data plane). */
   peerHasSent(): boolean;

@@ -128,8 +128,12 @@ describe('native DataKey (the addon) against core\'s AeadCipher', { skip }, () =
     assert.throws(() => new DataKey('aes-256-gcm', key, randomBytes(4), key, iv, 1), RangeError);
     assert.throws(() => new DataKey('aes-256-gcm', key, iv, key, iv, 0), RangeError);
     const dataKey = new DataKey('aes-256-gcm', key, iv, key, iv, 1);
-    assert.throws(() => dataKey.encrypt(Buffer.alloc(1), 8, undefined), RangeError);
-    assert.throws(() => dataKey.encrypt(Buffer.alloc(1), 0, 0x1000000), RangeError);
-    assert.throws(() => dataKey.decrypt('x' as unknown as Buffer), TypeError);
+    assert.throws(() => dataKey.encrypt(Buffer.alloc(1), 8, undefined, Buffer.alloc(64)), RangeError);
+    assert.throws(() => dataKey.encrypt(Buffer.alloc(1), 0, 0x1000000, Buffer.alloc(64)), RangeError);
+    assert.throws(() => dataKey.encrypt(Buffer.alloc(10), 0, 1, Buffer.alloc(33)), RangeError, 'out too short');
+    assert.throws(() => dataKey.decrypt('x' as unknown as Buffer, Buffer.alloc(0)), TypeError);
+    const sealed = Buffer.alloc(40);
+    assert.equal(dataKey.encrypt(Buffer.alloc(16), 0, 1, sealed), 40);
+    assert.throws(() => dataKey.decrypt(sealed, Buffer.alloc(15)), RangeError, 'room for the plaintext');
   });
 });

@@ -4,6 +4,8 @@ import { loadTunAddon, type NativeDataKey, type TunAddon } from '../addon/tun-ad
 const IMPLICIT_IV_BYTES = 8;
 const PACKET_ID_BYTES = 4;
 const TAG_BYTES = 16;
+/** DATA_V2's opcode (byte 0 >> 3); anything else has a shorter header or none the key accepts. */
+const DATA_V2 = 9;
 
 /**
  * core's classic-format AEAD DataCipher over the addon's DataKey (data_key.cc): the whole
@@ -41,14 +43,17 @@ export class NativeDataCipher implements DataCipher {
   }
 
   encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined): Buffer {
-    const packet = this.key.encrypt(plaintext, keyId, peerId);
-    if (packet === null) throw new BugError('data: send packet-id exhausted without renegotiation');
-    return packet;
+    const out = Buffer.allocUnsafe(this.overheadBytes(peerId) + plaintext.length);
+    if (this.key.encrypt(plaintext, keyId, peerId, out) < 0) throw new BugError('data: send packet-id exhausted without renegotiation');
+    return out;
   }
 
   decrypt(packet: Buffer): Result<Buffer, DataDrop> {
-    const plain = this.key.decrypt(packet);
-    return typeof plain === 'string' ? { ok: false, error: plain } : { ok: true, value: plain };
+    // GCM and ChaCha20-Poly1305 keep lengths: the plaintext is the packet less header, id and tag.
+    const overhead = (packet.length > 0 && (packet[0] as number) >> 3 === DATA_V2 ? 4 : 1) + PACKET_ID_BYTES + TAG_BYTES;
+    const out = Buffer.allocUnsafe(Math.max(0, packet.length - overhead));
+    const length = this.key.decrypt(packet, out);
+    return typeof length === 'string' ? { ok: false, error: length } : { ok: true, value: out.subarray(0, length) };
   }
 }
 

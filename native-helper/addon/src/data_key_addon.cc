@@ -53,31 +53,33 @@ class DataKeyWrap : public Napi::ObjectWrap<DataKeyWrap> {
     return info[index].As<Napi::Buffer<uint8_t>>();
   }
 
-  // encrypt(plaintext, keyId, peerId | undefined) -> the wire packet, or null once the
-  // packet ids are exhausted (core throws its BugError then: renegotiation was due).
+  // encrypt(plaintext, keyId, peerId | undefined, out) -> the wire packet's length in out
+  // (room for the overhead + plaintext; the caller allocates, from Node's pool), or -1 once
+  // the packet ids are exhausted (core throws its BugError then: renegotiation was due).
   Napi::Value Encrypt(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Buffer<uint8_t> plaintext = BufferArg(info, 0, "plaintext");
     int keyId = static_cast<int>(IntArg(info, 1, "keyId", 0, 7));
     int32_t peerId = info[2].IsUndefined() ? -1 : static_cast<int32_t>(IntArg(info, 2, "peerId", 0, 0xffffff));
-    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, DataKey::OverheadBytes(peerId) + plaintext.Length());
+    Napi::Buffer<uint8_t> out = BufferArg(info, 3, "out");
+    if (out.Length() < DataKey::OverheadBytes(peerId) + plaintext.Length()) throw Napi::RangeError::New(env, "out is too short");
     ssize_t written = key_->Encrypt(plaintext.Data(), plaintext.Length(), keyId, peerId, out.Data());
-    if (written == DataKey::kPacketIdsExhausted) return env.Null();
+    if (written == DataKey::kPacketIdsExhausted) return Napi::Number::New(env, -1);
     if (written < 0) throw Napi::Error::New(env, "DataKey.encrypt: OpenSSL failed");
-    return out;
+    return Napi::Number::New(env, static_cast<double>(written));
   }
 
-  // decrypt(packet) -> the plaintext in a new Buffer, or core's drop code as a string.
+  // decrypt(packet, out) -> the plaintext's length in out (room for plaintextBytes(packet)),
+  // or core's drop code as a string.
   Napi::Value Decrypt(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Buffer<uint8_t> packet = BufferArg(info, 0, "packet");
-    // The plaintext is exactly as long as the ciphertext (GCM, ChaCha20-Poly1305): one
-    // allocation of the right size, no copy after.
-    Napi::Buffer<uint8_t> plain = Napi::Buffer<uint8_t>::New(env, DataKey::PlaintextBytes(packet.Data(), packet.Length()));
+    Napi::Buffer<uint8_t> out = BufferArg(info, 1, "out");
+    if (out.Length() < DataKey::PlaintextBytes(packet.Data(), packet.Length())) throw Napi::RangeError::New(env, "out is too short");
     size_t plainLength = 0;
-    DropCode drop = key_->Decrypt(packet.Data(), packet.Length(), plain.Data(), &plainLength);
+    DropCode drop = key_->Decrypt(packet.Data(), packet.Length(), out.Data(), &plainLength);
     if (drop != DropCode::kNone) return Napi::String::New(env, DropCodeName(drop));
-    return plain;
+    return Napi::Number::New(env, static_cast<double>(plainLength));
   }
 
   Napi::Value NextSendPacketId(const Napi::CallbackInfo& info) {

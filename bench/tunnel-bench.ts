@@ -59,12 +59,15 @@ export async function benchTunnel(options: { seconds?: number; connectSamples?: 
     const postern = await measure(lab, () => startPostern(lab, profile), seconds, samples);
     // The same helper with core's TypeScript data path (POSTERN_DATA_PLANE=js), for the native plane's effect.
     const posternJsPath = await measure(lab, () => startPostern(lab, profile, { POSTERN_DATA_PLANE: 'js' }), seconds, 1);
+    // The native plane without UDP GSO (POSTERN_UDP_GSO=0), for what segmentation offload gives.
+    const posternNoGso = await measure(lab, () => startPostern(lab, profile, { POSTERN_UDP_GSO: '0' }), seconds, 1);
     const throughHelperMs = await measureHelperConnect(lab, profile, samples);
     const throughHelperMedianMs = median(throughHelperMs);
     return {
       lab: { proto: 'udp', cipher: 'AES-256-GCM', dco: false, iperfSeconds: seconds, loadAverageAtEnd: loadavg().map((l) => round(l)) },
       openvpn,
       posternJsPath,
+      posternNoGso,
       postern: { ...postern, connectThroughRunningHelperMs: throughHelperMs.map(Math.round), connectThroughRunningHelperMedianMs: Math.round(throughHelperMedianMs) },
       // Above 1 means Postern is better on that figure.
       ratios: {

@@ -157,6 +157,8 @@ export interface DataPlaneOptions {
   framing: 'none' | 'lzo' | 'stub' | 'lz4' | 'stub-v2' | 'lz4-v2';
   /** The pushed peer-id (DATA_V2), -1 for DATA_V1. */
   peerId: number;
+  /** UDP GSO (UDP_SEGMENT) on send where the kernel takes it; default true. */
+  udpGso?: boolean;
 }
 
 /** One key of the session, newest first (core/session/key-selection.ts reads that order). */
@@ -175,6 +177,8 @@ export interface DataPlaneStats {
   pingsIn: number; upBatches: number; upPackets: number; tunBatches: number; sendCalls: number; receiveCalls: number;
   /** -1 until a packet authenticated / was sent. */
   msSinceReceived: number; msSinceSent: number;
+  /** 1 while sends are segmented by the kernel (UDP GSO), 0 when off or refused. */
+  udpGso: number;
   /** By core's drop codes, only those seen. */
   drops: Record<string, number>;
 }

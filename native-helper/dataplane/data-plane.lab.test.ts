@@ -143,6 +143,8 @@ for (const [index, framing] of (['none', 'stub', 'stub-v2', 'lzo'] as const).ent
       assert.ok(up.some((u) => u.kind === 0 && u.bytes.equals(otherKey)));
       assert.ok(stats.msSinceReceived >= 0 && stats.msSinceSent >= 0);
       assert.equal(stats.drops['data.auth_failed'] ?? 0, 0);
+      // Every datagram went out whole and in order above, with UDP GSO on (loopback takes it).
+      assert.equal(stats.udpGso, 1);
     } finally {
       plane.stop();
       plane.stop();
@@ -220,4 +222,46 @@ test('bad arguments are TypeErrors and RangeErrors, not crashes', { skip }, () =
   assert.throws(() => plane.setKeys([{ keyId: 9, key: null, encryptNotBeforeInMs: 0, peerSendsWithKey: false }]), RangeError);
   assert.throws(() => plane.setKeys([{ keyId: 0, key: {} as never, encryptNotBeforeInMs: 0, peerSendsWithKey: false }]), TypeError);
   plane.stop();
+});
+
+test('UDP GSO on: a flood of equal-sized packets, segmented by the kernel, reaches the server as whole datagrams in order', { skip, timeout: 60_000 }, async () => {
+  assert.ok(suite);
+  const addon = loadTunAddon();
+  const name = `pdg${id}`.slice(0, 15);
+  const tun = addon.openTun(name);
+  await runOk('ip', ['link', 'set', name, 'netns', NS]);
+  await runOk('ip', ['-n', NS, 'addr', 'add', '10.253.0.1/24', 'dev', name]);
+  await runOk('ip', ['-n', NS, 'link', 'set', name, 'up']);
+  const keys = keyPair();
+  const server = new AeadCipher('AES-256-GCM', suite, keys.server, 1);
+  const peer = createSocket('udp4');
+  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+  const received: number[] = [];
+  peer.on('message', (packet) => {
+    const plain = server.decrypt(packet);
+    assert.ok(plain.ok, 'each segment is one whole datagram the server opens');
+    received.push(packet.readUInt32BE(4));
+  });
+  const socket = new addon.UdpSocket(4, '127.0.0.1', (peer.address() as AddressInfo).port, () => undefined, { maxBatch: 64, maxPacket: 65_507 }, () => undefined);
+  socket.pause();
+  const plane = new addon.DataPlane(tun.fd, socket.fd(), { maxBatch: 64, mtu: 1500, maxMss: -1, framing: 'none', peerId: PEER_ID }, () => undefined);
+  const key = new NativeDataCipher('AES-256-GCM', suite, keys.client, 1, addon);
+  try {
+    plane.setKeys([{ keyId: 0, key: key.key, encryptNotBeforeInMs: 0, peerSendsWithKey: false }]);
+    plane.start();
+    // A flood of same-sized pings: the TUN queue fills between wake-ups, so reads come in bursts.
+    await run('ip', ['netns', 'exec', NS, 'ping', '-f', '-c', '400', '-s', '1000', '-W', '0.1', '10.253.0.2']);
+    await until(() => received.length >= plane.stats().packetsOut, 'every datagram at the server');
+    const stats = plane.stats();
+    assert.equal(stats.udpGso, 1);
+    assert.ok(stats.packetsOut >= 400);
+    assert.deepEqual(received, [...received].sort((a, b) => a - b), 'in order');
+    assert.equal(new Set(received).size, received.length);
+    assert.ok(stats.sendCalls <= stats.tunBatches, `${stats.sendCalls} sends for ${stats.tunBatches} TUN bursts of ${stats.packetsOut} packets`);
+  } finally {
+    plane.stop();
+    socket.close();
+    peer.close();
+    addon.close(tun.fd);
+  }
 });

@@ -75,6 +75,8 @@ function attach(addon: TunAddon, view: DataOffloadView, link: NativeUdpLink, tun
   try {
     plane = new addon.DataPlane(device.fd, socket.fd, {
       maxBatch: MAX_BATCH, mtu: mtuBytes, maxMss: settings.maxMss ?? -1, framing: settings.framing, peerId: settings.peerId ?? -1,
+      // POSTERN_UDP_GSO=0: one datagram per send, for measuring what segmentation offload gives.
+      udpGso: process.env['POSTERN_UDP_GSO'] !== '0',
     }, onUp);
   } catch {
     device.release();

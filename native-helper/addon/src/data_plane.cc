@@ -7,9 +7,11 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 #include <system_error>
 
@@ -29,6 +31,10 @@ constexpr uint8_t kOccMagic[kMagicBytes] = {0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 
 // A full send queue gets this long to drain once before the rest of the batch is dropped:
 // waiting a little loses fewer TCP segments than dropping at once (JS's path cannot wait).
 constexpr int kSendWaitMs = 5;
+// UDP GSO limits: at most 64 segments per send (the kernel's limit before 2024, which
+// userspace cannot query), and the payload of one IPv4 UDP datagram.
+constexpr size_t kMaxGsoSegments = 64;
+constexpr size_t kMaxGsoBytes = 65507;
 
 int Dup(int fd) {
   int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -78,6 +84,11 @@ DataPlane::DataPlane(const PlaneOptions& options, UpSink up) : options_(options)
   received_.reset(new uint8_t[batch * rxSlot_]);
   opened_.reset(new uint8_t[batch * rxSlot_]);
   sealedLengths_.resize(batch);
+  // Offered by the kernel when getsockopt knows the option (4.18+); EIO on a route without
+  // checksum offload turns it off at the first send.
+  int segment = 0;
+  socklen_t size = sizeof segment;
+  gso_ = options_.udpGso && getsockopt(options_.udpFd, SOL_UDP, UDP_SEGMENT, &segment, &size) == 0;
 }
 
 DataPlane::~DataPlane() {
@@ -174,44 +185,87 @@ void DataPlane::HandleTun() {
     sealedLengths_[count++] = static_cast<size_t>(sealed);
   }
   tunBatches_.fetch_add(1, std::memory_order_relaxed);
-  if (count > 0) SendDatagrams(count);
+  if (count > 0) SendDatagrams(0, count);
 }
 
-void DataPlane::SendDatagrams(size_t count) {
+// Groups sealed datagrams for one sendmmsg: with UDP GSO, a run of equal-length datagrams
+// (the last may be shorter, and ends the run) becomes one message the kernel segments
+// (UDP_SEGMENT, platform.md §3): one trip through the stack for up to kMaxGsoSegments.
+void DataPlane::SendDatagrams(size_t from, size_t count) {
+  struct Group {
+    size_t first, count, bytes;
+  };
+  std::vector<Group> groups;
+  for (size_t i = from; i < count;) {
+    Group group{i, 1, sealedLengths_[i]};
+    size_t segment = sealedLengths_[i];
+    while (gso_ && group.first + group.count < count && group.count < kMaxGsoSegments) {
+      size_t next = sealedLengths_[group.first + group.count];
+      if (next > segment || group.bytes + next > kMaxGsoBytes) break;
+      group.count++;
+      group.bytes += next;
+      if (next < segment) break;  // a shorter one ends the run
+    }
+    groups.push_back(group);
+    i += group.count;
+  }
   std::vector<iovec> iovecs(count);
-  std::vector<mmsghdr> messages(count);
-  for (size_t i = 0; i < count; i++) {
-    iovecs[i] = {sealed_.get() + i * outSlot_, sealedLengths_[i]};
-    messages[i] = {};
-    messages[i].msg_hdr.msg_iov = &iovecs[i];
-    messages[i].msg_hdr.msg_iovlen = 1;
+  std::vector<mmsghdr> messages(groups.size());
+  constexpr size_t kControlBytes = CMSG_SPACE(sizeof(uint16_t));
+  std::vector<uint64_t> controls((groups.size() * kControlBytes + 7) / 8 + 1);
+  for (size_t i = from; i < count; i++) iovecs[i] = {sealed_.get() + i * outSlot_, sealedLengths_[i]};
+  for (size_t g = 0; g < groups.size(); g++) {
+    messages[g] = {};
+    msghdr& header = messages[g].msg_hdr;
+    header.msg_iov = &iovecs[groups[g].first];
+    header.msg_iovlen = groups[g].count;
+    if (groups[g].count > 1) {
+      header.msg_control = reinterpret_cast<uint8_t*>(controls.data()) + g * kControlBytes;
+      header.msg_controllen = kControlBytes;
+      cmsghdr* cmsg = CMSG_FIRSTHDR(&header);
+      cmsg->cmsg_level = SOL_UDP;
+      cmsg->cmsg_type = UDP_SEGMENT;
+      cmsg->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+      uint16_t segment = static_cast<uint16_t>(sealedLengths_[groups[g].first]);
+      memcpy(CMSG_DATA(cmsg), &segment, sizeof segment);
+    }
   }
   size_t sent = 0;
   bool waited = false;
-  while (sent < count) {
-    int done = sendmmsg(options_.udpFd, messages.data() + sent, static_cast<unsigned>(count - sent), 0);
+  while (sent < groups.size()) {
+    int done = sendmmsg(options_.udpFd, messages.data() + sent, static_cast<unsigned>(groups.size() - sent), 0);
     sendCalls_.fetch_add(1, std::memory_order_relaxed);
     if (done > 0) {
-      for (int i = 0; i < done; i++) bytesOut_.fetch_add(sealedLengths_[sent + i], std::memory_order_relaxed);
-      packetsOut_.fetch_add(static_cast<uint64_t>(done), std::memory_order_relaxed);
+      for (int i = 0; i < done; i++) {
+        bytesOut_.fetch_add(groups[sent + i].bytes, std::memory_order_relaxed);
+        packetsOut_.fetch_add(groups[sent + i].count, std::memory_order_relaxed);
+      }
       sent += static_cast<size_t>(done);
       lastSentMs_.store(NowMs(), std::memory_order_relaxed);
       continue;
     }
-    if (errno == EINTR) continue;
-    if ((errno == EAGAIN || errno == ENOBUFS) && !waited) {
+    int err = errno;
+    if (err == EINTR) continue;
+    if ((err == EIO || err == EINVAL) && groups[sent].count > 1) {
+      // No checksum offload on this route (EIO), or a kernel without GSO: as wireguard-go
+      // does, send without segmentation from now on; this batch goes out unsegmented.
+      gso_ = false;
+      return SendDatagrams(groups[sent].first, count);
+    }
+    if ((err == EAGAIN || err == ENOBUFS) && !waited) {
       waited = true;
       pollfd writable = {options_.udpFd, POLLOUT, 0};
       poll(&writable, 1, kSendWaitMs);
       continue;
     }
-    if (errno == EAGAIN || errno == ENOBUFS) {
-      Drop(DropCode::kSendQueueFull, count - sent);
+    if (err == EAGAIN || err == ENOBUFS) {
+      size_t left = 0;
+      for (size_t g = sent; g < groups.size(); g++) left += groups[g].count;
+      Drop(DropCode::kSendQueueFull, left);
       return;
     }
-    // The kernel refused this one datagram (a route gone, an ICMP error pending): the rest may go.
-    int err = errno;
-    Drop(DropCode::kSendFailed);
+    // The kernel refused this message (a route gone, an ICMP error pending): the rest may go.
+    Drop(DropCode::kSendFailed, groups[sent].count);
     sent++;
     // Nothing listens on the server's port: this send consumed the socket's pending error,
     // so JS hears it from here, as its own sends would have told it (the attempt ends now).
@@ -351,6 +405,7 @@ PlaneCounters DataPlane::Counters() const {
   int64_t sent = lastSentMs_.load();
   c.msSinceReceived = received < 0 ? -1 : now - received;
   c.msSinceSent = sent < 0 ? -1 : now - sent;
+  c.udpGso = gso_.load();
   return c;
 }
 

@@ -35,6 +35,7 @@ struct PlaneOptions {
   int maxMss = -1;  // mssfix off when < 0
   Framing framing = Framing::kNone;
   int32_t peerId = -1;  // DATA_V1 when < 0
+  bool udpGso = true;   // UDP_SEGMENT on send while the kernel takes it
 };
 
 struct PlaneKey {
@@ -64,6 +65,7 @@ struct PlaneCounters {
   std::array<uint64_t, static_cast<size_t>(DropCode::kCount)> drops{};
   int64_t msSinceReceived = -1;  // -1: nothing authenticated yet
   int64_t msSinceSent = -1;
+  bool udpGso = false;
 };
 
 class DataPlane {
@@ -87,7 +89,8 @@ class DataPlane {
   void HandleTun();
   void HandleUdp();
   void ReceiveData(uint8_t* packet, size_t length, const std::vector<PlaneKey>& keys, std::vector<uint8_t*>& tunOut, std::vector<size_t>& tunLengths);
-  void SendDatagrams(size_t count);
+  // Sends the sealed datagrams [from, count).
+  void SendDatagrams(size_t from, size_t count);
   void WriteTun(const std::vector<uint8_t*>& packets, const std::vector<size_t>& lengths);
   void Up(UpKind kind, const uint8_t* bytes, size_t length);
   void FlushUp();
@@ -109,6 +112,7 @@ class DataPlane {
   std::unique_ptr<uint8_t[]> tunIn_, sealed_, received_, opened_;
   std::vector<size_t> sealedLengths_;
   std::unique_ptr<UpBatch> pending_;
+  std::atomic<bool> gso_{false};  // written by the plane's thread after Start
 
   std::atomic<uint64_t> packetsIn_{0}, bytesIn_{0}, packetsOut_{0}, bytesOut_{0};
   std::atomic<uint64_t> tunPacketsIn_{0}, tunBytesIn_{0}, tunPacketsOut_{0}, tunBytesOut_{0};

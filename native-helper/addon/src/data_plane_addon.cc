@@ -46,6 +46,8 @@ class DataPlaneWrap : public Napi::ObjectWrap<DataPlaneWrap> {
     options.mtu = static_cast<size_t>(OptionInt(env, given, "mtu", 576, 9000));
     options.maxMss = static_cast<int>(OptionInt(env, given, "maxMss", -1, 65535));
     options.peerId = static_cast<int32_t>(OptionInt(env, given, "peerId", -1, 0xffffff));
+    Napi::Value gso = given.Get("udpGso");
+    options.udpGso = gso.IsUndefined() || gso.ToBoolean().Value();
     Napi::Value framing = given.Get("framing");
     if (!framing.IsString()) throw Napi::TypeError::New(env, "framing must be a string");
     options.framing = FramingByName(env, framing.As<Napi::String>());
@@ -143,6 +145,7 @@ class DataPlaneWrap : public Napi::ObjectWrap<DataPlaneWrap> {
     set("tunBatches", static_cast<double>(c.tunBatches));
     set("sendCalls", static_cast<double>(c.sendCalls));
     set("receiveCalls", static_cast<double>(c.receiveCalls));
+    set("udpGso", c.udpGso ? 1 : 0);
     set("msSinceReceived", static_cast<double>(c.msSinceReceived));
     set("msSinceSent", static_cast<double>(c.msSinceSent));
     Napi::Object drops = Napi::Object::New(env);

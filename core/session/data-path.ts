@@ -22,6 +22,8 @@ export interface DataPathSettings {
   transport: 'udp' | 'tcp';
   /** 2.7's epoch data format. */
   epochFormat: boolean;
+  /** `reneg-bytes` from the profile: counted per key by DataPath (a plane that does not count bytes per key must not take it). */
+  renegotiateBytes: number | undefined;
 }
 
 export interface DataPathSinks {
@@ -71,6 +73,7 @@ export class DataPath {
     return {
       cipher, framing: this.#framing, allowDecompression: this.#allowDecompression, peerId: this.#peerId, maxMss: this.#maxMss,
       device: this.settings.device ?? 'tun', transport: this.settings.transport, epochFormat: this.#epochFormat,
+      renegotiateBytes: this.settings.timers.renegotiateBytes,
     };
   }
 

@@ -227,6 +227,8 @@ export class Session {
     const nowMs = this.clock.nowMs();
     if (msSinceReceived !== undefined) this.#timers.onPacketReceived(nowMs - msSinceReceived);
     if (msSinceSent !== undefined) this.#timers.onDataSent(nowMs - msSinceSent);
+    // Packet ids running out is reached by traffic, not by a timer: checked here for the plane's.
+    if (this.#timers.isKeyExpired(this.#keys.current, nowMs)) this.#pump();
   }
 
   /** A decrypted, unframed data-channel message the plane does not handle (OCC). */

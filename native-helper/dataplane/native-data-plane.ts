@@ -33,6 +33,7 @@ export function fallbackReason(view: DataOffloadView, tun: TunDevice): string | 
   if (settings.device !== 'tun') return 'tap';
   if (settings.epochFormat) return 'epoch_format';
   if (settings.allowDecompression && settings.framing !== 'none') return 'compression';
+  if (settings.renegotiateBytes !== undefined && settings.renegotiateBytes > 0) return 'reneg_bytes';
   if (!tun.lendFd) return 'no_tun_fd';
   const keys = view.keys().keys;
   if (!keys.some((key) => key.data)) return 'no_keys';

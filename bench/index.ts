@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { benchDataChannel } from '../core/data/data-channel.bench';
 import { nativeAead } from '../native-helper/crypto/native-aead';
+import { nativeAeadCipher } from '../native-helper/crypto/native-data-cipher';
 import { opensslSpeed } from './openssl-speed';
 import { benchMemory } from './memory-bench';
 import { benchSoak } from './soak-bench';
@@ -21,21 +22,27 @@ async function dataChannel(): Promise<object> {
   const ours = await benchDataChannel(1500, 1400);
   // The helper's own AEAD (addon, one OpenSSL context per key) where the addon is built.
   const helper = await benchDataChannel(1500, 1400, nativeAead()).catch(() => undefined);
+  // The whole packet in the addon (DataKey: what the native data plane runs), called from JS once per packet.
+  const dataKey = await benchDataChannel(1500, 1400, undefined, nativeAeadCipher()).catch(() => undefined);
   const rows: Record<string, object> = {};
   for (const [name, figures] of Object.entries(ours.ciphers)) {
     const evp = OPENSSL_NAMES[name.replace(/ epoch$/, '')];
     const opensslBytesPerSecond = evp ? await opensslSpeed(evp, 1400, 1) : undefined;
     const roundTripBytesPerSecond = figures.packetsPerSecond * ours.packetBytes;
     const helperFigures = helper?.ciphers[name];
+    const dataKeyFigures = dataKey?.ciphers[name];
     rows[name] = {
       ...figures,
       ...(helperFigures ? { helperAeadPacketsPerSecond: helperFigures.packetsPerSecond, helperAeadGbitPerSecond: helperFigures.gbitPerSecond } : {}),
+      ...(dataKeyFigures ? { helperDataKeyPacketsPerSecond: dataKeyFigures.packetsPerSecond, helperDataKeyGbitPerSecond: dataKeyFigures.gbitPerSecond } : {}),
       opensslEncryptBytesPerSecond: opensslBytesPerSecond,
       // A round trip is two cipher operations (encrypt, then decrypt), so the physical
       // limit for round trips is half of OpenSSL's one-way figure.
       ratioToOpenssl: opensslBytesPerSecond ? Number(((2 * roundTripBytesPerSecond) / opensslBytesPerSecond).toFixed(3)) : undefined,
       helperAeadRatioToOpenssl: opensslBytesPerSecond && helperFigures
         ? Number(((2 * helperFigures.packetsPerSecond * ours.packetBytes) / opensslBytesPerSecond).toFixed(3)) : undefined,
+      helperDataKeyRatioToOpenssl: opensslBytesPerSecond && dataKeyFigures
+        ? Number(((2 * dataKeyFigures.packetsPerSecond * ours.packetBytes) / opensslBytesPerSecond).toFixed(3)) : undefined,
     };
   }
   return { packetBytes: ours.packetBytes, ciphers: rows };

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { runIperf } from '../e2e/lab/iperf';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { runIperf, type IperfResult } from '../e2e/lab/iperf';
 import { startLab, type Lab } from '../e2e/lab/lab';
 import { connectToHelper } from '../native-helper/client/socket-client';
 import type { HelperEvent } from '../native-helper/api/index';
@@ -24,7 +26,20 @@ export interface ClientFigures {
   uploadBitsPerSecond: number;
   downloadBitsPerSecond: number;
   cpuSecondsPerGigabyte: number;
+  /** Each direction alone: the client's CPU per GB, and who else was busy (a server- or iperf-bound figure shows here). */
+  upload: DirectionFigures;
+  download: DirectionFigures;
   peakRssBytes: number;
+}
+
+export interface DirectionFigures {
+  bitsPerSecond: number;
+  clientCpuSecondsPerGigabyte: number;
+  /** CPU share of one core over the run (1 = a whole core). */
+  clientCpuShare: number;
+  serverCpuShare: number;
+  iperfClientCpuPercent: number | null;
+  iperfServerCpuPercent: number | null;
 }
 
 interface RunningClient {
@@ -42,11 +57,17 @@ export async function benchTunnel(options: { seconds?: number; connectSamples?: 
     writeFileSync(profile, lab.clientProfile({ remote: 'link' }), { mode: 0o600 });
     const openvpn = await measure(lab, () => startOpenvpn(lab, profile), seconds, samples);
     const postern = await measure(lab, () => startPostern(lab, profile), seconds, samples);
+    // The same helper with core's TypeScript data path (POSTERN_DATA_PLANE=js), for the native plane's effect.
+    const posternJsPath = await measure(lab, () => startPostern(lab, profile, { POSTERN_DATA_PLANE: 'js' }), seconds, 1);
+    // The native plane without UDP GSO (POSTERN_UDP_GSO=0), for what segmentation offload gives.
+    const posternNoGso = await measure(lab, () => startPostern(lab, profile, { POSTERN_UDP_GSO: '0' }), seconds, 1);
     const throughHelperMs = await measureHelperConnect(lab, profile, samples);
     const throughHelperMedianMs = median(throughHelperMs);
     return {
-      lab: { proto: 'udp', cipher: 'AES-256-GCM', dco: false, iperfSeconds: seconds },
+      lab: { proto: 'udp', cipher: 'AES-256-GCM', dco: false, iperfSeconds: seconds, loadAverageAtEnd: loadavg().map((l) => round(l)) },
       openvpn,
+      posternJsPath,
+      posternNoGso,
       postern: { ...postern, connectThroughRunningHelperMs: throughHelperMs.map(Math.round), connectThroughRunningHelperMedianMs: Math.round(throughHelperMedianMs) },
       // Above 1 means Postern is better on that figure.
       ratios: {
@@ -55,6 +76,8 @@ export async function benchTunnel(options: { seconds?: number; connectSamples?: 
         upload: round(postern.uploadBitsPerSecond / openvpn.uploadBitsPerSecond),
         download: round(postern.downloadBitsPerSecond / openvpn.downloadBitsPerSecond),
         cpuPerGigabyte: round(openvpn.cpuSecondsPerGigabyte / postern.cpuSecondsPerGigabyte),
+        cpuPerGigabyteUpload: round(openvpn.upload.clientCpuSecondsPerGigabyte / postern.upload.clientCpuSecondsPerGigabyte),
+        cpuPerGigabyteDownload: round(openvpn.download.clientCpuSecondsPerGigabyte / postern.download.clientCpuSecondsPerGigabyte),
         peakRss: round(openvpn.peakRssBytes / postern.peakRssBytes),
       },
       ratioMeaning: 'other ÷ Postern for times, CPU and memory; Postern ÷ openvpn for throughput: above 1 = Postern better',
@@ -74,12 +97,15 @@ async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: n
   const client = await start();
   connectMs.push(client.connectMs);
   try {
+    const serverPid = Number(readFileSync(join(lab.dir, 'server.pid'), 'utf8').trim());
     const cpuBefore = cpuSeconds(client.pid);
-    const upload = await runIperf(lab, { seconds });
-    const download = await runIperf(lab, { seconds, reverse: true });
+    const [upload, uploadFigures] = await direction(lab, client.pid, serverPid, seconds, false);
+    const [download, downloadFigures] = await direction(lab, client.pid, serverPid, seconds, true);
     const cpu = cpuSeconds(client.pid) - cpuBefore;
     const gigabytes = (upload.bytes + download.bytes) / 1e9;
     return {
+      upload: uploadFigures,
+      download: downloadFigures,
       connectMs: connectMs.map(Math.round),
       connectMedianMs: Math.round(median(connectMs)),
       uploadBitsPerSecond: Math.round(upload.bitsPerSecond),
@@ -92,6 +118,22 @@ async function measure(lab: Lab, start: () => Promise<RunningClient>, seconds: n
   }
 }
 
+/** One iperf3 run, with the CPU the client and the server used during it. */
+async function direction(lab: Lab, clientPid: number, serverPid: number, seconds: number, reverse: boolean): Promise<[IperfResult, DirectionFigures]> {
+  const [client0, server0, started] = [cpuSeconds(clientPid), cpuSeconds(serverPid), performance.now()];
+  const result = await runIperf(lab, { seconds, reverse });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const [client, server] = [cpuSeconds(clientPid) - client0, cpuSeconds(serverPid) - server0];
+  return [result, {
+    bitsPerSecond: Math.round(result.bitsPerSecond),
+    clientCpuSecondsPerGigabyte: round(client / (result.bytes / 1e9)),
+    clientCpuShare: round(client / wallSeconds),
+    serverCpuShare: round(server / wallSeconds),
+    iperfClientCpuPercent: result.cpuPercent ? round(result.cpuPercent.client) : null,
+    iperfServerCpuPercent: result.cpuPercent ? round(result.cpuPercent.server) : null,
+  }];
+}
+
 async function startOpenvpn(lab: Lab, profile: string): Promise<RunningClient> {
   const client = lab.startOpenvpnClient({ profile: readFileSync(profile, 'utf8') });
   const connectMs = await client.waitConnected(20_000);
@@ -100,11 +142,11 @@ async function startOpenvpn(lab: Lab, profile: string): Promise<RunningClient> {
 }
 
 /** `postern connect --json` from the bundle (dist/postern.mjs, built by `npm run build`). */
-async function startPostern(lab: Lab, profile: string): Promise<RunningClient> {
+async function startPostern(lab: Lab, profile: string, env: Record<string, string> = {}): Promise<RunningClient> {
   const startedAt = performance.now();
   // Started as the packaged helper is (service/runtime-flags.ts): the figures are what people get.
   const child = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, ...HELPER_NODE_FLAGS, 'dist/postern.mjs', 'connect', profile, '--json'],
-    { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...HELPER_ENV } });
+    { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...HELPER_ENV, ...env } });
   const connectMs = await waitForConnected(child, startedAt, 20_000);
   return {
     pid: child.pid ?? 0,

@@ -2,7 +2,7 @@
 // the remote list, one attempt after another (next-attempt.ts decides what follows each).
 // May import every core layer (transport/ included); nothing in core but core/index.ts imports it.
 export { VpnClient } from './vpn-client';
-export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange } from './vpn-client';
+export type { VpnClientOptions, VpnClientEvents, ConnectedInfo, ClientPhaseChange, DataOffloadView } from './vpn-client';
 export { clientOptionsFromProfile } from './client-options';
 export type { ClientInputs, ClientOptionsError } from './client-options';
 export { importProfile } from './import-profile';

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Session, type SessionEvents } from '../session/session';
 import type { SessionSettings } from '../session/session-settings';
-import type { PhaseChange, SessionEnd, SessionLogLine, Counters } from '../session/events';
+import type { PhaseChange, SessionEnd, SessionLogLine, Counters, DataKeysView } from '../session/events';
+import type { DataPathSettings } from '../session/data-path';
 import type { TunnelConfig } from '../control/tunnel-config';
 import { Secret } from '../wire/secret';
 import { RemoteList } from './remote-list';
@@ -71,6 +72,26 @@ export interface VpnClientEvents {
   onPromptClosed?(promptId: string, reason: PromptClosedReason): void;
   /** A renegotiation completed: new data-channel keys are in use. */
   onRenegotiated?: SessionEvents['onRenegotiated'];
+  /** The open session's data keys changed: a data plane reads dataOffload().keys() again (see SessionEvents). */
+  onDataKeysChanged?(): void;
+}
+
+/**
+ * What a data plane outside core (the helper's native one) needs of the connected session:
+ * its link, how it treats packets, its keys, and ways back in for what the plane does not
+ * handle. Bound to one session: once that ends, keys() is empty and the rest does nothing.
+ */
+export interface DataOffloadView {
+  readonly link: Link;
+  readonly settings: DataPathSettings;
+  readonly counters: Counters;
+  keys(): DataKeysView;
+  /** A datagram the plane passed up (control channel, a key id it does not hold). */
+  receive(packet: Buffer): void;
+  /** A decrypted, unframed message the plane does not handle (OCC). */
+  receivePlaintext(plain: Buffer): void;
+  /** ms since the plane last authenticated a packet / last sent one (keepalive timers). */
+  noteTraffic(msSinceReceived: number | undefined, msSinceSent: number | undefined): void;
 }
 
 /**
@@ -159,6 +180,21 @@ export class VpnClient {
 
   sendPacket(ipPacket: Buffer): void {
     this.#session?.sendPacket(ipPacket);
+  }
+
+  /** The connected session's data path, for a data plane to take over (undefined when not connected). */
+  dataOffload(): DataOffloadView | undefined {
+    const attempt = this.#attemptLink;
+    const settings = attempt?.session.dataPathSettings;
+    if (!attempt || !settings) return undefined;
+    const { link, session } = attempt;
+    return {
+      link, settings, counters: session.counters,
+      keys: () => session.dataKeysView(),
+      receive: (packet) => session.receive(packet),
+      receivePlaintext: (plain) => session.receiveOffloadedPlaintext(plain),
+      noteTraffic: (received, sent) => session.noteOffloadedTraffic(received, sent),
+    };
   }
 
   /**
@@ -352,6 +388,7 @@ export class VpnClient {
       onAuthToken: (token, username) => { this.#authToken = { token, username }; },
       onCredentialsNeeded: () => void this.#credentialsForRenegotiation(session, () => !attemptOver),
       onRenegotiated: (renegotiation) => this.events.onRenegotiated?.(renegotiation),
+      onDataKeysChanged: () => this.events.onDataKeysChanged?.(),
       onControlMessage: (message) => {
         if (message.kind === 'auth_failed') refusal = message.failure;
         this.#pendingAuth.onControlMessage(message, session);

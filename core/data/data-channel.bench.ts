@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { splitKey2 } from '../keys/key-derivation';
 import { encodeCompressionFraming, decodeCompressionFraming } from './compression';
-import { createDataCipher } from './data-cipher';
+import { createDataCipher, type AeadCipherFactory } from './data-cipher';
 import type { AeadProvider } from './aead-provider';
 
 /**
@@ -20,15 +20,19 @@ const SUITES: Array<[string, string?, 'epoch'?]> = [
   ['AES-256-GCM', undefined, 'epoch'], ['CHACHA20-POLY1305', undefined, 'epoch'],
 ];
 
-/** `aead`: the AEAD implementation to measure (node:crypto's when absent); CBC suites are skipped with one. */
-export async function benchDataChannel(durationMs = 1000, packetBytes = 1400, aead?: AeadProvider): Promise<DataChannelBenchResult> {
+/**
+ * `aead`: the AEAD implementation to measure (node:crypto's when absent); `aeadCipher`: whole
+ * classic-format AEAD ciphers (the helper's DataKey); CBC suites are skipped with either, epoch rows with the second.
+ */
+export async function benchDataChannel(durationMs = 1000, packetBytes = 1400, aead?: AeadProvider, aeadCipher?: AeadCipherFactory): Promise<DataChannelBenchResult> {
   const key2 = randomBytes(256);
   const packet = randomBytes(packetBytes);
   const result: DataChannelBenchResult = { packetBytes, ciphers: {} };
   for (const [cipher, auth, format] of SUITES) {
-    if (aead && auth) continue;
+    if ((aead || aeadCipher) && auth) continue;
+    if (aeadCipher && format) continue;
     const make = (role: 'client' | 'server') => {
-      const made = createDataCipher({ cipher, keys: splitKey2(key2, role), ...(auth ? { auth } : {}), ...(aead ? { aead } : {}), ...(format ? { epoch: {} } : {}) });
+      const made = createDataCipher({ cipher, keys: splitKey2(key2, role), ...(auth ? { auth } : {}), ...(aead ? { aead } : {}), ...(aeadCipher ? { aeadCipher } : {}), ...(format ? { epoch: {} } : {}) });
       if (!made.ok) throw new Error(`bench: ${cipher} unavailable`);
       return made.value;
     };

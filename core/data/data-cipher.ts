@@ -4,7 +4,7 @@ import type { Result } from '../wire/result';
 import { AeadCipher } from './aead-cipher';
 import type { AeadProvider } from './aead-provider';
 import { CbcHmacCipher } from './cbc-hmac-cipher';
-import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS } from './cipher-suites';
+import { AEAD_SUITES, CBC_SUITES, HMAC_DIGESTS, type AeadSuite } from './cipher-suites';
 import { EpochAeadCipher, type EpochCipherOptions } from './epoch-aead-cipher';
 import { cipherAvailable } from './cipher-availability';
 import type { ReplayDrop } from './replay-window';
@@ -45,9 +45,21 @@ export interface DataCipher {
   shouldRenegotiate(): boolean;
   /** Bytes a packet grows by (header, packet-id, tag/HMAC/IV, worst-case padding), for MTU sums. */
   overheadBytes(peerId: number | undefined): number;
+  /**
+   * True once a received packet authenticated under this key, when the cipher can be used
+   * outside DataPath (the helper's native keys, which its data plane decrypts with).
+   */
+  readonly peerHasSent?: boolean;
   /** Epoch format only: the send epoch and the current receive epoch (for stats). */
   readonly epochs?: { send: number; receive: number };
 }
+
+/**
+ * Makes the classic-format AEAD cipher of one key_id (AeadCipher's wire format, byte for
+ * byte): the helper passes its addon's, whose packet ids and replay window its native data
+ * plane shares with the JS path. undefined falls back to AeadCipher.
+ */
+export type AeadCipherFactory = (name: string, suite: AeadSuite, keys: DataKeys, initialPacketId: number) => DataCipher | undefined;
 
 export interface DataCipherOptions {
   /** Negotiated data cipher, e.g. AES-256-GCM (any case). */
@@ -60,6 +72,8 @@ export interface DataCipherOptions {
   initialPacketId?: number;
   /** AES-GCM / ChaCha20-Poly1305 implementation; node:crypto's when absent. */
   aead?: AeadProvider;
+  /** Classic-format AEAD ciphers whole (packet ids, replay window and all); AeadCipher when absent. */
+  aeadCipher?: AeadCipherFactory;
   /** 2.7's epoch data format (pushed `protocol-flags … aead-epoch`): AEAD ciphers and DATA_V2 only. */
   epoch?: EpochCipherOptions;
 }
@@ -77,7 +91,10 @@ export function createDataCipher(options: DataCipherOptions): Result<DataCipher,
     if (!aead) return err({ code: 'data.unsupported_cipher', cipher: options.cipher });
     return ok(new EpochAeadCipher(name, aead, options.keys, options.aead, options.epoch));
   }
-  if (aead) return ok(new AeadCipher(name, aead, options.keys, options.initialPacketId ?? 1, options.aead));
+  if (aead) {
+    const initialPacketId = options.initialPacketId ?? 1;
+    return ok(options.aeadCipher?.(name, aead, options.keys, initialPacketId) ?? new AeadCipher(name, aead, options.keys, initialPacketId, options.aead));
+  }
   const cbc = CBC_SUITES[name];
   if (!cbc) return err({ code: 'data.unsupported_cipher', cipher: options.cipher });
   const auth = (options.auth ?? 'SHA1').toUpperCase();

@@ -10,6 +10,22 @@ import { pushedEpochFormat } from './key-exchange';
 import type { SessionSettings } from './session-settings';
 import type { DropReason } from './codes';
 
+/** What an offloaded data plane needs to treat packets as DataPath does. */
+export interface DataPathSettings {
+  cipher: string;
+  framing: CompressionFraming;
+  /** The server may send compressed packets and we would decompress them. */
+  allowDecompression: boolean;
+  peerId: number | undefined;
+  maxMss: number | undefined;
+  device: 'tun' | 'tap';
+  transport: 'udp' | 'tcp';
+  /** 2.7's epoch data format. */
+  epochFormat: boolean;
+  /** `reneg-bytes` from the profile: counted per key by DataPath (a plane that does not count bytes per key must not take it). */
+  renegotiateBytes: number | undefined;
+}
+
 export interface DataPathSinks {
   sendRaw(packet: Buffer): void;
   deliver(ipPacket: Buffer): void;
@@ -28,6 +44,7 @@ export class DataPath {
   #peerId: number | undefined;
   /** mssfix: the TCP MSS that still fits one outer packet; undefined when off. */
   #maxMss: number | undefined;
+  #epochFormat = false;
   /** tun: the data channel carries IP packets; tap: Ethernet frames, whose IP packet mssfix finds past the header. */
   readonly #clamp: (packet: Uint8Array, maxMss: number) => boolean;
 
@@ -45,10 +62,24 @@ export class DataPath {
       // we decompress when allowed, and never compress ourselves (protocol.md §8).
     }
     this.#peerId = config.peerId;
+    this.#epochFormat = pushedEpochFormat(config);
     const { mssfix, auth, transport, outerFamily, device } = this.settings;
     this.#maxMss = mssfix && mssLimit({
       mssfix, cipher, auth, peerId: config.peerId !== undefined, epochFormat: pushedEpochFormat(config), compression: this.#framing, transport, family: outerFamily ?? 4, device,
     });
+  }
+
+  offloadSettings(cipher: string): DataPathSettings {
+    return {
+      cipher, framing: this.#framing, allowDecompression: this.#allowDecompression, peerId: this.#peerId, maxMss: this.#maxMss,
+      device: this.settings.device ?? 'tun', transport: this.settings.transport, epochFormat: this.#epochFormat,
+      renegotiateBytes: this.settings.timers.renegotiateBytes,
+    };
+  }
+
+  /** A message a data plane decrypted and unframed but does not handle itself (OCC). */
+  receivePlaintext(plain: Buffer): void {
+    if (isOccExit(plain)) this.sinks.onOccExit();
   }
 
   /** The TCP MSS in use by mssfix (for the log), undefined when off. */

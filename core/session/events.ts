@@ -1,3 +1,4 @@
+import type { DataCipher } from '../data/data-cipher';
 import type { TunnelConfig } from '../control/tunnel-config';
 import type { ControlMessage } from '../control/classify-control-message';
 import type { DropReason, RenegotiationCause, SessionEndCode } from './codes';
@@ -78,6 +79,12 @@ export interface Renegotiation {
 }
 
 /** How a session reports to its owner. All calls happen on the event loop, never re-entrantly from send(). */
+/** Session.dataKeysView(): the keys newest first, each with its data keys once installed. */
+export interface DataKeysView {
+  nowMs: number;
+  keys: Array<{ keyId: number; data?: { cipher: DataCipher; encryptNotBeforeMs: number; peerSendsWithKey: boolean } }>;
+}
+
 export interface SessionEvents {
   onPhase(change: PhaseChange): void;
   onConnected(config: TunnelConfig, details: { cipher: string; keyDerivation: 'tls-ekm' | 'prf'; tlsVersion: string | null }): void;
@@ -92,6 +99,11 @@ export interface SessionEvents {
   onCredentialsNeeded?(): void;
   /** A renegotiation completed (its failure ends the attempt, reported by onEnd). */
   onRenegotiated?(renegotiation: Renegotiation): void;
+  /**
+   * The data keys changed (one installed, a negotiation begun, keys retired or the session
+   * ended): an offloaded data plane reads Session.dataKeysView() again, in the same turn.
+   */
+  onDataKeysChanged?(): void;
 }
 
 export type { TunnelConfig };

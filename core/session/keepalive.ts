@@ -29,12 +29,13 @@ export class Keepalive {
 
   /** Call after any data packet went out. */
   onDataSent(nowMs: number): void {
-    this.#lastSentMs = nowMs;
+    // max: an offloaded data plane reports its times later than they happened.
+    this.#lastSentMs = Math.max(this.#lastSentMs, nowMs);
   }
 
   /** Call after any authenticated data packet or valid control packet arrived. */
   onPacketReceived(nowMs: number): void {
-    this.#lastReceivedMs = nowMs;
+    this.#lastReceivedMs = Math.max(this.#lastReceivedMs, nowMs);
   }
 
   isPingDue(nowMs: number): boolean {

@@ -2,7 +2,7 @@ import { encodeKeyMethod2Client } from '../keys/key-method-2';
 import { buildOptionsString, deviceTypeInOptions } from '../keys/options-string';
 import { buildPeerInfo, DEFAULT_IV_PROTO } from '../keys/peer-info';
 import { deriveKeysEkm, deriveKeysPrf, splitKey2 } from '../keys/key-derivation';
-import { createDataCipher, type DataCipher } from '../data/data-cipher';
+import { createDataCipher, type AeadCipherFactory, type DataCipher } from '../data/data-cipher';
 import type { AeadProvider } from '../data/aead-provider';
 import { AEAD_SUITES } from '../data/cipher-suites';
 import type { EpochCipherOptions } from '../data/epoch-aead-cipher';
@@ -112,9 +112,10 @@ export function deriveDataCipher(
   cipher: string,
   derivation: 'tls-ekm' | 'prf',
   auth: string,
-  aead?: AeadProvider,
+  implementations: { aead?: AeadProvider | undefined; aeadCipher?: AeadCipherFactory | undefined } = {},
   epoch?: EpochCipherOptions,
 ): Result<DataCipher, KeyExchangeError> {
+  const { aead, aeadCipher } = implementations;
   const tls = key.tls;
   const server = key.server;
   if (!tls || !server || !sessionIds.remoteSessionId) return err({ code: 'keys.not_ready', message: 'Key exchange incomplete.' });
@@ -129,7 +130,7 @@ export function deriveDataCipher(
       clientSessionId: sessionIds.ownSessionId,
       serverSessionId: sessionIds.remoteSessionId,
     });
-  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}), ...(epoch ? { epoch } : {}) });
+  const created = createDataCipher({ cipher, auth, keys: splitKey2(key2, 'client'), ...(aead ? { aead } : {}), ...(aeadCipher ? { aeadCipher } : {}), ...(epoch ? { epoch } : {}) });
   if (created.ok) return created;
   if (created.error.code === 'data.legacy_provider_unavailable') {
     return err({ code: created.error.code, message: `The data cipher ${cipher} needs OpenSSL's legacy provider, which this process has not loaded (providers legacy default).`, data: { kind: 'legacy_cipher', cipher } });

@@ -145,7 +145,7 @@ export class KeyRing {
    */
   install(key: KeyNegotiation, config: TunnelConfig, cipherName: string, nowMs: number): boolean {
     const epoch = pushedEpochFormat(config) ? { rotateAfterPackets: this.settings.epochRotatePackets } : undefined;
-    const cipher = deriveDataCipher(key, this.control, cipherName, config.keyDerivation, this.settings.auth, this.settings.aead, epoch);
+    const cipher = deriveDataCipher(key, this.control, cipherName, config.keyDerivation, this.settings.auth, { aead: this.settings.aead, aeadCipher: this.settings.aeadCipher }, epoch);
     if (!cipher.ok) {
       this.sinks.onFail(cipher.error.code, cipher.error.message, true, cipher.error.data);
       return false;

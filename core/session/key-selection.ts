@@ -3,13 +3,14 @@ import type { SessionSettings } from './session-settings';
 
 /** What the choice needs to know of each key: its data keys, once installed. */
 export interface SelectableKey {
-  readonly dataKeys: Pick<DataKeySlot, 'peerSendsWithKey' | 'encryptNotBeforeMs'> | undefined;
+  readonly dataKeys: (Pick<DataKeySlot, 'peerSendsWithKey' | 'encryptNotBeforeMs'> & { readonly cipher?: { readonly peerHasSent?: boolean } }) | undefined;
 }
 
 /**
  * Picks the key to encrypt with; `keys` is ordered newest first. A key with data keys
  * may be used once one of these holds:
- *  - the server encrypts with it, which proves it can decrypt with it;
+ *  - the server encrypts with it, which proves it can decrypt with it (seen by DataPath, or
+ *    by the cipher itself when a native data plane decrypts with it: `peerHasSent`);
  *  - its wait has passed (unprovenKeyWaitMs);
  *  - a newer negotiation has begun. Whoever starts a renegotiation retires the lame duck
  *    (ovpn:ssl.c key_state_soft_reset frees it and moves the current key into its place),
@@ -26,7 +27,7 @@ export function selectEncryptionKey<K extends SelectableKey>(keys: readonly K[],
     if (!data) continue;
     fallback ??= key;
     const superseded = index > 0;
-    if (data.peerSendsWithKey || nowMs >= data.encryptNotBeforeMs || superseded) return key;
+    if (data.peerSendsWithKey || data.cipher?.peerHasSent === true || nowMs >= data.encryptNotBeforeMs || superseded) return key;
   }
   return fallback;
 }

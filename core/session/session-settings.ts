@@ -3,6 +3,7 @@ import type { Secret } from '../wire/secret';
 import type { PullFilter } from '../control/pull-filter';
 import type { CompressionFraming } from '../data/compression';
 import type { AeadProvider } from '../data/aead-provider';
+import type { AeadCipherFactory } from '../data/data-cipher';
 import type { CryptoProviderLoader, OpenSslProviderName } from '../data/crypto-providers';
 
 /** How control packets are protected (protocol.md §2.2–§2.5). Keys are already parsed. */
@@ -34,6 +35,8 @@ export interface SessionSettings {
   auth: string;
   /** The data channel's AES-GCM / ChaCha20-Poly1305; node:crypto's when absent. */
   aead?: AeadProvider;
+  /** Whole classic-format AEAD data ciphers (the helper's native keys, shared with its data plane); core's AeadCipher when absent. */
+  aeadCipher?: AeadCipherFactory;
   /** `dev tun` (IP packets, the default) or `dev tap` (Ethernet frames) from the profile. */
   device?: 'tun' | 'tap';
   /** `providers` from the profile: OpenSSL providers loaded through `loadProvider` when a session starts. */

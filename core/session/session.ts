@@ -10,7 +10,7 @@ import type { Secret } from '../wire/secret';
 import { completedRenegotiation, INITIAL_KEY_ID, type KeyNegotiation } from './key-negotiation';
 import { KeyRing } from './key-ring';
 import { selectEncryptionKey } from './key-selection';
-import { DataPath } from './data-path';
+import { DataPath, type DataPathSettings } from './data-path';
 import { createControlWrap, dynamicTlsCryptSelector } from './control-wrap-factory';
 import { checkServerDevice, chooseDataFormat } from './key-exchange';
 import { chooseDataCipher } from './cipher-choice';
@@ -18,7 +18,7 @@ import { loadCryptoProviders } from '../data/crypto-providers';
 import { isSmallBlockCipher, needsLegacyProvider } from '../data/cipher-suites';
 import type { Credentials, SessionSettings } from './session-settings';
 import { SessionCredentials } from './session-credentials';
-import type { Counters, SessionEnd, SessionEndData, SessionEvents, SessionLogLine, SessionPhase } from './events';
+import type { Counters, DataKeysView, SessionEnd, SessionEndData, SessionEvents, SessionLogLine, SessionPhase } from './events';
 import type { DropReason, SessionEndCode } from './codes';
 import { notifyExit } from './exit-notify';
 import { initialState, liveStateOf, next, phaseOf, stateDeadlineMs, type SessionContext, type SessionEvent, type SessionState } from './session-state';
@@ -52,6 +52,8 @@ export class Session {
   readonly #push: PushReplyReader;
   /** Held here, not in `settings`, so that auth-nocache can really let go of the password. */
   readonly #credentials: SessionCredentials;
+  /** Which keys have data keys, as last told through onDataKeysChanged. */
+  #dataKeysSignature = '';
   private readonly settings: SessionSettings;
 
   constructor(
@@ -197,6 +199,44 @@ export class Session {
     return selectEncryptionKey(this.#keys.all, this.clock.nowMs())?.dataKeys?.cipher.epochs;
   }
 
+  /**
+   * The keys as an offloaded data plane needs them, newest first (the order key selection
+   * reads), with the session clock's now so the plane can turn encryptNotBeforeMs into a delay.
+   */
+  dataKeysView(): DataKeysView {
+    const keys = this.#isEnded ? [] : this.#keys.all.map((key) => {
+      const data = key.dataKeys;
+      return { keyId: key.keyId, ...(data ? { data: { cipher: data.cipher, encryptNotBeforeMs: data.encryptNotBeforeMs, peerSendsWithKey: data.peerSendsWithKey } } : {}) };
+    });
+    return { nowMs: this.clock.nowMs(), keys };
+  }
+
+  /** What a data plane must do to packets as this session does (undefined until connected). */
+  get dataPathSettings(): DataPathSettings | undefined {
+    const live = liveStateOf(this.#state);
+    if (this.#isEnded || live.kind !== 'connected') return undefined;
+    return this.#data.offloadSettings(live.cipher);
+  }
+
+  /**
+   * Traffic an offloaded data plane carried: the keepalive timers learn when the server was
+   * last heard (ping-restart) and when we last sent (no ping needed). Called about once a second.
+   */
+  noteOffloadedTraffic(msSinceReceived: number | undefined, msSinceSent: number | undefined): void {
+    if (this.#isEnded) return;
+    const nowMs = this.clock.nowMs();
+    if (msSinceReceived !== undefined) this.#timers.onPacketReceived(nowMs - msSinceReceived);
+    if (msSinceSent !== undefined) this.#timers.onDataSent(nowMs - msSinceSent);
+    // Packet ids running out is reached by traffic, not by a timer: checked here for the plane's.
+    if (this.#timers.keyExpiry(this.#keys.current, nowMs) !== undefined) this.#pump();
+  }
+
+  /** A decrypted, unframed data-channel message the plane does not handle (OCC). */
+  receiveOffloadedPlaintext(plain: Buffer): void {
+    if (this.#isEnded) return;
+    this.#data.receivePlaintext(plain);
+  }
+
   /** ping-restart as it stands, in ms (0: none): after a sleep longer than this the server has let us go. */
   get peerTimeoutMs(): number {
     return this.#timers.peerTimeoutMs;
@@ -310,6 +350,15 @@ export class Session {
     if (this.#isEnded) return;
     this.#control.flush(nowMs);
     this.#timers.arm(nowMs, this.#keys.current, [this.#control.nextDeadlineMs() ?? Infinity, stateDeadlineMs(this.#state, this.#context)]);
+    this.#notifyDataKeys();
+  }
+
+  /** Tells an offloaded data plane when the set of keys or their data keys changed. */
+  #notifyDataKeys(): void {
+    const signature = this.#isEnded ? '' : this.#keys.all.map((key) => `${key.keyId}${key.dataKeys ? '+' : '-'}`).join(',');
+    if (signature === this.#dataKeysSignature) return;
+    this.#dataKeysSignature = signature;
+    this.events.onDataKeysChanged?.();
   }
 
   /** Moves the state machine and carries out its effects, in order. */
@@ -331,6 +380,7 @@ export class Session {
           // Flush what is queued (an EXIT, final ACKs) before the keys go away.
           this.#control.flush(nowMs);
           this.#keys.destroyAll();
+          this.#notifyDataKeys();
           this.events.onEnd(effect.end);
           break;
       }

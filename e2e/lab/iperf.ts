@@ -5,6 +5,8 @@ export interface IperfResult {
   bytes: number;
   /** UDP only: datagrams the client sent, and how many of them the server never counted. */
   datagrams?: { sent: number; lost: number };
+  /** iperf3's own CPU use over the run (-J end.cpu_utilization_percent), sender and receiver. */
+  cpuPercent?: { client: number; server: number };
 }
 
 export interface IperfOptions {
@@ -29,6 +31,7 @@ interface IperfSum {
 }
 
 interface IperfEnd {
+  cpu_utilization_percent?: { host_total?: number; remote_total?: number };
   sum_received?: IperfSum;
   sum_sent?: IperfSum;
   sum?: IperfSum;
@@ -66,7 +69,8 @@ export async function runIperf(lab: Lab, options: IperfOptions): Promise<IperfRe
       return { bitsPerSecond: received.bits_per_second, bytes: received.bytes, datagrams };
     }
     const received = report.end.sum_received as IperfSum;
-    return { bitsPerSecond: received.bits_per_second, bytes: received.bytes };
+    const cpu = report.end.cpu_utilization_percent;
+    return { bitsPerSecond: received.bits_per_second, bytes: received.bytes, ...(cpu ? { cpuPercent: { client: cpu.host_total ?? 0, server: cpu.remote_total ?? 0 } } : {}) };
   } finally {
     server.kill('SIGKILL');
   }

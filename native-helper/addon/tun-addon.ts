@@ -77,6 +77,10 @@ export interface NativeUdpSocket {
    */
   reconnect(): string;
   stats(): UdpSocketStats;
+  /** Stops polling but keeps the fd (the data plane receives meanwhile); start() resumes. */
+  pause(): void;
+  /** The socket's fd, -1 once closed. */
+  fd(): number;
 }
 
 /** fatal: the socket stopped polling (nothing listens on the port, or the fd broke). */
@@ -103,6 +107,10 @@ export interface TunAddon {
   TunReader: new (fd: number, onPackets: OnTunPackets, options: TunReaderOptions, onError?: (error: AddonSystemError) => void) => NativeTunReader;
   /** AES-GCM / ChaCha20-Poly1305 under one key, with a context reused across packets. */
   AeadKey: new (algorithm: AeadAlgorithm, key: Buffer) => AeadKey;
+  /** new DataKey(algorithm, encryptKey, encryptImplicitIv (8 B), decryptKey, decryptImplicitIv, initialPacketId ≥ 1). */
+  DataKey: new (algorithm: AeadAlgorithm, encryptKey: Buffer, encryptImplicitIv: Buffer, decryptKey: Buffer, decryptImplicitIv: Buffer, initialPacketId: number) => NativeDataKey;
+  /** onUp(buffer, lengths, kinds, count): the items back to back, one call per batch, on the JS thread. */
+  DataPlane: new (tunFd: number, udpFd: number, options: DataPlaneOptions, onUp: (buffer: Buffer, lengths: Uint32Array, kinds: Uint8Array, count: number) => void) => NativeDataPlane;
   /**
    * OSSL_PROVIDER_load(NULL, name) in the default library context, which node:crypto uses:
    * after `legacy`, createCipheriv('bf-cbc') works in this process. Only `default`, `legacy`
@@ -116,6 +124,80 @@ export interface TunAddon {
   releaseStartupPages(): number;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
+}
+
+/** Why the addon dropped a data packet: core's codes (drop_code.h). */
+export type NativeDataDrop = 'data.bad_packet_id' | 'data.replay' | 'data.replay_window' | 'data.truncated' | 'data.bad_opcode' | 'data.auth_failed';
+
+/**
+ * One key_id's classic-format AEAD data channel, both directions (data_key.cc): header,
+ * packet id, implicit-IV nonce, tag and replay window. Thread-safe in C++: the data plane
+ * uses the same object.
+ */
+export interface NativeDataKey {
+  /**
+   * Writes the whole wire packet (DATA_V2 with peerId, else DATA_V1) into out, which has room
+   * for the overhead (1 or 4, + 4 + 16) and the plaintext; returns its length, or -1 once
+   * packet ids are exhausted. The caller allocates: Node's pool is cheaper than the addon's.
+   */
+  encrypt(plaintext: Buffer, keyId: number, peerId: number | undefined, out: Buffer): number;
+  /** Writes the plaintext into out (as long as the packet less its overhead); its length, or why the packet was dropped. */
+  decrypt(packet: Buffer, out: Buffer): number | NativeDataDrop;
+  nextSendPacketId(): number;
+  /** True once a received packet authenticated under this key (here or on the data plane). */
+  peerHasSent(): boolean;
+}
+
+/** What the data plane does to packets (the session's DataPathSettings, as the plane takes them). */
+export interface DataPlaneOptions {
+  /** Most packets per TUN read burst / recvmmsg, 1..1024. */
+  maxBatch: number;
+  /** The TUN device's MTU (576..9000). */
+  mtu: number;
+  /** mssfix's largest TCP MSS, -1 for off. */
+  maxMss: number;
+  framing: 'none' | 'lzo' | 'stub' | 'lz4' | 'stub-v2' | 'lz4-v2';
+  /** The pushed peer-id (DATA_V2), -1 for DATA_V1. */
+  peerId: number;
+  /** UDP GSO (UDP_SEGMENT) on send where the kernel takes it; default true. */
+  udpGso?: boolean;
+}
+
+/** One key of the session, newest first (core/session/key-selection.ts reads that order). */
+export interface DataPlaneKey {
+  keyId: number;
+  /** null: a negotiation without data keys yet, which still makes the older keys superseded. */
+  key: NativeDataKey | null;
+  /** core's encryptNotBeforeMs as a delay from now (negative: passed). */
+  encryptNotBeforeInMs: number;
+  peerSendsWithKey: boolean;
+}
+
+export interface DataPlaneStats {
+  packetsIn: number; bytesIn: number; packetsOut: number; bytesOut: number;
+  tunPacketsIn: number; tunBytesIn: number; tunPacketsOut: number; tunBytesOut: number;
+  pingsIn: number; upBatches: number; upPackets: number; tunBatches: number; sendCalls: number; receiveCalls: number;
+  /** -1 until a packet authenticated / was sent. */
+  msSinceReceived: number; msSinceSent: number;
+  /** 1 while sends are segmented by the kernel (UDP GSO), 0 when off or refused. */
+  udpGso: number;
+  /** By core's drop codes, only those seen. */
+  drops: Record<string, number>;
+}
+
+/** What the plane passes up: 0 a datagram as received, 1 an unframed non-IP message (OCC), 2 a socket error (the payload is its code). */
+export type DataPlaneUpKind = 0 | 1 | 2;
+
+/**
+ * One tunnel's data path on a native thread (data_plane.cc). It keeps dup()s of the fds,
+ * so stop() before the TUN device is expected to vanish.
+ */
+export interface NativeDataPlane {
+  start(): void;
+  /** Synchronous and idempotent: the thread has ended when it returns; no onUp after. */
+  stop(): void;
+  setKeys(keys: readonly DataPlaneKey[]): void;
+  stats(): DataPlaneStats;
 }
 
 export class AddonNotBuiltError extends Error {

@@ -24,6 +24,9 @@ labTest('helper data path: AES-128-GCM, AES-256-GCM and ChaCha20-Poly1305 (and U
     assert.equal(applied.cipher, cipher);
     assert.equal(applied.server?.address?.includes(':'), remote === 'link6', `${cipher} over ${remote}: ${applied.server?.address}`);
     await postern.waitForState('connected');
+    // The native data plane carries it (native-helper/dataplane), not core's TypeScript path.
+    const dataPath = postern.lines.map((line) => (line['line'] as { message?: string } | undefined)?.message ?? '').find((message) => message.startsWith('data path:'));
+    assert.equal(dataPath, 'data path: native data plane', `${cipher}: ${dataPath}`);
     const ping = await lab.exec(lab.clientNs, ['ping', '-c', '20', '-i', '0.02', '-w', '15', '-W', '2', '-s', '1300', lab.tunnel.serverIp], { timeoutMs: 20_000 });
     // Every byte must agree: a ping the cipher got wrong fails authentication (counted below, must be 0).
     // A few lost to a starved machine (50/s on 2 shared cores: CI saw 4 of 20) are not the cipher's;

@@ -2,6 +2,8 @@ import { SuspendDetector } from '../power/suspend-detector';
 import { DEFAULT_JOURNAL_DIR, LinuxNetwork, rollbackStaleJournals } from '../netconfig/index';
 import type { LinuxNetworkOptions, UndoReport } from '../netconfig/index';
 import { nativeAead } from '../crypto/native-aead';
+import { nativeAeadCipher } from '../crypto/native-data-cipher';
+import { nativeDataPlane } from '../dataplane/native-data-plane';
 import { nativeProviderLoader } from '../crypto/openssl-providers';
 import { openNativeUdpLink } from '../udp/native-udp-link';
 import { releaseStartupPages } from './startup-pages';
@@ -55,7 +57,7 @@ export async function createSystemTunnelService(options: SystemTunnelServiceOpti
   });
   const runIp = network.runners?.runIp ?? execFileRunner('ip');
   const service = createTunnelService({
-    openUdpLink: openNativeUdpLink, aead: nativeAead(), loadProvider: nativeProviderLoader(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
+    openUdpLink: openNativeUdpLink, aead: nativeAead(), aeadCipher: nativeAeadCipher(), attachDataPlane: nativeDataPlane(), loadProvider: nativeProviderLoader(), claimNetwork: () => claimNetwork(), ...serviceOptions, createNetwork: () => new LinuxNetwork(network),
     killSwitch,
     watchPath: (events) => new NetworkWatcher({ readPath: (address) => readServerPath(runIp, address) }, events),
     watchSleep: (onWake) => new SuspendDetector({ onWake }),

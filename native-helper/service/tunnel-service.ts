@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret, clientOptionsFromProfile, isConnectable, parseProfile } from '../../core/index';
-import type { AeadProvider, CryptoProviderLoader, UdpLinkOpener, VpnClientOptions } from '../../core/index';
+import type { AeadCipherFactory, AeadProvider, CryptoProviderLoader, UdpLinkOpener, VpnClientOptions } from '../../core/index';
 import type { HelperEvent, LogLine, MethodParams, SessionStatus } from '../api/index';
 import { createTunDevice, type TunDevice, type TunDeviceOptions } from '../tun/index';
 import { LogRing } from '../tunnel/log-ring';
@@ -14,6 +14,7 @@ import { firewallFacts } from './firewall-phase';
 import type { KillSwitch } from './kill-switch';
 import { checkLeaks, type LeakObservation } from './leak-check';
 import { resolveServers, type HostResolver } from './resolve-servers';
+import type { DataPlaneAttacher } from '../dataplane/native-data-plane';
 import type { BackendResult, KillSwitchControl, SessionCaller, TunnelBackend } from './tunnel-backend';
 
 export interface TunnelServiceOptions {
@@ -24,6 +25,10 @@ export interface TunnelServiceOptions {
   openUdpLink?: UdpLinkOpener;
   /** The data channel's AEAD; core's node:crypto one when absent. */
   aead?: AeadProvider;
+  /** Whole classic-format AEAD data ciphers (the addon's DataKey); core's AeadCipher when absent. */
+  aeadCipher?: AeadCipherFactory;
+  /** The native data plane (the addon's); core's TypeScript data path when absent, or with POSTERN_DATA_PLANE=js. */
+  attachDataPlane?: DataPlaneAttacher;
   /** Loads a profile's `providers` into this process (the addon); absent: none is loaded. */
   loadProvider?: CryptoProviderLoader;
   guiVersion?: string;
@@ -125,6 +130,7 @@ export class TunnelService implements TunnelBackend {
       onDidChangePhase: (phase) => this.#phaseChanged(session, phase, blockIpv6),
       tunnelReady: async (tunnel) => { await this.options.killSwitch?.tunnelChanged(firewallFacts(CONNECTED, tunnel, blockIpv6)); },
       ...(this.options.watchPath ? { watchPath: this.options.watchPath } : {}),
+      ...(this.options.attachDataPlane && process.env['POSTERN_DATA_PLANE'] !== 'js' ? { attachDataPlane: this.options.attachDataPlane } : {}),
       ...(this.options.watchSleep ? { watchSleep: this.options.watchSleep } : {}),
     });
     // The session and its owner are known before it starts: run() emits its first state (and
@@ -176,12 +182,12 @@ export class TunnelService implements TunnelBackend {
 
   /** The helper's batched UDP, native AEAD and provider loader, when it was given them; a SOCKS relay goes through the kill switch. */
   #withHelperHooks(options: VpnClientOptions): VpnClientOptions {
-    const { openUdpLink, aead, loadProvider, killSwitch } = this.options;
+    const { openUdpLink, aead, aeadCipher, loadProvider, killSwitch } = this.options;
     return {
       ...options,
       ...(openUdpLink ? { openUdpLink } : {}),
       ...(killSwitch ? { announceSocksRelay: (relay) => allowRelay(killSwitch, relay) } : {}),
-      session: { ...options.session, ...(aead ? { aead } : {}), ...(loadProvider ? { loadProvider } : {}) },
+      session: { ...options.session, ...(aead ? { aead } : {}), ...(aeadCipher ? { aeadCipher } : {}), ...(loadProvider ? { loadProvider } : {}) },
     };
   }
 

@@ -44,6 +44,12 @@ export interface TunDevice {
   onDidFail(handler: (error: TunError) => void): void;
 
   /**
+   * Only devices with a real fd (LinuxTunDevice): stops delivering packets to onPackets and
+   * hands the fd to a native data plane until release(). undefined when it cannot.
+   */
+  lendFd?(): { fd: number; release(): void } | undefined;
+
+  /**
    * Hands one packet to the OS. false means it was dropped: the OS queue is full, the OS
    * refused this packet (not IP), or the device is closed. The caller counts drops; it
    * never waits (the OS queue is the buffer, as on a real link). The packet may be reused

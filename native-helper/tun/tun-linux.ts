@@ -85,6 +85,23 @@ export class LinuxTunDevice implements TunDevice {
     this.addon.close(this.fd);
   }
 
+  /**
+   * Lends the fd to the native data plane: the reader stops (the plane reads) until
+   * release(), which starts a fresh one. JS writes still go to the device.
+   */
+  lendFd(): { fd: number; release(): void } | undefined {
+    if (this.#closed) return undefined;
+    this.#reader?.stop();
+    this.#reader = undefined;
+    return {
+      fd: this.fd,
+      release: () => {
+        const handler = this.#onPackets;
+        if (!this.#closed && handler && !this.#reader) this.onPackets(handler);
+      },
+    };
+  }
+
   /** The reader's counters (batches, packets, oversized drops); zeros before onPackets. */
   readerStats(): { batches: number; packets: number; oversized: number; readErrors: number } {
     return this.#reader?.stats() ?? { batches: 0, packets: 0, oversized: 0, readErrors: 0 };

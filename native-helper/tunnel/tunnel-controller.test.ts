@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConnectedInfo, SessionEndCode, SessionPhase, VpnClientEvents } from '../../core/index';
+import type { ConnectedInfo, Counters, SessionEndCode, SessionPhase, VpnClientEvents } from '../../core/index';
 import type { HelperEvent, Prompt } from '../api/index';
 import { tunnelConfigFixture } from '../netconfig/tunnel-config-fixture';
 import { MemoryTunDevice } from '../tun/tun-memory';
@@ -376,4 +376,61 @@ test('the sleep watch runs for the whole tunnel: a wake goes to the client, the 
   assert.deepEqual(calls, ['start', 'check', 'stop']);
   onWake?.(5_000);
   assert.deepEqual(client.wakes, [90_000], 'a wake after the end does nothing');
+});
+
+test('data plane: attached once connected, told of key changes, its counters in the stats; stopped on reconnect, attached again after, stopped at the end', async () => {
+  const calls: string[] = [];
+  const view = { settings: {}, keys: () => ({ nowMs: 0, keys: [] }) } as unknown as NonNullable<ReturnType<NonNullable<ClientPort['dataOffload']>>>;
+  const plane = (n: number) => ({
+    refreshKeys: () => calls.push(`keys ${n}`),
+    tick: () => calls.push(`tick ${n}`),
+    counters: (base: Counters) => ({ ...base, tunBytesIn: base.tunBytesIn + 1000, drops: { ...base.drops, 'data.replay': 2 } }),
+    stats: () => { throw new Error('unused'); },
+    close: () => calls.push(`close ${n}`),
+  });
+  let attached = 0;
+  const { controller, client, events } = rig({
+    statsIntervalMs: 5,
+    attachDataPlane: (given, tun) => {
+      assert.equal(given, view);
+      calls.push(`attach ${tun.name}`);
+      return plane(++attached);
+    },
+  });
+  Object.assign(client, {
+    dataOffload: () => view,
+    counters: { bytesIn: 0, bytesOut: 0, packetsIn: 0, packetsOut: 0, tunBytesIn: 5, tunBytesOut: 0, decompressedPackets: 0, drops: {} },
+  });
+  const ended = controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  const lifecycle = (): string[] => calls.filter((call) => !call.startsWith('tick'));
+  assert.deepEqual(lifecycle(), ['attach memtun0']);
+  client.hooks.onDataKeysChanged?.();
+  // The stats interval (5 ms) fires before this later timer: one sample has been taken.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(calls.includes('keys 1') && calls.includes('tick 1'));
+  const stats = events.filter((event) => event.type === 'stats').at(-1);
+  assert.ok(stats?.type === 'stats');
+  assert.equal(stats.stats.drops['data.replay'], 2, 'the plane\'s drops are in the stats');
+  calls.length = 0;
+  client.phase('reconnecting', 'server.restart: The server restarted.');
+  assert.deepEqual(lifecycle(), ['close 1'], 'stopped before the next session');
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.deepEqual(lifecycle(), ['close 1', 'attach memtun0'], 'the kept device gets a new plane');
+  await controller.stop();
+  await ended;
+  assert.equal(lifecycle().at(-1), 'close 2');
+});
+
+test('data plane: a session it cannot take keeps core\'s path, and the log says why', async () => {
+  const { controller, client, events } = rig({ attachDataPlane: () => ({ fallback: 'tcp' }) });
+  Object.assign(client, { dataOffload: () => ({}) });
+  const ended = controller.run();
+  client.hooks.onConnected(connectedInfo());
+  await settle();
+  assert.ok(events.some((event) => event.type === 'log' && event.line.message === 'data path: core\'s (tcp)'));
+  await controller.stop();
+  await ended;
 });

@@ -1,4 +1,4 @@
-import { VpnClient, type ClientPhaseChange, type ConnectedInfo, type Renegotiation, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
+import { VpnClient, type ClientPhaseChange, type ConnectedInfo, type Counters, type Renegotiation, type SessionEnd, type SessionLogLine, type TunnelConfig, type VpnClientOptions } from '../../core/index';
 import { printable } from '../api/index';
 import type { AppliedTunnel, HelperEvent, SessionStatus, Statistics } from '../api/index';
 import type { TunDevice, TunDeviceOptions } from '../tun/index';
@@ -9,6 +9,7 @@ import { TrafficMeter } from './traffic-meter';
 import { TunnelStory } from './tunnel-story';
 import type { PathWatch, PathWatchFactory } from './path-watch-port';
 import type { SleepWatch, SleepWatchFactory } from './sleep-watch-port';
+import type { AttachedDataPlane, DataPlaneAttacher } from '../dataplane/native-data-plane';
 
 export interface TunnelControllerOptions {
   sessionId: string;
@@ -48,6 +49,11 @@ export interface TunnelControllerOptions {
    * client probes or reconnects at once (VpnClient.woke). Absent: a wake waits for ping-restart.
    */
   watchSleep?: SleepWatchFactory;
+  /**
+   * Moves the connected session's data path onto a native thread (native-helper/dataplane)
+   * when the session qualifies; absent, or when it says why not, core's path carries it.
+   */
+  attachDataPlane?: DataPlaneAttacher;
 }
 
 /** How a tunnel ended, for the last state event and the CLI's exit code. */
@@ -89,6 +95,7 @@ export class TunnelController {
   #tunDrops = 0;
   #pathWatch: PathWatch | undefined;
   #sleepWatch: SleepWatch | undefined;
+  #plane: AttachedDataPlane | undefined;
 
   constructor(private readonly options: TunnelControllerOptions) {
     const createClient: ClientFactory = options.createClient ?? ((clientOptions, hooks) => new VpnClient(clientOptions, hooks));
@@ -101,6 +108,7 @@ export class TunnelController {
       onPrompt: (prompt) => options.emit({ type: 'prompt', sessionId: options.sessionId, prompt }),
       onPromptClosed: (promptId, reason) => options.emit({ type: 'prompt_closed', sessionId: options.sessionId, promptId, reason }),
       onRenegotiated: (renegotiation) => this.#renegotiated(renegotiation),
+      onDataKeysChanged: () => this.#plane?.refreshKeys(),
     });
   }
 
@@ -168,6 +176,7 @@ export class TunnelController {
     clearInterval(this.#statsTimer);
     this.#pathWatch?.close();
     this.#sleepWatch?.stop();
+    this.#stopPlane();
     await this.#teardown();
     this.#enter({ kind: 'disconnected', reason, requested });
     return { ...reason, requested };
@@ -178,7 +187,8 @@ export class TunnelController {
     if (isEnding(this.#phase) || change.phase === 'connected' || change.phase === 'disconnected') return;
     const reconnect = reconnectOf(this.#phase);
     if (change.phase === 'reconnecting') {
-      this.#meter.sessionEnded(this.#client.counters);
+      this.#meter.sessionEnded(this.#counters());
+      this.#stopPlane();
       const reason = reasonOf(change);
       this.#enter({ kind: 'reconnecting', reason, reconnect: reconnect ?? { reason, startedMs: performance.now() } }, change.detail);
       return;
@@ -202,6 +212,7 @@ export class TunnelController {
       // A reconnect that keeps the device and routes: the firewall still goes back to "connected" first.
       await this.options.tunnelReady?.(this.#tunnel);
       if (isEnding(this.#phase)) return;
+      this.#startPlane(this.#tun);
       this.#connected(info);
       return;
     }
@@ -231,7 +242,34 @@ export class TunnelController {
     this.options.emit({ type: 'tunnel', sessionId: this.options.sessionId, tunnel: this.#tunnel });
     await this.options.tunnelReady?.(this.#tunnel);
     if (isEnding(this.#phase)) return;
+    this.#startPlane(tun);
     this.#connected(info);
+  }
+
+  /** The session's data path onto the native plane, when it qualifies (logged either way). */
+  #startPlane(tun: TunDevice): void {
+    this.#stopPlane();
+    const view = this.#client.dataOffload?.();
+    if (!this.options.attachDataPlane || !view) return;
+    const attached = this.options.attachDataPlane(view, tun, tun.mtuBytes);
+    if ('fallback' in attached) {
+      this.#log({ level: 'debug', message: `data path: core's (${attached.fallback})` });
+      return;
+    }
+    this.#plane = attached;
+    this.#log({ level: 'debug', message: 'data path: native data plane' });
+  }
+
+  #stopPlane(): void {
+    const plane = this.#plane;
+    this.#plane = undefined;
+    plane?.close();
+  }
+
+  /** The session's counters, with the native plane's added while it runs. */
+  #counters(): Counters | undefined {
+    const counters = this.#client.counters;
+    return counters && this.#plane ? this.#plane.counters(counters) : counters;
   }
 
   #connected(info: ConnectedInfo): void {
@@ -265,7 +303,8 @@ export class TunnelController {
   }
 
   #sampleStats(): void {
-    const counters = this.#client.counters;
+    this.#plane?.tick();
+    const counters = this.#counters();
     if (!counters) return;
     const stats = this.#meter.sample(counters, Date.now());
     if (this.#tunDrops > 0) stats.drops['tun.write_dropped'] = this.#tunDrops;
@@ -281,6 +320,7 @@ export class TunnelController {
   }
 
   async #teardown(): Promise<void> {
+    this.#stopPlane();
     this.#appliedFor = undefined;
     const tun = this.#tun;
     this.#tun = undefined;

@@ -67,6 +67,23 @@ export class NativeUdpLink implements Link {
     return true;
   }
 
+  /**
+   * Lends the socket to the native data plane: receiving stops here (the plane passes up
+   * what it does not handle, through planeDelivered/planeError) until release().
+   * Sends from JS still go out here. undefined once closed.
+   */
+  lendSocket(): { fd: number; release(): void } | undefined {
+    const fd = this.#socket.fd();
+    if (this.#closed || fd < 0) return undefined;
+    this.#socket.pause();
+    return { fd, release: () => { if (!this.#closed) this.#socket.start(); } };
+  }
+
+  /** A receive error the plane met on the lent socket, as the socket itself would report it. */
+  planeError(code: string): void {
+    this.#onError({ code, errno: 0, syscall: 'recvmmsg', name: 'Error', message: code } as AddonSystemError, false);
+  }
+
   /** The socket's batching counters (datagrams per recvmmsg / sendmmsg show here). */
   stats(): UdpSocketStats {
     return this.#socket.stats();

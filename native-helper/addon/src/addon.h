@@ -3,9 +3,15 @@
 
 #include <napi.h>
 
+#include <memory>
 #include <string>
 
 namespace postern {
+
+class DataKey;
+
+// The C++ key behind a JS DataKey object; nullptr when `value` is not one.
+std::shared_ptr<DataKey> DataKeyFromJs(Napi::Value value);
 
 // Node's name for an errno value ('ECONNREFUSED'), as in error.code.
 std::string ErrnoName(int err);
@@ -26,6 +32,12 @@ void InitUdpSocket(Napi::Env env, Napi::Object exports);
 
 // Registers the AeadKey class (the data channel's AEAD with a reusable OpenSSL context).
 void InitAeadKey(Napi::Env env, Napi::Object exports);
+
+// Registers the DataKey class (a whole classic-format AEAD data packet for one key_id).
+void InitDataKey(Napi::Env env, Napi::Object exports);
+
+// Registers the DataPlane class (one tunnel's hot loop on a native thread).
+void InitDataPlane(Napi::Env env, Napi::Object exports);
 
 // Registers loadOpenSslProvider / openSslProviderAvailable (OpenSSL 3 providers by name).
 void InitOpenSslProvider(Napi::Env env, Napi::Object exports);

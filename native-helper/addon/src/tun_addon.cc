@@ -248,6 +248,8 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   InitTunReader(env, exports);
   InitUdpSocket(env, exports);
   InitAeadKey(env, exports);
+  InitDataKey(env, exports);
+  InitDataPlane(env, exports);
   InitOpenSslProvider(env, exports);
   InitPageRelease(env, exports);
   return exports;

@@ -47,6 +47,8 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
       InstanceMethod<&UdpSocket::LastSendError>("lastSendError"),
       InstanceMethod<&UdpSocket::Reconnect>("reconnect"),
       InstanceMethod<&UdpSocket::Stats>("stats"),
+      InstanceMethod<&UdpSocket::Pause>("pause"),
+      InstanceMethod<&UdpSocket::Fd>("fd"),
     });
     exports.Set("UdpSocket", ctor);
   }
@@ -117,6 +119,18 @@ class UdpSocket : public Napi::ObjectWrap<UdpSocket> {
     poll_.Start(info.Env(), fd_, this, OnReadable, "UdpSocket.start");
     Ref();  // polled sockets must outlive their JS wrapper's last reference
     return info.Env().Undefined();
+  }
+
+  // Stops polling but keeps the fd: the native data plane receives on it meanwhile
+  // (start() resumes). Synchronous: no callback after it returns.
+  Napi::Value Pause(const Napi::CallbackInfo& info) {
+    StopPolling();
+    return info.Env().Undefined();
+  }
+
+  // The socket's fd (-1 once closed), for the data plane, which keeps a dup of it.
+  Napi::Value Fd(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), fd_);
   }
 
   // Synchronous and idempotent: no callback after it returns, and the fd is closed.

@@ -2,6 +2,8 @@
 // nonce, as aead_key.cc does for core's per-call provider.
 #include "data_key.h"
 
+#include "aead_cipher.h"
+
 #include <cstring>
 
 namespace postern {
@@ -11,14 +13,6 @@ namespace {
 constexpr int kNonceBytes = 12;
 constexpr uint8_t kDataV1 = 6;
 constexpr uint8_t kDataV2 = 9;
-
-const EVP_CIPHER* CipherByName(const std::string& name) {
-  if (name == "aes-128-gcm") return EVP_aes_128_gcm();
-  if (name == "aes-192-gcm") return EVP_aes_192_gcm();
-  if (name == "aes-256-gcm") return EVP_aes_256_gcm();
-  if (name == "chacha20-poly1305") return EVP_chacha20_poly1305();
-  return nullptr;
-}
 
 EVP_CIPHER_CTX* MakeContext(const EVP_CIPHER* cipher, const uint8_t* key, int encrypt) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
@@ -47,7 +41,7 @@ uint32_t ReadU32(const uint8_t* at) {
 std::shared_ptr<DataKey> DataKey::Create(const std::string& algorithm, const uint8_t* encryptKey, const uint8_t* encryptIv,
                                          const uint8_t* decryptKey, const uint8_t* decryptIv, size_t keyBytes,
                                          uint64_t initialPacketId, std::string* error) {
-  const EVP_CIPHER* cipher = CipherByName(algorithm);
+  const EVP_CIPHER* cipher = AeadCipherByName(algorithm);
   if (cipher == nullptr) {
     *error = "unsupported AEAD algorithm '" + algorithm + "'";
     return nullptr;

@@ -79,3 +79,14 @@ test('a new server address is a new baseline, not a change', async () => {
   assert.deepEqual(r.changes, []);
   r.watcher.close();
 });
+
+test('watch() settles once the baseline is read: a move right after it is a change, not the baseline', async () => {
+  const r = rig(ETH);
+  await r.watcher.watch('198.51.100.7');
+  r.setPath({ ...ETH, prefsrc: '192.0.2.3' });
+  r.kernelChanged();
+  await settle();
+  assert.deepEqual(r.changes, ['eth0 via 192.0.2.1 from 192.0.2.2 → eth0 via 192.0.2.1 from 192.0.2.3']);
+  assert.equal(await r.watcher.watch('198.51.100.7'), undefined, 'the same server again: settles at once, no new baseline');
+  r.watcher.close();
+});

@@ -39,13 +39,13 @@ export class NetworkWatcher implements PathWatch {
   }
 
   /** Watches the path to `address` from now on; the path of now is the baseline, not a change. */
-  watch(address: string): void {
-    if (this.#closed || address === this.#server) return;
+  watch(address: string): Promise<void> {
+    if (this.#closed || address === this.#server) return Promise.resolve();
     this.#server = address;
     this.#path = undefined;
-    void this.options.readPath(address).then((path) => {
+    return this.options.readPath(address).then((path) => {
       if (this.#server === address) this.#path = path;
-    });
+    }, () => undefined);
   }
 
   close(): void {

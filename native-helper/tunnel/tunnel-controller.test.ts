@@ -291,7 +291,7 @@ test('the path watch starts once connected, follows the server, tells the client
   const { controller, client, events } = rig({
     watchPath: (hooks) => {
       hooksHeld.fire = hooks.onPathChanged;
-      return { watch: (address) => watched.push(address), close: () => { closed++; } };
+      return { watch: (address) => { watched.push(address); }, close: () => { closed++; } };
     },
   });
   void controller.run();
@@ -311,7 +311,7 @@ test('the path watch starts once connected, follows the server, tells the client
 
 test('through a proxy, the proxy (first hop) keeps the original path and is the path watched, not the server', async () => {
   const watched: string[] = [];
-  const { controller, client, network } = rig({ watchPath: () => ({ watch: (address) => watched.push(address), close: () => undefined }) });
+  const { controller, client, network } = rig({ watchPath: () => ({ watch: (address) => { watched.push(address); }, close: () => undefined }) });
   void controller.run();
   const info = connectedInfo();
   client.hooks.onConnected({ ...info, remote: { ...info.remote, firstHop: { address: '2001:db8::1080', family: 6 } } });

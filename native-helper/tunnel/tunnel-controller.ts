@@ -210,7 +210,7 @@ export class TunnelController {
     const key = configKey(info.config);
     if (this.#tun && this.#tunnel && this.#appliedFor === key) {
       // A reconnect that keeps the device and routes: the firewall still goes back to "connected" first.
-      await this.options.tunnelReady?.(this.#tunnel);
+      await Promise.all([this.options.tunnelReady?.(this.#tunnel), this.#watchPath(info)]);
       if (isEnding(this.#phase)) return;
       this.#startPlane(this.#tun);
       this.#connected(info);
@@ -240,7 +240,7 @@ export class TunnelController {
     tun.onPackets((packets) => { for (const packet of packets) client.sendPacket(packet); });
     this.#tunnel = appliedTunnel(info, tun, applied.value);
     this.options.emit({ type: 'tunnel', sessionId: this.options.sessionId, tunnel: this.#tunnel });
-    await this.options.tunnelReady?.(this.#tunnel);
+    await Promise.all([this.options.tunnelReady?.(this.#tunnel), this.#watchPath(info)]);
     if (isEnding(this.#phase)) return;
     this.#startPlane(tun);
     this.#connected(info);
@@ -281,11 +281,20 @@ export class TunnelController {
     clearInterval(this.#statsTimer);
     this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
+  }
+
+  /**
+   * Starts watching the path to the first hop (our routes are in place by now) and settles
+   * once its baseline is read. Awaited before "connected" is told: a network that changed
+   * right after (a test moves the address as soon as a ping is answered; a laptop can too)
+   * would otherwise be read as the baseline, and the change never seen.
+   */
+  #watchPath(info: ConnectedInfo): Promise<void> | void {
     this.#pathWatch ??= this.options.watchPath?.({
       onPathChanged: (detail) => this.#pathChanged(detail),
       onLog: (message) => this.#log({ level: 'info', message }),
     });
-    this.#pathWatch?.watch(firstHop(info).address);
+    return this.#pathWatch?.watch(firstHop(info).address);
   }
 
   /** The machine slept: core decides whether the server can still know us (VpnClient.woke). */

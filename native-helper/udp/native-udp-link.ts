@@ -79,8 +79,15 @@ export class NativeUdpLink implements Link {
     return { fd, release: () => { if (!this.#closed) this.#socket.start(); } };
   }
 
-  /** A receive error the plane met on the lent socket, as the socket itself would report it. */
+  /** An error the plane met on the lent socket (receiving, or a send that lost its source address or was refused). */
   planeError(code: string): void {
+    if (this.#closed) return;
+    // A send of the plane's found our source address gone (moved to another network): connect
+    // the shared socket again for the route of now, as a send of ours would (see #flush).
+    if (isSourceLost(code)) {
+      this.#reconnect('source_lost');
+      return;
+    }
     this.#onError({ code, errno: 0, syscall: 'recvmmsg', name: 'Error', message: code } as AddonSystemError, false);
   }
 

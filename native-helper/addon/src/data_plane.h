@@ -49,7 +49,7 @@ struct PlaneKey {
 enum class UpKind : uint8_t {
   kDatagram = 0,   // a datagram as received, for core's receive()
   kPlaintext = 1,  // an unframed data-channel message that is not IP (OCC)
-  kSocketError = 2,  // recvmmsg failed: the payload is the errno as text
+  kSocketError = 2,  // recvmmsg failed, or a send met ECONNREFUSED or a lost source address: the payload is the errno as text
 };
 
 struct UpBatch {
@@ -119,6 +119,9 @@ class DataPlane {
   std::atomic<uint64_t> pingsIn_{0}, upBatches_{0}, upPackets_{0}, tunBatches_{0}, sendCalls_{0}, receiveCalls_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(DropCode::kCount)> drops_{};
   std::atomic<int64_t> lastReceivedMs_{-1}, lastSentMs_{-1};
+  // When a lost source address was last passed up (plane thread only): at most one per
+  // kSourceLostUpMs, so a network that is gone for a while does not flood JS.
+  int64_t sourceLostUpMs_ = -1;
 };
 
 }  // namespace postern

@@ -20,6 +20,8 @@ namespace {
 // A full send queue gets this long to drain once before the rest of the batch is dropped:
 // waiting a little loses fewer TCP segments than dropping at once (JS's path cannot wait).
 constexpr int kSendWaitMs = 5;
+// A lost source address is passed up to JS at most this often (see SendDatagrams).
+constexpr int64_t kSourceLostUpMs = 100;
 // UDP GSO limits: at most 64 segments per send (the kernel's limit before 2024, which
 // userspace cannot query), and the payload of one IPv4 UDP datagram.
 constexpr size_t kMaxGsoSegments = 64;
@@ -152,7 +154,23 @@ void DataPlane::SendDatagrams(size_t from, size_t count) {
       Drop(DropCode::kSendQueueFull, left);
       return;
     }
-    // The kernel refused this message (a route gone, an ICMP error pending): the rest may go.
+    if (err == ENETUNREACH || err == EADDRNOTAVAIL || err == EINVAL) {
+      // Our source address went away (moved to another network): JS connects the socket
+      // again for the route of now (NativeUdpLink, the same socket as this dup), and the
+      // server floats the session to the new address by its peer-id. What is left of this
+      // burst is dropped, counted as what it was; the next burst leaves from the new address.
+      size_t left = 0;
+      for (size_t g = sent; g < groups.size(); g++) left += groups[g].count;
+      Drop(DropCode::kSendFailed, left);
+      int64_t now = NowMs();
+      if (sourceLostUpMs_ < 0 || now - sourceLostUpMs_ >= kSourceLostUpMs) {
+        sourceLostUpMs_ = now;
+        std::string code = ErrnoName(err);
+        Up(UpKind::kSocketError, reinterpret_cast<const uint8_t*>(code.data()), code.size());
+      }
+      return;
+    }
+    // The kernel refused this message (an ICMP error pending): the rest may go.
     Drop(DropCode::kSendFailed, groups[sent].count);
     sent++;
     // Nothing listens on the server's port: this send consumed the socket's pending error,

@@ -66,6 +66,8 @@ export interface TunnelEnd extends Reason {
 export type TunnelStatus = Pick<SessionStatus, 'state' | 'startedAtMs' | 'connectedAtMs' | 'tunnel' | 'stats' | 'prompt' | 'lastError' | 'story'>;
 
 const STARTING: Reason = { code: 'tunnel.starting', message: 'Starting.' };
+/** A stats tick this much late means the helper did not run meanwhile (see #sampleStats). */
+const STALLED_MS = 5_000;
 
 /**
  * The one supervisor of a tunnel on this machine: the core client, the TUN device and the
@@ -92,6 +94,8 @@ export class TunnelController {
   #connectedAtMs: number | null = null;
   #lastError: Reason | null = null;
   #statsTimer: NodeJS.Timeout | undefined;
+  /** When the last stats tick ran, or the timer started (performance.now()). */
+  #lastSampleMs: number | undefined;
   #tunDrops = 0;
   #pathWatch: PathWatch | undefined;
   #sleepWatch: SleepWatch | undefined;
@@ -279,6 +283,7 @@ export class TunnelController {
     this.#enter({ kind: 'connected', reason: { code: 'tunnel.connected', message: `Connected to ${info.remote.host}.` } });
     if (reconnect) this.#reconnected(reconnect);
     clearInterval(this.#statsTimer);
+    this.#lastSampleMs = performance.now();
     this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
     this.#statsTimer.unref();
   }
@@ -312,6 +317,17 @@ export class TunnelController {
   }
 
   #sampleStats(): void {
+    const nowMs = performance.now();
+    const lateMs = this.#lastSampleMs === undefined ? 0 : nowMs - this.#lastSampleMs - (this.options.statsIntervalMs ?? 1000);
+    this.#lastSampleMs = nowMs;
+    if (this.#plane && lateMs >= STALLED_MS) {
+      // This process did not run (SIGSTOP, a stalled VM) while the plane's thread, free the
+      // moment it continued, read what had queued in the socket: stale traffic that would tell
+      // the keepalive timers the server was just heard. On core's own path ping-restart fired
+      // first and reconnected at once; judge the gap the same way, as a sleep that long.
+      this.#log({ level: 'info', message: `helper.stalled: this process did not run for ${Math.round(lateMs / 1000)} s` });
+      this.#client.woke(lateMs);
+    }
     this.#plane?.tick();
     const counters = this.#counters();
     if (!counters) return;

@@ -174,7 +174,7 @@ test('postern helper serves until SIGTERM, then shuts the service down and remov
     assert.equal(logged.includes('\u001b'), false, 'no escape reaches the terminal');
     const notRoot = captureIo();
     assert.equal(await runHelper([], notRoot.io, { uid: 1000, onStopSignal: () => () => {} }), 1);
-    assert.match(notRoot.err(), /sudo npx postern helper/);
+    assert.match(notRoot.err(), /sudo systemctl start postern-helper; from a checkout: sudo npx postern helper/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -43,7 +43,9 @@ export async function runHelper(args: readonly string[], io: CommandIo, deps: He
     return 2;
   }
   if ((deps.uid ?? process.getuid?.() ?? 0) !== 0) {
-    io.err('postern helper: the helper creates tunnels and changes routes, so it runs as root: sudo npx postern helper\n');
+    // Installed, the service runs it; a person typing this by hand may be on either.
+    io.err('postern helper: the helper creates tunnels and changes routes, so it runs as root. '
+      + 'Installed from the package: sudo systemctl start postern-helper; from a checkout: sudo npx postern helper\n');
     return 1;
   }
   const log = stderrLog(io);

@@ -95,7 +95,8 @@ export class TunnelController {
   #lastError: Reason | null = null;
   #statsTimer: NodeJS.Timeout | undefined;
   /** When the last stats tick ran, or the timer started (performance.now()). */
-  #lastSampleMs: number | undefined;
+  /** When the stats timer last fired (or started): how late a tick is tells a stalled process. */
+  #lastSampleMs = 0;
   #tunDrops = 0;
   #pathWatch: PathWatch | undefined;
   #sleepWatch: SleepWatch | undefined;
@@ -284,7 +285,7 @@ export class TunnelController {
     if (reconnect) this.#reconnected(reconnect);
     clearInterval(this.#statsTimer);
     this.#lastSampleMs = performance.now();
-    this.#statsTimer = setInterval(() => this.#sampleStats(), this.options.statsIntervalMs ?? 1000);
+    this.#statsTimer = setInterval(() => this.#sampleStats(), this.#statsIntervalMs);
     this.#statsTimer.unref();
   }
 
@@ -316,9 +317,13 @@ export class TunnelController {
     this.#client.networkChanged();
   }
 
+  get #statsIntervalMs(): number {
+    return this.options.statsIntervalMs ?? 1000;
+  }
+
   #sampleStats(): void {
     const nowMs = performance.now();
-    const lateMs = this.#lastSampleMs === undefined ? 0 : nowMs - this.#lastSampleMs - (this.options.statsIntervalMs ?? 1000);
+    const lateMs = nowMs - this.#lastSampleMs - this.#statsIntervalMs;
     this.#lastSampleMs = nowMs;
     if (this.#plane && lateMs >= STALLED_MS) {
       // This process did not run (SIGSTOP, a stalled VM) while the plane's thread, free the

@@ -231,24 +231,28 @@ export class VpnClient {
    * Slept longer than ping-restart: the server has surely let the session go, so reconnect
    * now rather than wait a whole ping-restart for silence to prove it. Shorter: one ping
    * now, and ping-restart judges the answer as usual. Between attempts: try again now.
+   * `gap` says what the time was: the machine asleep, or this process stopped while the
+   * machine ran on (SIGSTOP, a stalled VM); the judgement is the same, the words differ.
    */
-  woke(sleptMs: number): void {
+  woke(sleptMs: number, gap: 'slept' | 'stalled' = 'slept'): void {
     if (this.#stop.signal.aborted) return;
     const seconds = Math.round(sleptMs / 1000);
+    const what = gap === 'slept' ? `the computer slept ${seconds} s` : `this process did not run for ${seconds} s`;
     const attempt = this.#attemptLink;
     if (!attempt) {
-      this.#backOffWait?.abort(`system.wake: the computer slept ${seconds} s; trying again now.`);
+      this.#backOffWait?.abort(`system.wake: ${what}; trying again now.`);
       return;
     }
     const { session } = attempt;
     const timeoutMs = session.peerTimeoutMs;
     if (timeoutMs > 0 && sleptMs >= timeoutMs) {
-      this.events.onLog({ level: 'info', message: `system.wake: the computer slept ${seconds} s, longer than ping-restart (${timeoutMs / 1000} s); reconnecting now.` });
-      session.abort({ code: 'system.wake', message: `The computer slept for ${seconds} s; reconnecting at once.`, fatal: false, advance: 'no', backoffSeconds: 0 });
+      this.events.onLog({ level: 'info', message: `system.wake: ${what}, longer than ping-restart (${timeoutMs / 1000} s); reconnecting now.` });
+      const message = gap === 'slept' ? `The computer slept for ${seconds} s; reconnecting at once.` : `Postern did not run for ${seconds} s; reconnecting at once.`;
+      session.abort({ code: 'system.wake', message, fatal: false, advance: 'no', backoffSeconds: 0 });
       return;
     }
     const sent = session.probe();
-    this.events.onLog({ level: 'info', message: `system.wake: the computer slept ${seconds} s${sent ? '; ping sent to see whether the server is still there' : ''}.` });
+    this.events.onLog({ level: 'info', message: `system.wake: ${what}${sent ? '; ping sent to see whether the server is still there' : ''}.` });
   }
 
   #probe(session: Session, cause: LinkReconnectCause): void {

@@ -38,7 +38,7 @@ class FakeClient implements ClientPort {
   sendPacket(packet: Buffer): void { this.sent.push(Buffer.from(packet)); }
   networkChanged(): void { this.networkChanges++; }
   readonly wakes: number[] = [];
-  woke(sleptMs: number): void { this.wakes.push(sleptMs); }
+  woke(sleptMs: number, _gap?: 'slept' | 'stalled'): void { this.wakes.push(sleptMs); }
   answerPrompt(): ReturnType<ClientPort['answerPrompt']> { return { ok: true, value: undefined }; }
   cancelPrompt(): ReturnType<ClientPort['cancelPrompt']> { return { ok: true, value: undefined }; }
   phase(phase: SessionPhase, detail?: string): void {

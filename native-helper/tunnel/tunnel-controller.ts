@@ -331,7 +331,7 @@ export class TunnelController {
       // the keepalive timers the server was just heard. On core's own path ping-restart fired
       // first and reconnected at once; judge the gap the same way, as a sleep that long.
       this.#log({ level: 'info', message: `helper.stalled: this process did not run for ${Math.round(lateMs / 1000)} s` });
-      this.#client.woke(lateMs);
+      this.#client.woke(lateMs, 'stalled');
     }
     this.#plane?.tick();
     const counters = this.#counters();

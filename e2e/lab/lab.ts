@@ -19,7 +19,7 @@ export type { ServerVersion } from './server-builds';
 
 export interface LabOptions {
   /**
-   * The server's generation: '2.6' (default) is apt's openvpn; '2.5' and '2.7' are the lab
+   * The server's generation: '2.6' (default) is apt's openvpn; '2.4', '2.5' and '2.7' are the lab
    * builds of scripts/lab-openvpn-builds.sh (check `serverVersionSkipReason` first).
    */
   serverVersion?: ServerVersion;

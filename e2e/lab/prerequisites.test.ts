@@ -38,3 +38,9 @@ test('a server version whose lab build is missing: skips with the path and the c
   assert.throws(() => serverVersionSkipReason('2.5', { ...noBuilds, env: { ...noBuilds.env, CI: 'true' } }), /CI must run.*2\.5\.1/);
   assert.match(serverVersionSkipReason('2.5', { ...noBuilds, isRoot: () => false }) ?? '', /root/, 'the lab reason comes first');
 });
+
+test('the 2.4 build is optional: missing, it skips with its path even under CI (its archive may not answer)', () => {
+  const noBuilds: Partial<LabProbe> = { ...everythingThere, env: { POSTERN_LAB_OPENVPN_ROOT: '/nowhere', CI: 'true' }, isExecutable: () => false };
+  assert.match(serverVersionSkipReason('2.4', noBuilds) ?? '', /openvpn 2\.4\.7 server is not at \/nowhere\/openvpn-2\.4\.7\/sbin\/openvpn/);
+  assert.equal(serverVersionSkipReason('2.4', { ...noBuilds, isExecutable: (path) => path.includes('2.4.7') }), undefined);
+});

@@ -45,16 +45,18 @@ const SCRIPT_DIRECTIVES = new Set(['auth-user-pass-verify', 'client-connect', 'c
  * The lab server's config: a plain `server` with subnet topology and keepalive, no DCO
  * (the kernel module may be absent: both ends use the userspace data channel), ECDHE only
  * (`dh none`). It binds the IPv6 wildcard with dual-stack (`udp6`/`tcp6-server` and no
- * `local`), so IPv4 and IPv6 clients on both links reach it. The same config serves 2.5, 2.6
- * and 2.7, less what a generation does not know (DCO came with 2.6, so 2.5 has no `disable-dco`).
+ * `local`), so IPv4 and IPv6 clients on both links reach it. The same config serves 2.4 to
+ * 2.7, less what a generation does not know (DCO came with 2.6, so 2.4 and 2.5 have no
+ * `disable-dco`) or knows by another name (2.4's `ncp-ciphers` for `data-ciphers`).
  */
 export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptions): string {
   const lines = [
     ...deviceLines(net, options.device ?? 'tun'),
     `proto ${options.proto === 'udp' ? 'udp6' : 'tcp6-server'}`, `port ${options.port}`,
     `ca ${pki.files.caCert}`, `cert ${pki.files.serverCert}`, `key ${pki.files.serverKey}`, 'dh none',
-    'keepalive 10 60', ...(options.version === '2.5' ? [] : ['disable-dco']), 'duplicate-cn',
-    'data-ciphers AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305',
+    'keepalive 10 60', ...(hasDco(options.version) ? ['disable-dco'] : []), 'duplicate-cn',
+    // 2.4 names the list `ncp-ciphers` (2.5 renamed it; 2.4 refuses `data-ciphers`).
+    `${options.version === '2.4' ? 'ncp-ciphers' : 'data-ciphers'} AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305`,
     'verb 4', `log-append ${options.logFile}`, `writepid ${options.pidFile}`,
   ];
   if (options.ipv6) lines.push(`server-ipv6 ${net.tunnel.network6}`);
@@ -66,6 +68,11 @@ export function serverConfig(net: LabNetwork, pki: TestPki, options: ServerOptio
   if (runsScripts(options.extra) && !options.extra.some((line) => /^script-security\b/.test(line))) lines.push('script-security 2');
   lines.push(...options.extra);
   return `${lines.join('\n')}\n`;
+}
+
+/** DCO (and with it `disable-dco`) came with 2.6; the default (undefined) is 2.6. */
+function hasDco(version: ServerVersion | undefined): boolean {
+  return version !== '2.4' && version !== '2.5';
 }
 
 function deviceLines(net: LabNetwork, device: LabDevice): string[] {

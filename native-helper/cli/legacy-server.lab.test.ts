@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, type Lab } from '../../e2e/lab/lab';
 import { labTest } from '../../e2e/lab/lab-test';
+import { assertServerVersion } from '../../e2e/lab/generation-matrix';
 import { serverVersionSkipReason } from '../../e2e/lab/prerequisites';
 import { addonSkipReason } from '../addon/addon-test-prerequisites';
 import { PosternProcess } from './testing/postern-process';
@@ -11,9 +12,12 @@ import { PosternProcess } from './testing/postern-process';
 // the helper runs, in-process) against a 2.4-era server running BF-CBC, played by the lab's
 // 2.5.1 with ncp-disable. BF-CBC is in OpenSSL 3's legacy provider only: the profile's
 // `providers legacy default` has the addon load it into the process, and without that line
-// nothing is loaded and the connect ends with a typed error that says what to add.
+// nothing is loaded and the connect ends with a typed error that says what to add. Then once
+// against a real 2.4 server (Ubuntu focal's 2.4.7, optional: it skips where that build could
+// not be fetched) running its default BF-CBC with `ncp-disable`.
 
 const skip = serverVersionSkipReason('2.5') ?? addonSkipReason({ root: true });
+const skip24 = serverVersionSkipReason('2.4') ?? addonSkipReason({ root: true });
 
 async function startBfServer(): Promise<Lab> {
   return startLab({ serverVersion: '2.5', proto: 'udp', wrap: 'tls-crypt', serverConfig: ['ncp-disable', 'cipher BF-CBC'] });
@@ -63,4 +67,24 @@ labTest('postern connect to a BF-CBC server without the providers line: nothing 
   await human.exited;
   const printed = human.lines.filter((line) => line['type'] === 'text').map((line) => line['text']).join('\n');
   assert.match(printed, /The server uses BF-CBC, which needs the line "providers legacy default" in the profile\./);
+});
+
+labTest('postern connect to a real 2.4.7 server with ncp-disable (its default BF-CBC) and providers legacy default: connects, pings go through', { skip: skip24, timeout: 90_000 }, async (t) => {
+  const lab = await startLab({ serverVersion: '2.4', proto: 'udp', wrap: 'tls-crypt', serverConfig: ['ncp-disable'] });
+  t.after(() => lab.stop());
+  assertServerVersion(lab, '2.4.7');
+  const profile = writeProfile(lab, 'router.ovpn', ['data-ciphers AES-256-GCM:BF-CBC', 'providers legacy default']);
+  const started = performance.now();
+  const postern = new PosternProcess(lab.clientNs, ['connect', profile, '--json']);
+  t.after(() => postern.stop('SIGKILL'));
+  await postern.waitForState('connected', 60_000).catch((error: unknown) => {
+    throw new Error(`not connected: ${postern.stderr.join('')}\n${JSON.stringify(postern.lines.slice(-8))}`, { cause: error });
+  });
+  t.diagnostic(`postern connect against 2.4.7 (BF-CBC): connected ${Math.round(performance.now() - started)} ms after the process started`);
+  const tunnel = await postern.waitForLine((line) => line['type'] === 'tunnel');
+  assert.equal((tunnel['tunnel'] as { cipher: string }).cipher, 'BF-CBC');
+  const result = await lab.exec(lab.clientNs, ['ping', '-c', '3', '-i', '0.2', '-W', '2', lab.tunnel.serverIp], { timeoutMs: 15_000 });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(lab.serverLog(), /Outgoing Data Channel: Cipher 'BF-CBC' initialized with 128 bit key/);
+  assert.equal(await postern.stop('SIGTERM'), 0);
 });

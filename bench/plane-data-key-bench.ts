@@ -13,6 +13,12 @@ import { AddonNotBuiltError, loadTunAddon, type DataKeyBenchLoop } from '../nati
  * `evpStream` is what `openssl speed -evp` times, but with Node's OpenSSL (the plane's) and
  * in slices interleaved with DataKey's, so both see the same load: on a shared machine the
  * ratio to it (`…RatioToEvpStream`) moves far less than the ratio to a separate 1-second run.
+ *
+ * What `openssl speed -evp` times is not the same for every cipher (Debian's 3.0.22, counted
+ * with an LD_PRELOAD shim on EVP_CipherInit_ex / EVP_EncryptUpdate): for AES-GCM it sets key
+ * and IV again before every block, a key schedule per packet that DataKey never pays, so a
+ * ratio above 1 is real; ChaCha20-Poly1305 it streams, with no per-packet Poly1305 key or tag,
+ * so that ratio carries all of the AEAD's per-packet work.
  */
 export interface PlaneDataKeyFigures {
   packets: number;

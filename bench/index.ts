@@ -2,10 +2,12 @@
 // `npm run bench -- tunnel memory`: only those (data-channel, tunnel, address-change, memory, soak).
 // `soak` runs only when named (30 minutes; `npm run bench -- soak --minutes 5` for less).
 import { spawnSync } from 'node:child_process';
+import type { AeadAlgorithm } from '../core/index';
 import { benchDataChannel } from '../core/data/data-channel.bench';
 import { nativeAead } from '../native-helper/crypto/native-aead';
 import { nativeAeadCipher } from '../native-helper/crypto/native-data-cipher';
 import { opensslSpeed } from './openssl-speed';
+import { benchPlaneDataKey } from './plane-data-key-bench';
 import { benchMemory } from './memory-bench';
 import { benchSoak } from './soak-bench';
 import { benchTunnel } from './tunnel-bench';
@@ -16,9 +18,15 @@ const OPENSSL_NAMES: Record<string, string> = {
   'AES-256-GCM': 'aes-256-gcm',
   'CHACHA20-POLY1305': 'chacha20-poly1305',
 };
+/** The ciphers the native data plane carries (classic format only: no epoch rows). */
+const PLANE_ALGORITHMS: Record<string, AeadAlgorithm> = {
+  'AES-128-GCM': 'aes-128-gcm',
+  'AES-256-GCM': 'aes-256-gcm',
+  'CHACHA20-POLY1305': 'chacha20-poly1305',
+};
 
 async function dataChannel(): Promise<object> {
-  process.stderr.write('bench: data channel (encrypt + decrypt of 1400-byte packets, one process)\n');
+  process.stderr.write('bench: data channel (encrypt + decrypt of 1400-byte packets, one process; the native plane\'s loop in C++)\n');
   const ours = await benchDataChannel(1500, 1400);
   // The helper's own AEAD (addon, one OpenSSL context per key) where the addon is built.
   const helper = await benchDataChannel(1500, 1400, nativeAead()).catch(() => undefined);
@@ -31,6 +39,9 @@ async function dataChannel(): Promise<object> {
     const roundTripBytesPerSecond = figures.packetsPerSecond * ours.packetBytes;
     const helperFigures = helper?.ciphers[name];
     const dataKeyFigures = dataKey?.ciphers[name];
+    // The plane's own loop (no JS per packet), timed right after OpenSSL's figure it is set against.
+    const planeAlgorithm = PLANE_ALGORITHMS[name];
+    const planeDataKey = planeAlgorithm ? benchPlaneDataKey(planeAlgorithm, ours.packetBytes, opensslBytesPerSecond) : undefined;
     rows[name] = {
       ...figures,
       ...(helperFigures ? { helperAeadPacketsPerSecond: helperFigures.packetsPerSecond, helperAeadGbitPerSecond: helperFigures.gbitPerSecond } : {}),
@@ -43,6 +54,7 @@ async function dataChannel(): Promise<object> {
         ? Number(((2 * helperFigures.packetsPerSecond * ours.packetBytes) / opensslBytesPerSecond).toFixed(3)) : undefined,
       helperDataKeyRatioToOpenssl: opensslBytesPerSecond && dataKeyFigures
         ? Number(((2 * dataKeyFigures.packetsPerSecond * ours.packetBytes) / opensslBytesPerSecond).toFixed(3)) : undefined,
+      ...(planeDataKey ? { planeDataKey } : {}),
     };
   }
   return { packetBytes: ours.packetBytes, ciphers: rows };

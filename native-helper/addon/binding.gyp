@@ -7,7 +7,7 @@
       "target_name": "postern_tun",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["src/tun_addon.cc", "src/readable_poll.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc", "src/data_key.cc", "src/data_key_addon.cc", "src/mss_clamp.cc", "src/framing.cc", "src/data_plane.cc", "src/data_plane_send.cc", "src/data_plane_receive.cc", "src/data_plane_addon.cc", "src/openssl_provider.cc", "src/page_release.cc"],
+          "sources": ["src/tun_addon.cc", "src/readable_poll.cc", "src/tun_reader.cc", "src/udp_socket.cc", "src/aead_key.cc", "src/data_key.cc", "src/data_key_addon.cc", "src/data_key_bench.cc", "src/mss_clamp.cc", "src/framing.cc", "src/data_plane.cc", "src/data_plane_send.cc", "src/data_plane_receive.cc", "src/data_plane_addon.cc", "src/openssl_provider.cc", "src/page_release.cc"],
         }],
       ],
       # node_addon_api_except: C++ exceptions on, so errors are `throw ErrnoError(...)`

@@ -112,6 +112,12 @@ export interface TunAddon {
   /** onUp(buffer, lengths, kinds, count): the items back to back, one call per batch, on the JS thread. */
   DataPlane: new (tunFd: number, udpFd: number, options: DataPlaneOptions, onUp: (buffer: Buffer, lengths: Uint32Array, kinds: Uint8Array, count: number) => void) => NativeDataPlane;
   /**
+   * For `npm run bench` only (data_key_bench.cc): seals packets with one DataKey and opens them
+   * with the peer's, as the data plane does, in C++ on this thread; blocks until done.
+   * Throws a TypeError / RangeError for bad options.
+   */
+  dataKeyBench(options: DataKeyBenchOptions): DataKeyBenchResult;
+  /**
    * OSSL_PROVIDER_load(NULL, name) in the default library context, which node:crypto uses:
    * after `legacy`, createCipheriv('bf-cbc') works in this process. Only `default`, `legacy`
    * and `base` (built into Node's OpenSSL); throws with OpenSSL's reason when it fails.
@@ -124,6 +130,39 @@ export interface TunAddon {
   releaseStartupPages(): number;
   /** Opens and connects the socket; throws a system error (ENETUNREACH, ...) when it cannot. */
   UdpSocket: new (family: 4 | 6, address: string, port: number, onPackets: OnTunPackets, options: UdpSocketOptions, onError: OnUdpSocketError) => NativeUdpSocket;
+}
+
+/**
+ * What dataKeyBench runs: 'data-key' the plane's DataKey calls (header, nonce, AEAD, replay
+ * window, locks); 'evp' the same OpenSSL calls bare; 'evp-stream' what `openssl speed -evp`
+ * times (one running update per packet: no nonce, no tag).
+ */
+export type DataKeyBenchLoop = 'data-key' | 'evp' | 'evp-stream';
+
+export interface DataKeyBenchOptions {
+  algorithm: AeadAlgorithm;
+  /** Plaintext bytes per packet, 1..65536. */
+  packetBytes: number;
+  /** DATA_V2's peer id (0..0xffffff); -1 or absent: DATA_V1. */
+  peerId?: number;
+  /** Stop after this many packets (1..1e9); give this, durationMs or both (whichever ends first). */
+  packets?: number;
+  /** Stop after about this long (1..60000 ms). */
+  durationMs?: number;
+  /** 'data-key' when absent. */
+  loop?: DataKeyBenchLoop;
+}
+
+export interface DataKeyBenchResult {
+  packets: number;
+  /** Plaintext bytes: packets × packetBytes. */
+  bytes: number;
+  /** Time spent sealing, and opening (with the replay window), in ns; roundTripNs is their sum. */
+  sealNs: number;
+  openNs: number;
+  roundTripNs: number;
+  /** Packets that did not open to exactly what was sealed: anything but 0 is a bug. */
+  failures: number;
 }
 
 /** Why the addon dropped a data packet: core's codes (drop_code.h). */

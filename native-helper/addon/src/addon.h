@@ -33,8 +33,10 @@ void InitUdpSocket(Napi::Env env, Napi::Object exports);
 // Registers the AeadKey class (the data channel's AEAD with a reusable OpenSSL context).
 void InitAeadKey(Napi::Env env, Napi::Object exports);
 
-// Registers the DataKey class (a whole classic-format AEAD data packet for one key_id).
+// Registers the DataKey class (a whole classic-format AEAD data packet for one key_id),
+// and with it dataKeyBench (its native seal/open loop, for `npm run bench` only).
 void InitDataKey(Napi::Env env, Napi::Object exports);
+void InitDataKeyBench(Napi::Env env, Napi::Object exports);
 
 // Registers the DataPlane class (one tunnel's hot loop on a native thread).
 void InitDataPlane(Napi::Env env, Napi::Object exports);

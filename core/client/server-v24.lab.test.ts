@@ -12,6 +12,7 @@ import { labTest } from '../../e2e/lab/lab-test';
 import { serverVersionSkipReason } from '../../e2e/lab/prerequisites';
 import { assertServerVersion, serverGenerationMatrix } from '../../e2e/lab/generation-matrix';
 import { compareConnects } from '../../e2e/lab/connect-compare';
+import { connectLabClient } from '../../e2e/lab/lab-client';
 
 serverGenerationMatrix('2.4');
 
@@ -44,4 +45,37 @@ labTest('2.4 with ncp-disable, AES-256-CBC, SHA256, comp-lzo yes: Postern connec
   const bound = Math.max(2_000, median(times.reference) + 1_000);
   assert.ok(median(times.postern) < bound, `Postern connect times ${times.postern.join(', ')} ms; the 2.6 client's ${times.reference.join(', ')} ms`);
   assert.ok(times.postern.every((ms) => ms < 4_000), `no connect waited for a 5 s PUSH_REQUEST retry: ${times.postern.join(', ')} ms`);
+});
+
+labTest('2.4 with a deferred sign-in (management-client-auth): Postern connects within a few seconds of the grant, as the 2.6 client does not', { skip: skip24, timeout: 120_000 }, async (t) => {
+  // 2.4 drops each PUSH_REQUEST that comes while the sign-in is deferred and never pushes
+  // unasked: only a request after the grant is answered (push-negotiation.ts).
+  const lab = await startLab({ serverVersion: '2.4', proto: 'udp', wrap: 'tls-auth', managementClientAuth: true, serverConfig: ['auth-user-pass-optional'] });
+  t.after(() => lab.stop());
+  assertServerVersion(lab, '2.4.7');
+  const management = lab.management;
+  assert.ok(management);
+  await management.ready;
+  /** Starts a client, grants its sign-in `grantAfterMs` after the server asks, and returns how long after the grant it connected. */
+  async function afterGrant(start: () => Promise<unknown>, grantAfterMs: number): Promise<number> {
+    const since = management!.events.length;
+    const connected = start();
+    const ask = await management!.waitForClientEvent('CONNECT', 15_000, since);
+    await new Promise((resolve) => setTimeout(resolve, grantAfterMs));
+    await management!.clientAuthNt(ask.cid, ask.kid ?? 0);
+    const grantedAt = performance.now();
+    await connected;
+    return Math.round(performance.now() - grantedAt);
+  }
+  const postern: number[] = [];
+  const reference: number[] = [];
+  for (const grantAfterMs of [1_500, 3_000]) {
+    postern.push(await afterGrant(async () => (await connectLabClient(lab, { connectTimeoutMs: 20_000 })).stop(), grantAfterMs));
+    reference.push(await afterGrant(async () => {
+      const client = lab.startOpenvpnClient({ profile: lab.clientProfile({ remote: 'link' }) });
+      try { await client.waitConnected(20_000); } finally { await client.stop(); }
+    }, grantAfterMs));
+  }
+  t.diagnostic(`connected this long after the sign-in was granted (1.5 s, 3 s after the handshake): Postern ${postern.join(', ')} ms; openvpn 2.6 ${reference.join(', ')} ms`);
+  assert.ok(postern.every((ms) => ms < 3_500), `Postern waited for a PUSH_REQUEST retry: ${postern.join(', ')} ms after the grant`);
 });

@@ -6,8 +6,22 @@ import type { SessionEnd } from './events';
 import { pendingAuthSeconds } from './pending-auth-deadline';
 import type { SessionSettings } from './session-settings';
 
-/** PUSH_REQUEST is repeated every 5 s until a reply arrives (ovpn:push.c). */
+/**
+ * While the server has said its sign-in is pending (AUTH_PENDING), PUSH_REQUEST is repeated
+ * every 5 s, as the 2.6 client does (ovpn:push.c): the server answers when it is ready.
+ */
 export const PUSH_REQUEST_INTERVAL_MS = 5_000;
+
+/**
+ * Without AUTH_PENDING, every second. A 2.4 server whose client-connect or sign-in is
+ * deferred (a management or plugin check, an MFA push) drops each PUSH_REQUEST that comes
+ * before it has finished and never replies unasked, so the wait after the sign-in is done is
+ * up to one interval: measured against Ubuntu's 2.4.7 with the sign-in granted 1.5–4.5 s
+ * after the handshake, Postern connected 1.2–1.8 s after it at 1 s and 3.8–7.2 s after it at
+ * 5 s (the 2.6 client 5–8 s). 2.5+ servers push unasked and ignore repeats; at most
+ * hand-window (60) tiny control messages, once per connect.
+ */
+export const PUSH_REQUEST_RETRY_MS = 1_000;
 
 /**
  * The first PUSH_REQUEST goes out this long after the initial key is active (the server's
@@ -26,9 +40,9 @@ export function firstPushRequestAtMs(activeAtMs: number): number {
   return activeAtMs + FIRST_PUSH_REQUEST_DELAY_MS;
 }
 
-/** When the next PUSH_REQUEST goes out after one sent at `sentAtMs`. */
-export function nextPushRequestAtMs(sentAtMs: number): number {
-  return sentAtMs + PUSH_REQUEST_INTERVAL_MS;
+/** When the next PUSH_REQUEST goes out after one sent at `sentAtMs`, in a sign-in the server said is pending or not. */
+export function nextPushRequestAtMs(sentAtMs: number, authPending: boolean): number {
+  return sentAtMs + (authPending ? PUSH_REQUEST_INTERVAL_MS : PUSH_REQUEST_RETRY_MS);
 }
 
 /**

@@ -11,7 +11,7 @@ import { authPendingDeadlineMs, firstPushRequestAtMs, nextPushRequestAtMs } from
  * effects for the session to carry out. No clock, no I/O: `nowMs` comes with each call.
  */
 
-/** Waiting for the push: PUSH_REQUEST goes out at `pushRequestAtMs` (and every 5 s after). */
+/** Waiting for the push: PUSH_REQUEST goes out at `pushRequestAtMs` (then every second, or every 5 s once the sign-in is pending). */
 interface Pulling {
   sinceMs: number;
   /** When the initial key's exchange finished: the AUTH_PENDING deadline counts from here. */
@@ -230,13 +230,14 @@ function handshakeTick(state: LiveState, tick: TickObservations, nowMs: number, 
 /**
  * PUSH_REQUEST as the 2.6 client sends it (shared/protocol-2.7.md §4): the first a moment
  * after the initial key is active, never in the same packet as the ACK that activates the
- * server's key (push-negotiation.ts says why), then every 5 s until the reply.
+ * server's key (push-negotiation.ts says why), then every second until the reply, or every
+ * 5 s once the server has said the sign-in is pending (push-negotiation.ts says why).
  */
 function pushRequestTick<S extends Extract<LiveState, Pulling>>(state: S, tick: TickObservations, nowMs: number): Transition {
   if (!tick.initialKeyIdle) return stay(state);
   if (state.pushRequestAtMs === undefined) return stay({ ...state, pushRequestAtMs: firstPushRequestAtMs(nowMs) });
   if (nowMs < state.pushRequestAtMs) return stay(state);
-  return { state: { ...state, pushRequestAtMs: nextPushRequestAtMs(nowMs) }, effects: [{ kind: 'send_push_request' }] };
+  return { state: { ...state, pushRequestAtMs: nextPushRequestAtMs(nowMs, state.kind === 'auth_pending') }, effects: [{ kind: 'send_push_request' }] };
 }
 
 function enter(from: LiveState, to: LiveState, nowMs: number, ctx: SessionContext): Transition {

@@ -143,8 +143,8 @@ test('transitions carry the data of the next state: deadlines, push timing, conf
   assert.deepEqual(repeated, { ...pending, deadlineMs: 90_030 }, 'the phase keeps its start; the deadline moves');
 
   const pushed = next(states.pulling_config, events.tick_initial_key_idle[0], 1_000, ctx);
-  assert.deepEqual(pushed.state, { ...states.pulling_config, pushRequestAtMs: 6_000 }, 'the next PUSH_REQUEST 5 s later');
-  assert.equal(stateDeadlineMs(pushed.state, ctx), 6_000);
+  assert.deepEqual(pushed.state, { ...states.pulling_config, pushRequestAtMs: 2_000 }, 'the next PUSH_REQUEST a second later');
+  assert.equal(stateDeadlineMs(pushed.state, ctx), 2_000);
 
   const up = next(states.auth_pending, events.configured[0], 2_000, ctx);
   assert.deepEqual(up.state, { kind: 'connected', sinceMs: 2_000, config, cipher: 'AES-256-GCM' });
@@ -155,7 +155,7 @@ test('transitions carry the data of the next state: deadlines, push timing, conf
   assert.deepEqual(closed, { kind: 'ended', end: USER, last: connected }, 'the end keeps the live state it ended in');
 });
 
-test('the first PUSH_REQUEST: 200 ms after the key is active (never with the ACK that activates it), then every 5 s', () => {
+test('the first PUSH_REQUEST: 200 ms after the key is active (never with the ACK that activates it), then every second; every 5 s while the sign-in is pending', () => {
   const entered = next(states.authenticating, events.initial_key_exchanged[0], 1_000, ctx).state;
   assert.deepEqual(entered, { kind: 'pulling_config', sinceMs: 1_000, keyExchangedAtMs: 1_000, pushRequestAtMs: undefined });
   assert.equal(stateDeadlineMs(entered, ctx), HAND_WINDOW_MS, 'no push timer before the key is active');
@@ -168,11 +168,15 @@ test('the first PUSH_REQUEST: 200 ms after the key is active (never with the ACK
   assert.deepEqual(next(planned.state, tick({ initialKeyIdle: true }), 1_299, ctx).effects, []);
   const sent = next(planned.state, tick({ initialKeyIdle: true }), 1_300, ctx);
   assert.deepEqual(sent.effects, [{ kind: 'send_push_request' }]);
-  assert.equal(stateDeadlineMs(sent.state, ctx), 6_300, 'then every 5 s');
+  assert.equal(stateDeadlineMs(sent.state, ctx), 2_300, 'then every second (a 2.4 server dropped it while its sign-in was deferred)');
   // AUTH_PENDING before the key was active keeps the plan undecided; it is made the same way after.
   const pending = next(entered, events.auth_pending[0], 1_050, ctx).state;
   assert.equal(stateDeadlineMs(pending, ctx), 31_000, 'only the AUTH_PENDING deadline (30 s from the key exchange)');
-  assert.deepEqual(next(pending, tick({ initialKeyIdle: true }), 1_100, ctx).state, { ...pending, pushRequestAtMs: 1_300 });
+  const pendingPlanned = next(pending, tick({ initialKeyIdle: true }), 1_100, ctx).state;
+  assert.deepEqual(pendingPlanned, { ...pending, pushRequestAtMs: 1_300 });
+  const pendingSent = next(pendingPlanned, tick({ initialKeyIdle: true }), 1_300, ctx);
+  assert.deepEqual(pendingSent.effects, [{ kind: 'send_push_request' }]);
+  assert.equal(stateDeadlineMs(pendingSent.state, ctx), 6_300, 'every 5 s while the server says the sign-in is pending, as the 2.6 client');
 });
 
 test('a full attempt: connecting → … → connected in order, one phase event each', () => {
